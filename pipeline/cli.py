@@ -1,0 +1,113 @@
+"""Command line: a thin shell over ``pipeline.run``.
+
+    budget-extract FILE [-o OUT.json]     extract one disclosure, print a summary
+    budget-extract schema [-o FILE]       print the JSON Schema of the output
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from pipeline.errors import BudgetExtractError
+from schemas.document import Disclosure
+
+
+def _summary(d: Disclosure, out: Path | None, seconds: float) -> str:
+    m = d.metadata
+    kind = "final account (决算)" if m.kind.value == "final_account" else "budget (预算)"
+    lines = [
+        f"{d.source}: {m.department}, {m.year} {kind}, {m.level}, amounts in {m.currency_unit}",
+        f"  pages: {d.page_count} ({d.source_format})",
+    ]
+    by_kind: dict[str, list[str]] = {}
+    for t in d.tables:
+        if t.kind.value == "other":
+            continue
+        note = f"{len(t.rows)} rows" + (" (empty)" if t.empty else "")
+        pages = f"p.{t.pages[0]}" + (f"-{t.pages[-1]}" if len(t.pages) > 1 else "")
+        by_kind.setdefault(t.kind.value, []).append(f"{note}, {pages}")
+    lines.append(f"  standard tables found: {len(d.table_report.found)}")
+    for k, v in by_kind.items():
+        lines.append(f"    {k:28s} " + "; ".join(v))
+    others = sum(1 for t in d.tables if t.kind.value == "other")
+    if others:
+        lines.append(f"    {'other tables':28s} {others}")
+    if d.table_report.missing:
+        lines.append("  missing: " + ", ".join(k.value for k in d.table_report.missing))
+    rows = sum(len(t.rows) for t in d.tables)
+    lines.append(
+        f"  rows: {rows}, projects: {len(d.projects)}, indicators: {len(d.indicators)}, "
+        f"narrative figures: {len(d.figures)}, sections: {len(d.sections)}"
+    )
+    if out is not None:
+        lines.append(f"  written: {out}")
+    lines.append(f"  time: {seconds:.2f} s")
+    return "\n".join(lines)
+
+
+def _cmd_schema(argv: list[str]) -> int:
+    from pipeline.export.jsonfile import json_schema
+
+    p = argparse.ArgumentParser(prog="budget-extract schema",
+                                description="Print the JSON Schema of the extraction output.")
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+    args = p.parse_args(argv)
+    text = json_schema()
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def _cmd_extract(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="budget-extract",
+        description="Extract a budget (部门预算) or final-account (部门决算) disclosure "
+        "into structured JSON. Other commands: `budget-extract schema`.",
+    )
+    p.add_argument("file", type=Path, help="PDF with a text layer, or a .txt/.md text")
+    p.add_argument("-o", "--output", type=Path,
+                   help="JSON file to write (default: FILE's name with .json, in the "
+                        "current directory)")
+    p.add_argument("--stdout", action="store_true", help="print the JSON instead of a summary")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    args = p.parse_args(argv)
+
+    from pipeline.export.jsonfile import write_json
+    from pipeline.run import extract_document
+
+    t0 = time.perf_counter()
+    d = extract_document(args.file)
+    if args.stdout:
+        sys.stdout.write(d.model_dump_json(indent=2) + "\n")
+        return 0
+    out = args.output or Path(args.file.stem + ".json")
+    write_json(d, out)
+    if not args.quiet:
+        print(_summary(d, out, time.perf_counter() - t0))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv[:1] == ["schema"]:
+            return _cmd_schema(argv[1:])
+        return _cmd_extract(argv)
+    except BudgetExtractError as e:
+        print(f"budget-extract: error: {e.one_line()}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("budget-extract: interrupted", file=sys.stderr)
+        return 130
+    except OSError as e:
+        print(f"budget-extract: error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""One root exception with specific subclasses that carry the data a user needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BudgetExtractError(Exception):
+    """Root of every error the pipeline raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: str | Path | None = None, page: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.page = page
+
+    def one_line(self) -> str:
+        where = self.path or ""
+        if self.page is not None:
+            where += f" (page {self.page})"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(BudgetExtractError):
+    """The input file cannot be read as a disclosure."""
+
+    exit_code = 2
+
+
+class NotFoundError(InputError):
+    """The path does not exist."""
+
+
+class UnsupportedFormatError(InputError):
+    """Neither a PDF nor a text/markdown file."""
+
+
+class CorruptPDFError(InputError):
+    """The PDF cannot be opened or parsed."""
+
+
+class EncryptedPDFError(InputError):
+    """The PDF needs a password."""
+
+
+class EmptyDocumentError(InputError):
+    """The file holds no pages or no text at all."""
+
+
+class NoTextLayerError(InputError):
+    """The PDF has pages but no extractable text: it is scanned and needs OCR."""
+
+
+class NotADisclosureError(InputError):
+    """The document does not look like a budget or final-account disclosure."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None, evidence: str = ""):
+        super().__init__(message, path=path)
+        self.evidence = evidence

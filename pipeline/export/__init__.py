@@ -1,0 +1,1 @@
+"""Stage 5: write results (JSON per document; JSON Schema)."""

@@ -1,0 +1,1 @@
+"""Stage 4: fill the schemas. ``rules`` is the deterministic extractor (no model)."""

@@ -1,0 +1,154 @@
+"""Performance indicators (绩效目标) anchored on the operator cell, which survives the
+column shifts converters introduce; levels are recognised by their vocabulary."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from pipeline.extract.cells import cell_provenance, make_amount
+from pipeline.numbers import normalise_text, parse_amount
+from pipeline.segment.tables import RawTable
+from schemas.indicators import PerformanceIndicator, Project
+from schemas.provenance import Amount
+
+LEVEL1 = re.compile(r"^(产出|效益|满意度|成本|效果|影响)指标$")
+LEVEL2 = re.compile(
+    r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|"
+    r"经济成本|社会成本|生态环境成本|效益)(指标)?$"
+)
+_OP_CELL = {"≥": "≥", "≧": "≥", ">=": "≥", "＞=": "≥", "大于等于": "≥", "≤": "≤", "≦": "≤",
+            "<=": "≤", "小于等于": "≤", "=": "=", "＝": "=", "等于": "=", ">": ">", "＞": ">",
+            "大于": ">", "<": "<", "＜": "<", "小于": "<", "定性": "定性"}
+_OP_PREFIX = re.compile(r"^(≥|≧|>=|≤|≦|<=|=|＝|>|＞|<|＜)\s*(.+)$")
+_VALUE_UNIT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(.*)$")
+_WEIGHT = re.compile(r"^\d{1,3}(\.\d+)?$")
+
+
+def _norm(t: str) -> str:
+    return normalise_text(t).replace("＝", "=")
+
+
+def _op(t: str) -> str | None:
+    return _OP_CELL.get(_norm(t))
+
+
+def _number(t: str) -> Decimal | None:
+    try:
+        return Decimal(t)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndicator], list[Project]]:
+    indicators: list[PerformanceIndicator] = []
+    projects: list[Project] = []
+    level1 = level2 = None
+    project: str | None = None
+    unit_name: str | None = None
+    last_name: str | None = None
+    for row in raw.rows:
+        cells = [c for c in row.cells if c.text.strip()]
+        texts = [c.text.strip() for c in cells]
+        norm = [_norm(t) for t in texts]
+        if not texts:
+            continue
+        # a project header: 项目名称 | name  (tables with one block per project)
+        if norm[0] in ("项目名称", "项目") and len(texts) >= 2:
+            project = texts[1]
+            projects.append(Project(name=project, unit_name=unit_name,
+                                    provenance=cell_provenance(cells[1], row)))
+            level1 = level2 = None
+            continue
+        op_idx = next((i for i, t in enumerate(texts) if _op(t)), None)
+        value_idx = None
+        if op_idx is None:
+            # operator printed with its value: '≥15个', '=100%'
+            for i, t in enumerate(norm):
+                if i > 0 and _OP_PREFIX.match(t) and not LEVEL2.match(t):
+                    value_idx = i
+                    break
+        if op_idx is None and value_idx is None:
+            _maybe_project(row, cells, norm, unit, projects)
+            if projects and projects[-1].provenance.page == row.page and projects[-1] is not None:
+                pass
+            for t in norm:
+                if LEVEL1.match(t):
+                    level1, level2 = t, None
+                elif LEVEL2.match(t):
+                    level2 = t
+            if projects:
+                project = projects[-1].name
+                unit_name = projects[-1].unit_name or unit_name
+            continue
+        anchor = op_idx if op_idx is not None else value_idx
+        assert anchor is not None
+        name = None
+        for t, n in zip(texts[:anchor], norm[:anchor], strict=False):
+            if LEVEL1.match(n):
+                level1, level2 = n, None
+            elif LEVEL2.match(n):
+                level2 = n
+            elif parse_amount(n) is None and not re.match(r"^\d{5,}", n) and len(n) > 1:
+                name = t
+        if name is None:
+            name = level2 or last_name or ""
+        last_name = name
+        if op_idx is not None:
+            operator = _op(texts[op_idx])
+            rest = texts[op_idx + 1:]
+            value = rest[0] if rest else None
+            measure = rest[1] if len(rest) > 1 and not _WEIGHT.match(_norm(rest[1])) else None
+            weight_src = rest[2] if measure is not None and len(rest) > 2 else (
+                rest[1] if len(rest) > 1 and measure is None else None)
+        else:
+            m = _OP_PREFIX.match(norm[value_idx])  # type: ignore[index]
+            assert m is not None
+            operator = _OP_CELL[m.group(1)]
+            vm = _VALUE_UNIT.match(m.group(2))
+            value = vm.group(1) if vm else m.group(2)
+            measure = (vm.group(2) or None) if vm else None
+            tail = texts[value_idx + 1:]  # type: ignore[operator]
+            weight_src = tail[-1] if tail else None
+        if operator == "定性" or value is None:
+            value_number = None
+        else:
+            vm = _VALUE_UNIT.match(_norm(value))
+            value_number = _number(vm.group(1)) if vm and not vm.group(2) else None
+            if vm and vm.group(2) and measure is None:
+                value_number, measure = _number(vm.group(1)), vm.group(2)
+        weight = None
+        if weight_src is not None and _WEIGHT.match(_norm(weight_src)):
+            weight = _number(_norm(weight_src))
+        indicators.append(PerformanceIndicator(
+            project=project, unit_name=unit_name, level1=level1, level2=level2, name=name,
+            operator=operator, value=value, value_number=value_number,  # type: ignore[arg-type]
+            measure_unit=measure, weight=weight,
+            provenance=cell_provenance(cells[anchor], row, " ".join(texts)),
+        ))
+    return indicators, projects
+
+
+_PROJECT_CODE = re.compile(r"^\d{5,}")
+
+
+def _maybe_project(row, cells, norm: list[str], unit: str, projects: list[Project]) -> None:
+    """A row naming a project with its amount (e.g. Haidong's '6302000002…-劳动维权工作经费')."""
+    amount: Amount | None = None
+    names: list[str] = []
+    category = None
+    for c, n in zip(cells, norm, strict=False):
+        if parse_amount(n) is not None and ("." in n) and amount is None:
+            amount = make_amount(c, row, unit)
+        elif re.match(r"^\d{1,2}-", n) and ("类" in n):
+            category = c.text.strip()
+        elif not LEVEL1.match(n) and not LEVEL2.match(n):
+            names.append(c.text.strip())
+    if amount is None or not names or re.fullmatch(r"合计-?|总计", norm[0]):
+        return
+    name_cands = [x for x in names if _PROJECT_CODE.match(_norm(x)) or "-" in x]
+    name = name_cands[0] if name_cands else names[min(1, len(names) - 1)]
+    unit_name = names[0] if len(names) > 1 and names[0] != name else None
+    goal = names[-1] if len(names) > 2 and names[-1] != name else None
+    projects.append(Project(unit_name=unit_name, name=name, category=category, amount=amount,
+                            goal=goal, provenance=cell_provenance(cells[0], row)))

@@ -1,0 +1,138 @@
+"""Document metadata from the title page: department, year, kind, level, unit."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.layout.blocks import Block, Grid, Line
+from pipeline.numbers import normalise_text
+from schemas.document import DocumentKind, Metadata
+from schemas.provenance import Provenance
+from schemas.tables import Table
+
+_TITLE = re.compile(
+    r"(?P<year>20\d{2})\s*年度?\s*(?P<mid>.{0,40}?)(?P<level>部门|单位)?(综合)?(?P<kind>预算|决算)"
+)
+_DEPT_WORDS = re.compile(r"(局|厅|委员会|办公室|办公厅|大学|学院|中心|站|所|院|队|处|部|委|会|府|馆|署)")
+
+
+def _lines(pages: list[list[Block]], n_pages: int) -> list[Line]:
+    out: list[Line] = []
+    for blocks in pages[:n_pages]:
+        for b in blocks:
+            if isinstance(b, Line):
+                out.append(b)
+            elif isinstance(b, Grid):
+                for row in b.rows[:3]:
+                    for c in row.cells:
+                        if c.text:
+                            out.append(Line(c.text, row.page, b.top, bbox=c.bbox, span=c.chars))
+    return out
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[#*\s]+", "", text)
+
+
+def _dept(text: str) -> str:
+    text = re.sub(r"[^\u4e00-\u9fff（）()A-Za-z0-9]", "", text)
+    text = re.sub(r"^(部门|单位)(名称)?", "", text)
+    return re.sub(r"[（(](汇总|本级|部门汇总)[)）]$", "", text)
+
+
+def extract_metadata(pages: list[list[Block]], tables: list[Table],
+                     doc_title: str = "") -> Metadata | None:
+    """Metadata, or None when nothing names a year and 预算/决算."""
+    lines = _lines(pages, 3)
+    units = Counter(t.unit for t in tables if t.unit_stated)
+    unit = units.most_common(1)[0][0] if units else "万元"
+    for i in range(min(len(lines), 40)):
+        for w in (1, 2, 3):
+            window = lines[i:i + w]
+            t = "".join(_clean(x.text) for x in window)
+            if re.search(r"目录|部分|表$|关于|情况|\.{3}", t) or len(t) > 60:
+                break
+            m = _TITLE.search(t)
+            if not m:
+                continue
+            dept = ""
+            for cand in (m.group("mid"), t[: m.start()]):
+                cand = _dept(cand)
+                if len(cand) >= 3 and _DEPT_WORDS.search(cand):
+                    dept = cand
+                    break
+            if not dept:
+                prev = [_dept(x.text) for x in lines[max(0, i - 2):i]]
+                prev = [p for p in prev if len(p) >= 2]
+                dept = "".join(prev[-2:]) if prev and not _DEPT_WORDS.search(prev[-1]) \
+                    else (prev[-1] if prev else "")
+            dept = dept or _department_from_body(pages)
+            kind = DocumentKind.final_account if m.group("kind") == "决算" else \
+                DocumentKind.budget
+            level = "unit" if m.group("level") == "单位" else "department"
+            ln = window[0]
+            return Metadata(
+                department=dept or "(unknown)", year=int(m.group("year")), kind=kind,
+                level=level, currency_unit=unit, title=t,  # type: ignore[arg-type]
+                provenance=Provenance(page=ln.page, bbox=ln.bbox, span=ln.span,
+                                      source="".join(x.text for x in window)),
+            )
+    return _from_body(pages, tables, unit, doc_title)
+
+
+def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
+               doc_title: str) -> Metadata | None:
+    """No title page (tables-only files, texts that start with chapter one): read the year
+    and department where the body states them, the kind from the table titles."""
+    lines = _lines(pages, len(pages))
+    years: Counter[int] = Counter()
+    where: dict[int, Line] = {}
+    for ln in lines:
+        for m in re.finditer(r"(20\d{2})\s*年度?\s*(?=.{0,30}(预算|决算))|[(（](20\d{2})年度[)）]",
+                             _clean(ln.text)):
+            y = int(m.group(1) or m.group(3))
+            years[y] += 1
+            where.setdefault(y, ln)
+    m2 = re.search(r"(20\d{2})年(部门|单位)?(预算|决算)", doc_title)
+    if not years and m2:
+        years[int(m2.group(1))] += 1
+    titles = " ".join(t.title for t in tables)
+    if not years or not re.search(r"预算|决算", titles + doc_title + "".join(
+            x.text for x in lines[:200])):
+        return None
+    year = years.most_common(1)[0][0]
+    kind = DocumentKind.final_account if "决算" in titles else DocumentKind.budget
+    dept = _department_from_body(pages)
+    if not dept:
+        m = re.search(r"关于(?P<d>\S{3,30}?)(20\d{2})年", "".join(_clean(x.text) for x in lines[:400]))
+        dept = _dept(m.group("d")) if m else ""
+    if not dept:
+        short = Counter(_dept(x.text) for x in lines if 4 <= len(_clean(x.text)) <= 20
+                        and re.search(r"(局|厅|委员会|办公室|大学|中心|支队)$", _clean(x.text)))
+        dept = short.most_common(1)[0][0] if short else ""
+    if not dept and m2:
+        dept = _dept(doc_title[: m2.start()])
+    ln = where.get(year) or lines[0]
+    return Metadata(
+        department=dept or "(unknown)", year=year, kind=kind, level="department",
+        currency_unit=unit, title=f"{year}年{dept}{'决算' if kind.value == 'final_account' else '预算'}",  # type: ignore[arg-type]
+        provenance=Provenance(page=ln.page, bbox=ln.bbox, span=ln.span, source=ln.text),
+    )
+
+
+def _department_from_body(pages: list[list[Block]]) -> str:
+    for blocks in pages[:8]:
+        for b in blocks:
+            if isinstance(b, Line):
+                m = re.search(r"(?:部门|单位)(?:名称)?[:：]([^:：]+?)(单位[:：]|$)",
+                              normalise_text(b.text))
+                if m and len(m.group(1)) >= 3:
+                    return _dept(m.group(1))
+            elif isinstance(b, Grid):
+                for row in b.rows[:3]:
+                    for c in row.cells:
+                        m = re.search(r"部门[:：]([^:：]+?)(单位[:：]|$)", normalise_text(c.text))
+                        if m and len(m.group(1)) >= 3:
+                            return _dept(m.group(1))
+    return ""

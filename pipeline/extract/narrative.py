@@ -1,0 +1,99 @@
+"""Figures stated in the narrative: amounts, shares (占 x%), and changes with their direction
+words, each tied to the phrase it refers to and to its place in the source."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from decimal import Decimal
+
+from pipeline.layout.blocks import Line
+from pipeline.numbers import normalise_text
+from pipeline.segment.sections import RawSection
+from schemas.narrative import FigureKind, NarrativeFigure
+from schemas.provenance import Provenance
+
+_FIG = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|%|％)"
+)
+_INC = re.compile(r"(增加|增长|上升|提高|增)\s*$")
+_DEC = re.compile(r"(减少|下降|降低|减)\s*$")
+_FLAT = re.compile(r"持平")
+_SHARE = re.compile(r"占[^，。；]{0,12}?(比重|比例)?(为)?\s*$")
+_CLAUSE = re.compile(r"[，。；：,;:！？\n]|其中")
+_CODE = re.compile(r"\d{7}|\d{5}|\d{3}(?=\D)")
+
+
+class _Text:
+    """Lines joined into one string, with a map from string offsets back to lines."""
+
+    def __init__(self, lines: list[Line]):
+        self.lines = lines
+        self.starts: list[int] = []
+        parts: list[str] = []
+        pos = 0
+        for ln in lines:
+            self.starts.append(pos)
+            parts.append(ln.text)
+            pos += len(ln.text)
+        self.text = "".join(parts)
+
+    def locate(self, start: int, end: int, raw: str) -> Provenance:
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        ln = self.lines[i]
+        span = None
+        if ln.span is not None:
+            off = start - self.starts[i]
+            # the stripped line text begins where its first non-blank character is
+            span = (ln.span[0] + off, ln.span[0] + off + (end - start))
+        return Provenance(page=ln.page, bbox=ln.bbox, span=span, source=raw)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    a = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
+    b = text.find("。", end)
+    return text[a: (b + 1 if b != -1 else len(text))].strip()[:300]
+
+
+def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
+    figures: list[NarrativeFigure] = []
+    for sec in sections:
+        if not sec.lines:
+            continue
+        joined = _Text(sec.lines)
+        text = joined.text
+        for m in _FIG.finditer(text):
+            before = text[max(0, m.start() - 40): m.start()]
+            unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
+            value = Decimal(normalise_text(m.group("num")).replace(",", ""))
+            tail = before[-8:]
+            direction = None
+            if _INC.search(tail):
+                direction = "increase"
+            elif _DEC.search(tail):
+                direction = "decrease"
+            if unit == "%":
+                if direction is not None:
+                    kind = FigureKind.change_percent
+                elif _SHARE.search(before[-16:]):
+                    kind = FigureKind.share
+                else:
+                    continue
+            else:
+                kind = FigureKind.change_amount if direction else FigureKind.amount
+            clause_start = max((x.end() for x in _CLAUSE.finditer(text, max(0, m.start() - 80),
+                                                                   m.start())), default=0)
+            clause_start = max(clause_start, m.start() - 80)
+            subject = text[clause_start: m.start()].strip()
+            subject = re.sub(r"(比上年.*|较.*|同比.*|为|是|共计|合计|安排|预算数?为?)$", "",
+                             subject).strip() or subject
+            if _FLAT.search(text[m.end(): m.end() + 6]) and direction is None and unit != "%":
+                pass
+            code_m = re.search(r"\d{7}|\d{5}", subject)
+            figures.append(NarrativeFigure(
+                kind=kind, value=value, raw=m.group(0), unit=unit,  # type: ignore[arg-type]
+                subject=subject, direction=direction, code=code_m.group(0) if code_m else None,
+                section=sec.heading, sentence=_sentence(text, m.start(), m.end()),
+                provenance=joined.locate(m.start(), m.end(), m.group(0)),
+            ))
+    return figures

@@ -1,0 +1,273 @@
+"""Rule-based interpretation of a table: header, column meanings, codes, rows, amounts."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.cells import cell_provenance, header_labels, make_amount
+from pipeline.layout.blocks import GridRow
+from pipeline.numbers import normalise_text, parse_amount
+from pipeline.segment.tables import TOTAL_LABEL, RawTable
+from schemas.provenance import Amount
+from schemas.tables import KIND_SPECS, ColumnKey, Table, TableKind, TableRow
+
+SUMMARY_KINDS = {TableKind.income_expenditure_summary, TableKind.fiscal_summary}
+
+_K = ColumnKey
+# (pattern on a header label, key); the first match wins, so specific words come first
+_COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
+    (re.compile(r"行次|栏次"), None),
+    (re.compile(r"人员经费|人员支出"), _K.personnel),
+    (re.compile(r"公用经费|日常公用|公用支出"), _K.public),
+    (re.compile(r"基本支出"), _K.basic),
+    (re.compile(r"项目支出"), _K.project),
+    (re.compile(r"经营支出"), _K.operating_expense),
+    (re.compile(r"上缴上级"), _K.remit_upper),
+    (re.compile(r"对附属单位补助|附属单位补助支出"), _K.subsidy_affiliated),
+    (re.compile(r"因公出国"), _K.abroad),
+    (re.compile(r"购置及运行|购置和运行|车辆购置及"), _K.vehicle_total),
+    (re.compile(r"(用车|车辆)购置"), _K.vehicle_purchase),
+    (re.compile(r"运行维护|运行费"), _K.vehicle_operation),
+    (re.compile(r"公务用车"), _K.vehicle_total),
+    (re.compile(r"公务接待"), _K.reception),
+    (re.compile(r"年初预算|上年预算|预算数/?(调整)?$(?<!本年预算数)"), _K.budget_amount),
+    (re.compile(r"上年结转|年初结转|结转结余|结转和结余|上年结余"), _K.carryover),
+    (re.compile(r"财政专户"), _K.fiscal_special),
+    (re.compile(r"政府性基金"), _K.government_fund),
+    (re.compile(r"国有资本"), _K.state_capital),
+    (re.compile(r"一般公共预算|财政拨款|公共财政"), _K.general_budget),
+    (re.compile(r"事业收入"), _K.business_income),
+    (re.compile(r"经营收入"), _K.operating_income),
+    (re.compile(r"上级补助"), _K.superior_subsidy),
+    (re.compile(r"附属单位上缴"), _K.affiliated_remit),
+    (re.compile(r"其他收入"), _K.other_income),
+    (re.compile(r"单位资金|其他资金"), _K.unit_funds),
+]
+_TOTAL_WORDS = re.compile(r"合计|总计|小计|金额|预算数|决算数|本年|支出数|收入数")
+_AMOUNT_WORDS = re.compile(r"预算数|决算数|金额")
+_CODE_LABEL = re.compile(r"编码|代码|科目代码|^类$|/类$|^款$|/款$|^项$|/项$")
+_NAME_LABEL = re.compile(r"名称|项目|科目|类别|用途")
+_UNIT_LABEL = re.compile(r"单位名称|预算单位|^单位$|部门名称|单位编码")
+_PROJECT_LABEL = re.compile(r"项目名称")
+CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_LEADING_CODE = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—:：]?\s*(\D.*)$")
+
+
+def column_key(label: str, kind: TableKind) -> ColumnKey | bool | None:
+    """Canonical key for a header label such as '基本支出/人员经费'; None for columns to
+    skip (行次); False when no key fits. The most specific (last) part decides; 小计 defers
+    to its group."""
+    parts = [p for p in label.split("/") if p]
+    if len(parts) > 1 and kind not in SUMMARY_KINDS and re.fullmatch(
+            r"(年初|全年|调整后)?(预算数|决算数)", parts[-1]):
+        parent = column_key("/".join(parts[:-1]), kind)
+        if isinstance(parent, ColumnKey):
+            # a final account prints 预算数 and 决算数 under each heading: 决算数 is the value
+            return parent if "决算" in parts[-1] else False
+    for part in reversed(parts):
+        if part == "小计":
+            continue
+        if re.fullmatch(r"合计|总计", part):
+            return _K.total
+        for pattern, key in _COLUMN_RULES:
+            if pattern.search(part):
+                return key
+        if _TOTAL_WORDS.search(part):
+            if kind in SUMMARY_KINDS and _AMOUNT_WORDS.search(part):
+                return _K.amount
+            return _K.total
+    return False
+
+
+def _is_data_row(texts: list[str]) -> bool:
+    norm = [normalise_text(t) for t in texts]
+    if any(parse_amount(t) is not None and ("." in t or "," in t) for t in norm):
+        return True
+    filled = [t for t in norm if t]
+    if any(CODE.match(t) for t in norm[:4]) and len(filled) >= 2:
+        return True
+    # a total line of an empty table: 合计 and nothing but blanks or zeros
+    return any(TOTAL_LABEL.match(t) for t in norm) and all(
+        TOTAL_LABEL.match(t) or parse_amount(t) is not None for t in filled)
+
+
+def _header_end(rows: list[GridRow], ncols: int) -> int:
+    for i, row in enumerate(rows[:12]):
+        if _is_data_row(row.texts(ncols)):
+            return i
+    return 0
+
+
+def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bool:
+    if _CODE_LABEL.search(label) and not _NAME_LABEL.search(label.split("/")[-1]):
+        return True
+    texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
+    texts = [t for t in texts if t]
+    codes = [t for t in texts if re.fullmatch(r"\d{2,7}", t)]
+    return bool(texts) and col < 4 and len(codes) >= 0.8 * len(texts) and any(
+        CODE.match(t) for t in codes)
+
+
+def _is_text_column(rows: list[GridRow], col: int, ncols: int) -> bool:
+    texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
+    texts = [t for t in texts if t]
+    if not texts:
+        return False
+    numeric = sum(1 for t in texts if parse_amount(t) is not None)
+    return numeric < len(texts) / 2
+
+
+def extract_table(raw: RawTable, default_unit: str) -> Table:
+    """Interpret a raw table into the schema of its kind."""
+    unit = raw.unit or default_unit
+    ncols = raw.ncols
+    head_n = _header_end(raw.rows, ncols)
+    labels = header_labels(raw.rows[:head_n], ncols)
+    body = [r for r in raw.rows[head_n:] if any(c.text.strip() for c in r.cells)]
+    code_cols = {j for j in range(ncols) if _is_code_column(body, j, ncols, labels[j])}
+    for j in sorted(code_cols):  # 款 and 项 parts printed as two digits right of the 类
+        k = j + 1
+        while k < ncols and k not in code_cols and all(
+                re.fullmatch(r"\d{2}", t) for t in (normalise_text(r.texts(ncols)[k]) for r in body)
+                if t and t not in "类款项") and any(normalise_text(r.texts(ncols)[k]) for r in body):
+            code_cols.add(k)
+            k += 1
+    text_cols = [j for j in range(ncols)
+                 if j in code_cols or _is_text_column(body, j, ncols)]
+    allowed = set(KIND_SPECS[raw.kind].columns) if raw.kind is not TableKind.other else None
+
+    sides: list[tuple[int, int, str | None]] = [(0, ncols, None)]
+    if raw.kind in SUMMARY_KINDS:
+        # two-sided summary tables: income left, expenditure from the second label column
+        label_cols = [j for j in text_cols if j not in code_cols]
+        if len(label_cols) >= 2:
+            sides = [(0, label_cols[1], "income"), (label_cols[1], ncols, "expenditure")]
+    elif labels and labels[0]:
+        # the same columns printed twice side by side (e.g. 301… left, 302… right)
+        rep = next((p for p in range(1, ncols) if labels[p] == labels[0]), None)
+        if rep is not None and rep > 1:
+            sides = [(lo, min(lo + rep, ncols), None) for lo in range(0, ncols, rep)]
+
+    rows: list[TableRow] = []
+    keys_by_col: dict[int, ColumnKey | None] = {}
+    for lo, hi, side in sides:
+        roles = _roles(labels, text_cols, code_cols, lo, hi, raw.kind, allowed)
+        keys_by_col.update({j: k for j, (role, k) in roles.items() if role == "amount"})
+        for row in body:
+            tr = _row(row, roles, labels, ncols, unit, side)
+            if tr is not None:
+                rows.append(tr)
+    empty = raw.empty_note is not None or not any(
+        a.value not in (None, 0) for r in rows for a in [*r.values.values(), *r.other.values()]
+    )
+    return Table(
+        kind=raw.kind, title=raw.title or "(untitled)", pages=raw.pages or [raw.title_page],
+        unit=unit, unit_stated=raw.unit is not None, columns=labels,  # type: ignore[arg-type]
+        column_keys=[keys_by_col.get(j) for j in range(ncols)], rows=rows,
+        empty=empty, empty_note=raw.empty_note, part=raw.part,
+    )
+
+
+Role = tuple[str, ColumnKey | None]
+
+
+def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int, hi: int,
+           kind: TableKind, allowed: set[ColumnKey] | None) -> dict[int, Role]:
+    roles: dict[int, Role] = {}
+    used: set[ColumnKey] = set()
+    name_set = False
+    for j in range(lo, hi):
+        label = labels[j]
+        if j in text_cols:
+            if j in code_cols:
+                roles[j] = ("code", None)
+            elif _PROJECT_LABEL.search(label):
+                roles[j] = ("project", None)
+            elif _UNIT_LABEL.search(label):
+                roles[j] = ("unit", None)
+            elif not name_set:
+                roles[j] = ("name", None)
+                name_set = True
+            else:
+                roles[j] = ("text", None)
+            continue
+        key = column_key(label, kind)
+        if key is None:
+            roles[j] = ("skip", None)
+        elif key is False or (allowed is not None and key not in allowed) or key in used:
+            roles[j] = ("other", None)
+        else:
+            assert isinstance(key, ColumnKey)
+            roles[j] = ("amount", key)
+            used.add(key)
+    if not name_set:
+        for j, (role, _) in roles.items():
+            if role in ("project", "unit"):
+                roles[j] = ("name", None) if role == "unit" else roles[j]
+                break
+    return roles
+
+
+def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, unit: str,
+         side: str | None) -> TableRow | None:
+    texts = row.texts(ncols)
+    code_parts: list[str] = []
+    name = unit_name = project_name = None
+    name_col: int | None = None
+    values: dict[ColumnKey, Amount] = {}
+    other: dict[str, Amount] = {}
+    extra: dict[str, str] = {}
+    for j, (role, key) in sorted(roles.items()):
+        t = normalise_text(texts[j]) if role in ("code", "amount", "other", "skip") else \
+            texts[j].strip()
+        if role == "code":
+            if re.fullmatch(r"\d+", t):
+                code_parts.append(t)
+            elif t and not re.fullmatch(r"[类款项]|合计|\*+", t):
+                name = name or t
+        elif role == "name":
+            name, name_col = t, j
+        elif role == "unit":
+            unit_name = t or None
+        elif role == "project":
+            project_name = t or None
+        elif role in ("amount", "other"):
+            cell = row.cell_at(j)
+            if cell is None or not cell.text.strip():
+                continue
+            amt = make_amount(cell, row, unit)
+            if amt is None:
+                extra[labels[j] or f"col{j + 1}"] = cell.text.strip()
+            elif role == "amount" and key is not None:
+                values[key] = amt
+            else:
+                other[labels[j] or f"col{j + 1}"] = amt
+        elif role == "text" and t:
+            extra[labels[j] or f"col{j + 1}"] = t
+    code = "".join(code_parts) or None
+    label = name or ""
+    if code is None and label:
+        m = _LEADING_CODE.match(normalise_text(label))
+        if m:
+            code, label = m.group(1), m.group(2)
+    if code is not None and not CODE.match(code):
+        extra["code_printed"] = code
+        code = None
+    if not label and not code and not values and not other:
+        return None
+    if not label and not values and not other:
+        return None
+    if not label:
+        label = project_name or unit_name or ""
+    label_norm = normalise_text(label)
+    if re.fullmatch(r"(项目|栏次|\*+)?", label_norm) and not values and not other:
+        return None
+    level = {3: "类", 5: "款", 7: "项"}.get(len(code)) if code else None
+    cell = row.cell_at(name_col) if name_col is not None else None
+    return TableRow(
+        code=code, level=level, name=label, side=side, unit_name=unit_name,  # type: ignore[arg-type]
+        project_name=project_name,
+        is_total=bool(TOTAL_LABEL.match(label_norm)) and code is None,
+        values=values, other=other, texts=extra,
+        provenance=cell_provenance(cell, row, label),
+    )

@@ -1,0 +1,279 @@
+"""Rebuild table rows and cells from word boxes and ruling lines; lines of text elsewhere.
+
+PDF text order cannot be trusted inside tables (one cell per line, numbers off their row's
+baseline), so rows and columns come from the ruling lines and every word is placed by the
+centre of its box. Text inputs use tab- or pipe-separated rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.ingest.model import Page, Segment, SourceDocument, Word
+from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
+
+SNAP = 2.0  # points: ruling lines closer than this are one line
+MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
+
+
+def layout_document(doc: SourceDocument) -> list[list[Block]]:
+    """Blocks per page, in reading order."""
+    if doc.format == "pdf":
+        return [layout_pdf_page(p) for p in doc.pages]
+    return [layout_text_page(p) for p in doc.pages]
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _cluster(values: list[float], tol: float = SNAP) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _merge(segs: list[Segment]) -> list[Segment]:
+    """Merge collinear, touching segments of one orientation."""
+    segs = sorted(segs, key=lambda s: (s.pos, s.start))
+    groups: list[list[Segment]] = []
+    for s in segs:
+        if groups and abs(s.pos - groups[-1][0].pos) <= SNAP / 2:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    out: list[Segment] = []
+    for g in groups:
+        g.sort(key=lambda s: s.start)
+        pos = sum(s.pos for s in g) / len(g)
+        cur = Segment(g[0].horizontal, pos, g[0].start, g[0].end)
+        for s in g[1:]:
+            if s.start <= cur.end + 3:
+                cur.end = max(cur.end, s.end)
+            else:
+                out.append(cur)
+                cur = Segment(s.horizontal, pos, s.start, s.end)
+        out.append(cur)
+    return out
+
+
+def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+    """Groups of horizontal and vertical rules that touch each other: one group per table."""
+    n = len(hs) + len(vs)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tol = 3.0
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if (h.start - tol <= v.pos <= h.end + tol) and (v.start - tol <= h.pos <= v.end + tol):
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[a] = b
+    comps: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, h in enumerate(hs):
+        comps.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        comps.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    return [c for c in comps.values() if len(c[0]) >= 2 and len(c[1]) >= 2]
+
+
+def _covers(segs: list[Segment], pos: float, at: float) -> bool:
+    return any(abs(s.pos - pos) <= SNAP and s.start - 1 <= at <= s.end + 1 for s in segs)
+
+
+def join_words(words: list[Word]) -> str:
+    """Join word texts of one cell or line: no space between CJK runs (wrapped lines),
+    a space between two ASCII runs so that separate numbers stay separate."""
+    out = ""
+    prev: Word | None = None
+    for w in words:
+        if prev is not None and out and out[-1].isascii() and w.text[:1].isascii():
+            out += " "
+        out += w.text
+        prev = w
+    return out
+
+
+def _order(words: list[Word]) -> list[Word]:
+    """Words of one cell in reading order: by line (y overlap), then x."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.cy):
+        if lines and abs(w.cy - sum(x.cy for x in lines[-1]) / len(lines[-1])) < 0.6 * (
+            w.y1 - w.y0
+        ):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [w for ln in lines for w in sorted(ln, key=lambda w: w.x0)]
+
+
+def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: list[Word],
+                     taken: set[int]) -> Grid | None:
+    x0 = min(v.pos for v in vs)
+    x1 = max(v.pos for v in vs)
+    y0 = min(h.pos for h in hs)
+    y1 = max(h.pos for h in hs)
+    if x1 - x0 < 30 or y1 - y0 < 8:
+        return None
+    ys = [y for y in _cluster([h.pos for h in hs] + [y0, y1])]
+    xs = [x for x in _cluster([v.pos for v in vs] + [x0, x1])]
+    ys = _drop_thin(ys)
+    xs = _drop_thin(xs)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    nrows, ncols = len(ys) - 1, len(xs) - 1
+    buckets: dict[tuple[int, int], list[Word]] = {}
+    for idx, w in enumerate(words):
+        if idx in taken:
+            continue
+        cx, cy = w.cx, w.cy
+        if not (x0 - 1 <= cx <= x1 + 1 and y0 - 1 <= cy <= y1 + 1):
+            continue
+        r = _band(ys, cy)
+        c = _band(xs, cx)
+        if r is None or c is None:
+            continue
+        buckets.setdefault((r, c), []).append(w)
+        taken.add(idx)
+    grid = Grid(page=page.number, top=y0, ncols=ncols, bbox=(x0, y0, x1, y1), ruled=True)
+    for r in range(nrows):
+        mid = (ys[r] + ys[r + 1]) / 2
+        cells: list[Cell] = []
+        c = 0
+        while c < ncols:
+            start = c
+            # extend across column boundaries that have no rule in this row band
+            while c + 1 < ncols and not _covers(vs, xs[c + 1], mid):
+                c += 1
+            open_top = r > 0 and not _covers(hs, ys[r], (xs[start] + xs[c + 1]) / 2)
+            ws: list[Word] = []
+            for cc in range(start, c + 1):
+                ws.extend(buckets.get((r, cc), []))
+            if ws:
+                ws = _order(ws)
+                bbox = (min(w.x0 for w in ws), min(w.y0 for w in ws),
+                        max(w.x1 for w in ws), max(w.y1 for w in ws))
+                cells.append(Cell(join_words(ws), start, c - start + 1, bbox=bbox,
+                                  open_top=open_top))
+            else:
+                cells.append(Cell("", start, c - start + 1, open_top=open_top,
+                                  bbox=(xs[start], ys[r], xs[c + 1], ys[r + 1])))
+            c += 1
+        if any(cell.text for cell in cells):
+            grid.rows.append(GridRow(cells, page.number, bbox=(x0, ys[r], x1, ys[r + 1])))
+    if not grid.rows or (ncols < 2 and len(grid.rows) < 2):
+        return None  # a frame around a title or a note, not a table
+    return grid
+
+
+def _drop_thin(vals: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in vals:
+        if out and v - out[-1] < MIN_BAND:
+            out[-1] = (out[-1] + v) / 2
+            continue
+        out.append(v)
+    return out
+
+
+def _band(bounds: list[float], v: float) -> int | None:
+    for i in range(len(bounds) - 1):
+        if bounds[i] - 1 <= v <= bounds[i + 1] + 1:
+            return i
+    return None
+
+
+def _lines(words: list[Word], page: int) -> list[Line]:
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.cy, w.x0)):
+        h = w.y1 - w.y0
+        if rows:
+            last = rows[-1]
+            ly = sum(x.cy for x in last) / len(last)
+            if abs(w.cy - ly) < max(2.5, 0.45 * h):
+                last.append(w)
+                continue
+        rows.append([w])
+    out: list[Line] = []
+    for r in rows:
+        r.sort(key=lambda w: w.x0)
+        bbox = (min(w.x0 for w in r), min(w.y0 for w in r),
+                max(w.x1 for w in r), max(w.y1 for w in r))
+        out.append(Line(join_words(r), page, bbox[1], bbox=bbox))
+    return out
+
+
+def layout_pdf_page(page: Page) -> list[Block]:
+    hs = _merge([s for s in page.segments if s.horizontal])
+    vs = _merge([s for s in page.segments if not s.horizontal])
+    blocks: list[Block] = []
+    taken: set[int] = set()
+    for chs, cvs in _components(hs, vs):
+        g = _grid_from_rules(page, chs, cvs, page.words, taken)
+        if g is not None:
+            blocks.append(g)
+    rest = [w for i, w in enumerate(page.words) if i not in taken]
+    blocks.extend(_lines(rest, page.number))
+    blocks.sort(key=lambda b: b.top)
+    return blocks
+
+
+# ---------------------------------------------------------------- text
+
+_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+def _split_cells(text: str, start: int) -> list[Cell] | None:
+    if "\t" in text:
+        parts = text.split("\t")
+        sep = 1
+        offset = 0
+    elif text.lstrip().startswith("|") and text.count("|") >= 3:
+        inner = text.strip()
+        lead = text.index("|") + 1
+        parts = inner[1:-1].split("|") if inner.endswith("|") else inner[1:].split("|")
+        sep = 1
+        offset = lead
+    else:
+        return None
+    cells: list[Cell] = []
+    pos = start + offset
+    for i, p in enumerate(parts):
+        stripped = p.strip()
+        lead_ws = len(p) - len(p.lstrip())
+        s = pos + lead_ws
+        cells.append(Cell(stripped, i, 1, chars=(s, s + len(stripped))))
+        pos += len(p) + sep
+    return cells
+
+
+def layout_text_page(page: Page) -> list[Block]:
+    blocks: list[Block] = []
+    grid: Grid | None = None
+    for idx, ln in enumerate(page.lines):
+        if _PIPE_SEP.match(ln.text) and grid is not None:
+            continue
+        cells = _split_cells(ln.text, ln.start)
+        if cells is not None:
+            if grid is None:
+                grid = Grid(page=page.number, top=idx, ncols=0, ruled=False)
+                blocks.append(grid)
+            grid.ncols = max(grid.ncols, len(cells))
+            grid.rows.append(GridRow(cells, page.number, span=(ln.start, ln.end)))
+            continue
+        if not ln.text.strip():
+            continue  # blank lines do not end a table: converters scatter them
+        grid = None
+        stripped = ln.text.strip()
+        lead = len(ln.text) - len(ln.text.lstrip())
+        blocks.append(Line(stripped, page.number, idx,
+                           span=(ln.start + lead, ln.start + lead + len(stripped))))
+    return blocks

@@ -1,0 +1,77 @@
+"""Parsing of amounts as printed in disclosures, shared by extraction and verification.
+
+Every parse keeps the original string; values are ``Decimal``, never float.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９，．－（）％＋",
+    "0123456789,.-()%+",
+)
+# blanks that mean "nothing here" rather than a number
+BLANK_MARKS = {"", "-", "—", "--", "——", "－", "/", "\\", "*", "**", "…"}
+
+_AMOUNT = re.compile(
+    r"^(?P<neg_paren>\()?(?P<sign>[-+])?(?P<body>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\)?$"
+)
+_PERCENT = re.compile(r"^(?P<sign>[-+])?(?P<body>\d+(?:\.\d+)?)%$")
+
+UNIT_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def normalise_text(raw: str) -> str:
+    """Full-width digits and punctuation to ASCII, whitespace removed."""
+    return re.sub(r"\s+", "", raw.translate(_FULLWIDTH))
+
+
+def is_blank(raw: str | None) -> bool:
+    """True for an empty cell or a placeholder dash."""
+    return raw is None or normalise_text(raw) in BLANK_MARKS
+
+
+def parse_amount(raw: str | None) -> Decimal | None:
+    """Parse ``1,401.44``, ``1130``, ``(12.5)``, ``-3``, full-width digits; ``None`` if not a number."""
+    if raw is None:
+        return None
+    s = normalise_text(raw)
+    if s in BLANK_MARKS:
+        return None
+    m = _AMOUNT.match(s)
+    if not m:
+        return None
+    if m.group("neg_paren") and not s.endswith(")"):
+        return None
+    try:
+        value = Decimal(m.group("body").replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - regex guarantees digits
+        return None
+    if m.group("neg_paren") or m.group("sign") == "-":
+        value = -value
+    return value
+
+
+def parse_percent(raw: str) -> Decimal | None:
+    """Parse ``40.81%`` (full-width too) into ``Decimal('40.81')``."""
+    m = _PERCENT.match(normalise_text(raw))
+    if not m:
+        return None
+    value = Decimal(m.group("body"))
+    return -value if m.group("sign") == "-" else value
+
+
+def looks_like_amount(raw: str | None) -> bool:
+    return parse_amount(raw) is not None
+
+
+def detect_unit(text: str) -> str | None:
+    """The currency unit named in a unit line such as ``单位：万元`` or ``金额单位：元``."""
+    s = normalise_text(text)
+    m = re.search(r"(?:金额)?单位[:：]?(亿元|万元|元)", s)
+    if m:
+        return m.group(1)
+    m = re.search(r"[（(](亿元|万元|元)[)）]", s)
+    return m.group(1) if m else None

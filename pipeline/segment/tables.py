@@ -1,0 +1,179 @@
+"""Assemble grids into tables: attach titles and unit lines, join a table that runs across
+pages (dropping its repeated header), separate a table printed twice under one title, and
+recognise the statements that say a table has no data (空表说明)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.layout.blocks import Block, Grid, GridRow, Line
+from pipeline.numbers import detect_unit, normalise_text
+from pipeline.segment.classify import classify_title, normalise_title
+from schemas.tables import TableKind
+
+EMPTY_NOTE = re.compile(
+    r"本表无数据|本表为空|此表为空|空表|故本表无|本表本年无发生额|无发生额|本表无|"
+    r"没有.{0,40}(收入|支出|安排|拨款|经费)|不涉及|未安排|无此项"
+)
+PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—－]?\s*$")
+TOTAL_LABEL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
+
+
+@dataclass
+class RawTable:
+    """A table as found on the pages: title, unit, rows of cells, before interpretation."""
+
+    title: str
+    kind: TableKind
+    title_page: int
+    rows: list[GridRow] = field(default_factory=list)
+    ncols: int = 0
+    pages: list[int] = field(default_factory=list)
+    unit: str | None = None
+    empty_note: str | None = None
+    empty_note_page: int | None = None
+    part: int = 1
+    ruled: bool = True
+    header_len: int = 0  # rows of the first grid that look like header (set on continuation)
+
+
+def _is_prose(text: str) -> bool:
+    t = normalise_text(text)
+    return len(t) > 34 or "。" in t
+
+
+def _row_key(row: GridRow, ncols: int) -> tuple[str, ...]:
+    return tuple(normalise_text(t) for t in row.texts(ncols))
+
+
+def find_tables(pages: list[list[Block]]) -> list[RawTable]:
+    """Tables in document order, continuation pages joined."""
+    tables: list[RawTable] = []
+    pending: tuple[Line, TableKind] | None = None
+    pending_unit: str | None = None
+    open_t: RawTable | None = None
+    lines_since_grid = 99
+    for blocks in pages:
+        for b in blocks:
+            if isinstance(b, Line):
+                if PAGE_NUMBER.match(b.text):
+                    continue
+                kind = classify_title(b.text)
+                if kind is not None:
+                    pending = (b, kind)
+                    pending_unit = detect_unit(b.text)
+                    continue
+                unit = detect_unit(b.text)
+                if unit and len(normalise_text(b.text)) < 40:
+                    pending_unit = unit
+                    continue
+                if EMPTY_NOTE.search(b.text) and len(normalise_text(b.text)) < 120:
+                    if pending is not None:
+                        t = _new_table(tables, pending, pending_unit, None)
+                        t.empty_note, t.empty_note_page = b.text.strip(), b.page
+                        pending, open_t = None, t
+                        lines_since_grid = 0
+                        continue
+                    if open_t is not None and lines_since_grid <= 3 and open_t.empty_note is None:
+                        open_t.empty_note, open_t.empty_note_page = b.text.strip(), b.page
+                        continue
+                if _is_prose(b.text):
+                    pending = None
+                    lines_since_grid = 99
+                    open_t = None
+                else:
+                    lines_since_grid += 1
+                continue
+            grid: Grid = b
+            if pending is None:
+                pending = _title_inside(grid)
+            if pending is not None:
+                same = (open_t is not None
+                        and normalise_title(pending[0].text) == normalise_title(open_t.title))
+                # the same title again on a new page repeats the header of a table that runs
+                # on; on the same page it opens a second table under one title
+                if same and open_t is not None and grid.page != open_t.pages[-1]:
+                    _continue(open_t, grid, pending_unit)
+                else:
+                    open_t = _new_table(tables, pending, pending_unit, grid)
+                pending = None
+            elif (open_t is not None and lines_since_grid <= 4
+                  and (abs(grid.ncols - open_t.ncols) <= (0 if grid.ruled else 2)
+                       or open_t.kind is TableKind.performance_targets)):
+                _continue(open_t, grid, pending_unit)
+            else:
+                open_t = _untitled(tables, grid, pending_unit)
+            pending_unit = None
+            lines_since_grid = 0
+    return tables
+
+
+_TITLE_SPLIT = re.compile(r"(?:部门|单位|金额单位|编制单位|预算单位)[:：]|公开表[一二三四五六七八九十\d]+|"
+                          r"预算\d+表|[(（]?表\s*\d+[)）]?")
+
+
+def _title_inside(grid: Grid) -> tuple[Line, TableKind] | None:
+    """Some PDFs print the title inside the table's first row: take it out of the grid."""
+    for i, row in enumerate(grid.rows[:2]):
+        for c in row.cells:
+            for part in _TITLE_SPLIT.split(c.text):
+                kind = classify_title(part)
+                if kind is not None:
+                    texts = [x.text for x in row.cells if x.text]
+                    if all(detect_unit(t) or t is c.text or len(normalise_text(t)) < 12
+                           for t in texts) and not any(
+                               re.search(r"\d+\.\d", t) for t in texts):
+                        del grid.rows[i]
+                    return Line(part.strip(), grid.page, grid.top, bbox=c.bbox, span=c.chars), kind
+    return None
+
+
+def _new_table(tables: list[RawTable], pending: tuple[Line, TableKind], unit: str | None,
+               grid: Grid | None) -> RawTable:
+    line, kind = pending
+    title = re.sub(r"^[#*\s]+|[#*\s]+$", "", line.text)
+    same = [t for t in tables if normalise_title(t.title) == normalise_title(title)]
+    t = RawTable(title=title, kind=kind, title_page=line.page, unit=unit, part=len(same) + 1)
+    if grid is not None:
+        _add_grid(t, grid)
+    else:
+        t.pages.append(line.page)
+    tables.append(t)
+    return t
+
+
+def _untitled(tables: list[RawTable], grid: Grid, unit: str | None) -> RawTable:
+    t = RawTable(title="", kind=TableKind.other, title_page=grid.page, unit=unit)
+    _add_grid(t, grid)
+    tables.append(t)
+    return t
+
+
+def _add_grid(t: RawTable, grid: Grid) -> None:
+    t.rows.extend(grid.rows)
+    t.ncols = max(t.ncols, grid.ncols)
+    t.ruled = grid.ruled
+    if grid.page not in t.pages:
+        t.pages.append(grid.page)
+    if t.unit is None:
+        for row in grid.rows[:3]:
+            for c in row.cells:
+                u = detect_unit(c.text)
+                if u:
+                    t.unit = u
+                    break
+
+
+def _continue(t: RawTable, grid: Grid, unit: str | None) -> None:
+    """Append a continuation grid, dropping header rows it repeats."""
+    head = {_row_key(r, t.ncols) for r in t.rows[:10]}
+    rows = list(grid.rows)
+    while rows and _row_key(rows[0], t.ncols) in head:
+        rows.pop(0)  # repeated header rows, and a 合计 row some templates repeat per page
+    t.rows.extend(rows)
+    t.ncols = max(t.ncols, grid.ncols)
+    if grid.page not in t.pages:
+        t.pages.append(grid.page)
+    if t.unit is None and unit:
+        t.unit = unit

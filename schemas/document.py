@@ -1,0 +1,71 @@
+"""A whole disclosure: metadata, sections, tables, projects, indicators, narrative figures."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.indicators import PerformanceIndicator, Project
+from schemas.narrative import NarrativeFigure
+from schemas.provenance import CurrencyUnit, Provenance
+from schemas.tables import Table, TableKind
+
+
+class DocumentKind(StrEnum):
+    budget = "budget"
+    final_account = "final_account"
+
+
+class Metadata(BaseModel):
+    """What the document is."""
+
+    department: str = Field(description="Publishing department or unit, as on the title page.")
+    year: int = Field(description="Budget or account year (not the publication date).")
+    kind: DocumentKind = Field(description="budget (部门/单位预算) or final_account (决算).")
+    level: Literal["department", "unit"] = Field(
+        default="department", description="部门 (department) or 单位 (unit) disclosure."
+    )
+    currency_unit: CurrencyUnit = Field(description="Unit most tables state (usually 万元).")
+    title: str = Field(description="Title as printed, e.g. '2024年度部门决算'.")
+    provenance: Provenance = Field(description="Where the title was read.")
+
+
+class Section(BaseModel):
+    """A narrative chapter or sub-chapter."""
+
+    heading: str
+    level: int = Field(description="1 for 第一部分/一、, 2 for (一), 3 for 1.")
+    pages: list[int]
+    text: str = Field(description="Body text, wrapped lines joined.")
+    provenance: Provenance
+
+
+class TableReport(BaseModel):
+    """Which standard tables were found and which were not."""
+
+    found: list[TableKind]
+    missing: list[TableKind] = Field(
+        description="Standard tables of this document kind that were not found."
+    )
+    empty: list[TableKind] = Field(description="Found, but with no data (空表).")
+
+
+class Disclosure(BaseModel):
+    """Everything extracted from one document."""
+
+    schema_version: Literal["1"] = "1"
+    source: str = Field(description="File name of the source document.")
+    source_sha256: str
+    source_format: Literal["pdf", "text"]
+    page_count: int
+    metadata: Metadata
+    sections: list[Section] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    table_report: TableReport
+    projects: list[Project] = Field(default_factory=list)
+    indicators: list[PerformanceIndicator] = Field(default_factory=list)
+    figures: list[NarrativeFigure] = Field(default_factory=list)
+    extractor: str = Field(default="rules", description="Which extractor produced this.")
+    seconds: float = Field(default=0.0, description="Wall time from file to this object.")
