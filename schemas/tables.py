@@ -36,6 +36,7 @@ class ColumnKey(StrEnum):
     budget_amount = "budget_amount"
     total = "total"
     carryover = "carryover"
+    fiscal = "fiscal"
     general_budget = "general_budget"
     government_fund = "government_fund"
     state_capital = "state_capital"
@@ -65,7 +66,8 @@ COLUMN_DESCRIPTIONS: dict[ColumnKey, str] = {
     ColumnKey.budget_amount: "年初预算数 / 上年预算数 shown beside the main figure.",
     ColumnKey.total: "合计 / 总计 / 小计 of the row.",
     ColumnKey.carryover: "上年结转(结余) / 年初结转和结余.",
-    ColumnKey.general_budget: "一般公共预算 (拨款) / 财政拨款收入.",
+    ColumnKey.fiscal: "财政拨款 (收入) in all: 一般公共预算 + 政府性基金 + 国有资本经营预算.",
+    ColumnKey.general_budget: "一般公共预算 (拨款).",
     ColumnKey.government_fund: "政府性基金预算 (拨款).",
     ColumnKey.state_capital: "国有资本经营预算 (拨款).",
     ColumnKey.fiscal_special: "财政专户管理资金 (收入).",
@@ -102,7 +104,7 @@ class KindSpec(BaseModel):
 
 
 _SOURCES = [
-    ColumnKey.total, ColumnKey.carryover, ColumnKey.general_budget, ColumnKey.government_fund,
+    ColumnKey.total, ColumnKey.carryover, ColumnKey.fiscal, ColumnKey.general_budget, ColumnKey.government_fund,
     ColumnKey.state_capital, ColumnKey.fiscal_special, ColumnKey.business_income,
     ColumnKey.operating_income, ColumnKey.superior_subsidy, ColumnKey.affiliated_remit,
     ColumnKey.other_income, ColumnKey.unit_funds,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.layout.blocks import Cell, GridRow
-from pipeline.numbers import is_blank, normalise_text, parse_amount
+from pipeline.numbers import detect_unit, is_blank, normalise_text, parse_amount
 from schemas.provenance import Amount, Provenance
 
 
@@ -28,7 +28,7 @@ def make_amount(cell: Cell, row: GridRow, unit: str) -> Amount | None:
 _FILLER = re.compile(r"^(\*+|栏次|\d{1,2}|[a-zA-Z]|甲|乙|丙)$")
 
 
-def header_labels(rows: list[GridRow], ncols: int) -> list[str]:
+def header_labels(rows: list[GridRow], ncols: int, ruled: bool = False) -> list[str]:
     """One flattened label per column, e.g. '基本支出/人员经费', from the header rows.
 
     Merged cells (PDF) label every column they span. In text tables a blank cell of an
@@ -36,16 +36,23 @@ def header_labels(rows: list[GridRow], ncols: int) -> list[str]:
     """
     grid: list[list[str]] = []
     joined: list[list[bool]] = []  # PDF: the cell continues the one above (no rule between)
+    extent: list[list[tuple[int, int]]] = []  # (first column, span) of the cell at [r][j]
     for row in rows:
         line = [""] * ncols
         cont = [False] * ncols
+        ext = [(j, 1) for j in range(ncols)]
         for c in row.cells:
+            text = normalise_text(c.text)
+            if detect_unit(text) or re.match(r"^(部门|单位|编制单位|预算单位)(名称)?[:：]", text):
+                text = ""  # the unit or department line printed inside the header
             for k in range(c.col, min(c.col + c.span, ncols)):
-                line[k] = normalise_text(c.text)
+                line[k] = "" if _FILLER.match(text) else text  # column numbers, **, 栏次
                 cont[k] = c.open_top
+                ext[k] = (c.col, c.span)
         grid.append(line)
         joined.append(cont)
-    for r in range(len(grid) - 1):
+        extent.append(ext)
+    for r in range(len(grid) - 1 if ruled else 0, len(grid) - 1):  # ruled grids have spans
         for j in range(1, ncols):
             if grid[r][j] or not grid[r][j - 1]:
                 continue
@@ -58,9 +65,10 @@ def header_labels(rows: list[GridRow], ncols: int) -> list[str]:
         parts: list[str] = []
         for r in range(len(grid)):
             t = grid[r][j]
-            if not t or (_FILLER.match(t) and not joined[r][j]):
+            if not t:
                 continue
-            if parts and joined[r][j] and r > 0 and grid[r - 1][j]:
+            if parts and joined[r][j] and r > 0 and grid[r - 1][j] and \
+                    extent[r - 1][j] == extent[r][j]:
                 parts[-1] += t  # one cell wrapped over several ruled bands
             elif not parts or parts[-1] != t:
                 parts.append(t)

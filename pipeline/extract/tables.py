@@ -30,12 +30,14 @@ _COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
     (re.compile(r"运行维护|运行费"), _K.vehicle_operation),
     (re.compile(r"公务用车"), _K.vehicle_total),
     (re.compile(r"公务接待"), _K.reception),
-    (re.compile(r"年初预算|上年预算|预算数/?(调整)?$(?<!本年预算数)"), _K.budget_amount),
+    (re.compile(r"年初预算|上年预算|全年预算"), _K.budget_amount),
     (re.compile(r"上年结转|年初结转|结转结余|结转和结余|上年结余"), _K.carryover),
     (re.compile(r"财政专户"), _K.fiscal_special),
     (re.compile(r"政府性基金"), _K.government_fund),
     (re.compile(r"国有资本"), _K.state_capital),
-    (re.compile(r"一般公共预算|财政拨款|公共财政"), _K.general_budget),
+    (re.compile(r"三公"), _K.total),
+    (re.compile(r"一般公共预算|公共财政"), _K.general_budget),
+    (re.compile(r"财政拨款"), _K.fiscal),
     (re.compile(r"事业收入"), _K.business_income),
     (re.compile(r"经营收入"), _K.operating_income),
     (re.compile(r"上级补助"), _K.superior_subsidy),
@@ -122,7 +124,7 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
     unit = raw.unit or default_unit
     ncols = raw.ncols
     head_n = _header_end(raw.rows, ncols)
-    labels = header_labels(raw.rows[:head_n], ncols)
+    labels = header_labels(raw.rows[:head_n], ncols, raw.ruled)
     body = [r for r in raw.rows[head_n:] if any(c.text.strip() for c in r.cells)]
     code_cols = {j for j in range(ncols) if _is_code_column(body, j, ncols, labels[j])}
     for j in sorted(code_cols):  # 款 and 项 parts printed as two digits right of the 类
@@ -144,7 +146,8 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
             sides = [(0, label_cols[1], "income"), (label_cols[1], ncols, "expenditure")]
     elif labels and labels[0]:
         # the same columns printed twice side by side (e.g. 301… left, 302… right)
-        rep = next((p for p in range(1, ncols) if labels[p] == labels[0]), None)
+        leaf = [lb.split("/")[-1] for lb in labels]
+        rep = next((p for p in range(1, ncols) if leaf[p] == leaf[0]), None)
         if rep is not None and rep > 1:
             sides = [(lo, min(lo + rep, ncols), None) for lo in range(0, ncols, rep)]
 
@@ -200,10 +203,15 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
             assert isinstance(key, ColumnKey)
             roles[j] = ("amount", key)
             used.add(key)
+    projects = [j for j, (role, _) in roles.items() if role == "project"]
+    names = [j for j, (role, _) in roles.items() if role == "name"]
+    if projects and names and not _NAME_LABEL.search(labels[names[0]]):
+        roles[names[0]] = ("text", None)  # e.g. 绩效目标 text beside 项目名称
+        name_set = False
     if not name_set:
         for j, (role, _) in roles.items():
-            if role in ("project", "unit"):
-                roles[j] = ("name", None) if role == "unit" else roles[j]
+            if role == "unit" and not projects:
+                roles[j] = ("name", None)
                 break
     return roles
 
@@ -259,6 +267,8 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
         return None
     if not label:
         label = project_name or unit_name or ""
+        if label and unit_name and label == unit_name:
+            unit_name = unit_name  # per-unit rows: the unit is the row's name
     label_norm = normalise_text(label)
     if re.fullmatch(r"(项目|栏次|\*+)?", label_norm) and not values and not other:
         return None

@@ -130,7 +130,7 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
     if len(ys) < 2 or len(xs) < 2:
         return None
     nrows, ncols = len(ys) - 1, len(xs) - 1
-    buckets: dict[tuple[int, int], list[Word]] = {}
+    buckets: dict[tuple[int, int], list[tuple[int, Word]]] = {}
     for idx, w in enumerate(words):
         if idx in taken:
             continue
@@ -141,8 +141,7 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
         c = _band(xs, cx)
         if r is None or c is None:
             continue
-        buckets.setdefault((r, c), []).append(w)
-        taken.add(idx)
+        buckets.setdefault((r, c), []).append((idx, w))
     grid = Grid(page=page.number, top=y0, ncols=ncols, bbox=(x0, y0, x1, y1), ruled=True)
     for r in range(nrows):
         mid = (ys[r] + ys[r + 1]) / 2
@@ -156,7 +155,7 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
             open_top = r > 0 and not _covers(hs, ys[r], (xs[start] + xs[c + 1]) / 2)
             ws: list[Word] = []
             for cc in range(start, c + 1):
-                ws.extend(buckets.get((r, cc), []))
+                ws.extend(w for _, w in buckets.get((r, cc), []))
             if ws:
                 ws = _order(ws)
                 bbox = (min(w.x0 for w in ws), min(w.y0 for w in ws),
@@ -170,7 +169,8 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
         if any(cell.text for cell in cells):
             grid.rows.append(GridRow(cells, page.number, bbox=(x0, ys[r], x1, ys[r + 1])))
     if not grid.rows or (ncols < 2 and len(grid.rows) < 2):
-        return None  # a frame around a title or a note, not a table
+        return None  # a frame around a title or a note, not a table: its words stay lines
+    taken.update(i for ws in buckets.values() for i, _ in ws)
     return grid
 
 
