@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from pipeline.errors import NotADisclosureError
-from pipeline.extract.indicators import extract_indicators
+from pipeline.extract.indicators import extract_indicators, has_indicators
 from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.narrative import extract_figures
 from pipeline.extract.tables import extract_table
@@ -37,7 +37,7 @@ def extract_document(path: str | Path) -> Disclosure:
     stated_units = [t.unit for t in raw_tables if t.unit]
     default_unit = max(set(stated_units), key=stated_units.count) if stated_units else "万元"
     for raw in raw_tables:
-        if raw.kind is TableKind.performance_targets:
+        if raw.kind is TableKind.performance_targets or has_indicators(raw):
             inds, projs = extract_indicators(raw, raw.unit or default_unit)
             indicators.extend(inds)
             projects.extend(projs)

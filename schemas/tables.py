@@ -113,8 +113,8 @@ _SPEND = [
     ColumnKey.total, ColumnKey.basic, ColumnKey.personnel, ColumnKey.public, ColumnKey.project,
     ColumnKey.operating_expense, ColumnKey.remit_upper, ColumnKey.subsidy_affiliated,
 ]
-_SUMMARY = [ColumnKey.amount, ColumnKey.budget_amount, ColumnKey.total, ColumnKey.general_budget,
-            ColumnKey.government_fund, ColumnKey.state_capital]
+_SUMMARY = [ColumnKey.amount, ColumnKey.budget_amount, ColumnKey.total,
+            ColumnKey.general_budget, ColumnKey.government_fund, ColumnKey.state_capital]
 
 KIND_SPECS: dict[TableKind, KindSpec] = {
     s.kind: s

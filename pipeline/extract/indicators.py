@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from pipeline.extract.cells import cell_provenance, make_amount
+from pipeline.extract.cells import cell_provenance, header_labels, make_amount
 from pipeline.numbers import normalise_text, parse_amount
 from pipeline.segment.tables import RawTable
 from schemas.indicators import PerformanceIndicator, Project
@@ -40,14 +40,48 @@ def _number(t: str) -> Decimal | None:
         return None
 
 
+INDICATOR_HEADER = re.compile(r"一级指标|二级指标|三级指标|指标值|绩效指标")
+
+
+def has_indicators(raw: RawTable) -> bool:
+    """True when the table's header names indicator columns (一级指标, 指标值 …)."""
+    return any(INDICATOR_HEADER.search(c.text) for r in raw.rows[:8] for c in r.cells)
+
+
+def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int]:
+    """Columns of the project name and unit name, from the header; and the header length."""
+    for i, row in enumerate(raw.rows[:8]):
+        if any(INDICATOR_HEADER.search(c.text) for c in row.cells):
+            labels = header_labels(raw.rows[: i + 1], raw.ncols, raw.ruled)
+            proj = next((j for j in range(len(labels) - 1, -1, -1)
+                         if re.search(r"项目名称", labels[j])), None)
+            unit = next((j for j, lb in enumerate(labels) if re.search(r"单位名称|预算单位", lb)), None)
+            return proj, unit, i + 1
+    return None, None, 0
+
+
 def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndicator], list[Project]]:
+    """Indicators and the projects they belong to, from a table with indicator columns."""
     indicators: list[PerformanceIndicator] = []
     projects: list[Project] = []
     level1 = level2 = None
     project: str | None = None
     unit_name: str | None = None
     last_name: str | None = None
+    proj_col, unit_col, _ = _header_columns(raw)
     for row in raw.rows:
+        by_col = row.texts(raw.ncols)
+        if proj_col is not None and proj_col < len(by_col):
+            p = by_col[proj_col].strip()
+            n = _norm(p)
+            if p and not INDICATOR_HEADER.search(p) and not LEVEL1.match(n) and not LEVEL2.match(n) \
+                    and "项目名称" not in n and not _op(p) and not re.match(r"^\d{1,2}-.*类$", n):
+                if p != project:
+                    project = p
+                    level1 = level2 = None
+        if unit_col is not None and unit_col < len(by_col) and by_col[unit_col].strip() and \
+                "单位" not in _norm(by_col[unit_col])[:4]:
+            unit_name = by_col[unit_col].strip()
         cells = [c for c in row.cells if c.text.strip()]
         texts = [c.text.strip() for c in cells]
         norm = [_norm(t) for t in texts]
@@ -69,17 +103,17 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                     value_idx = i
                     break
         if op_idx is None and value_idx is None:
+            before = len(projects)
             _maybe_project(row, cells, norm, unit, projects)
-            if projects and projects[-1].provenance.page == row.page and projects[-1] is not None:
-                pass
+            if len(projects) > before:
+                project = projects[-1].name
+                unit_name = projects[-1].unit_name or unit_name
+                level1 = level2 = None
             for t in norm:
                 if LEVEL1.match(t):
                     level1, level2 = t, None
                 elif LEVEL2.match(t):
                     level2 = t
-            if projects:
-                project = projects[-1].name
-                unit_name = projects[-1].unit_name or unit_name
             continue
         anchor = op_idx if op_idx is not None else value_idx
         assert anchor is not None

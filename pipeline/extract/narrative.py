@@ -62,6 +62,7 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
             continue
         joined = _Text(sec.lines)
         text = joined.text
+        prev_end = -1000
         for m in _FIG.finditer(text):
             before = text[max(0, m.start() - 40): m.start()]
             unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
@@ -89,6 +90,12 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
                              subject).strip() or subject
             if _FLAT.search(text[m.end(): m.end() + 6]) and direction is None and unit != "%":
                 pass
+            prev = figures[-1] if figures and figures[-1].section == sec.heading else None
+            if kind is not FigureKind.amount and prev is not None and m.start() - prev_end < 40 and (
+                    re.fullmatch(r"(占.{0,8}|比上年.{0,12}|较上年.{0,12}|同比.{0,6}|"
+                                 r"(增加|减少|增长|下降|上升|降低|减|增)\s*)", subject) or not subject):
+                subject = prev.subject  # '…收入 40293.45 万元，占 100%': the share is of that
+            prev_end = m.end()
             code_m = re.search(r"\d{7}|\d{5}", subject)
             figures.append(NarrativeFigure(
                 kind=kind, value=value, raw=m.group(0), unit=unit,  # type: ignore[arg-type]

@@ -45,8 +45,8 @@ _COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
     (re.compile(r"其他收入"), _K.other_income),
     (re.compile(r"单位资金|其他资金"), _K.unit_funds),
 ]
-_TOTAL_WORDS = re.compile(r"合计|总计|小计|金额|预算数|决算数|本年|支出数|收入数")
-_AMOUNT_WORDS = re.compile(r"预算数|决算数|金额")
+_TOTAL_WORDS = re.compile(r"合计|总计|小计|金额|预算数|决算数|本年|支出数|收入数|^(预算|决算)$")
+_AMOUNT_WORDS = re.compile(r"预算数|决算数|金额|^(预算|决算)$")
 _CODE_LABEL = re.compile(r"编码|代码|科目代码|^类$|/类$|^款$|/款$|^项$|/项$")
 _NAME_LABEL = re.compile(r"名称|项目|科目|类别|用途")
 _UNIT_LABEL = re.compile(r"单位名称|预算单位|^单位$|部门名称|单位编码")
@@ -55,30 +55,36 @@ CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _LEADING_CODE = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—:：]?\s*(\D.*)$")
 
 
-def column_key(label: str, kind: TableKind) -> ColumnKey | bool | None:
+def column_key(label: str, kind: TableKind,
+               allowed: set[ColumnKey] | None = None) -> ColumnKey | bool | None:
     """Canonical key for a header label such as '基本支出/人员经费'; None for columns to
     skip (行次); False when no key fits. The most specific (last) part decides; 小计 defers
-    to its group."""
+    to its group, or means the total when the group has no key of this table kind."""
     parts = [p for p in label.split("/") if p]
     if len(parts) > 1 and kind not in SUMMARY_KINDS and re.fullmatch(
             r"(年初|全年|调整后)?(预算数|决算数)", parts[-1]):
-        parent = column_key("/".join(parts[:-1]), kind)
+        parent = column_key("/".join(parts[:-1]), kind, allowed)
         if isinstance(parent, ColumnKey):
             # a final account prints 预算数 and 决算数 under each heading: 决算数 is the value
             return parent if "决算" in parts[-1] else False
+    subtotal = False
     for part in reversed(parts):
         if part == "小计":
+            subtotal = True
             continue
         if re.fullmatch(r"合计|总计", part):
             return _K.total
         for pattern, key in _COLUMN_RULES:
             if pattern.search(part):
-                return key
-        if _TOTAL_WORDS.search(part):
-            if kind in SUMMARY_KINDS and _AMOUNT_WORDS.search(part):
-                return _K.amount
-            return _K.total
-    return False
+                if key is None or allowed is None or key in allowed:
+                    return key
+                break
+        else:
+            if _TOTAL_WORDS.search(part):
+                if kind in SUMMARY_KINDS and _AMOUNT_WORDS.search(part):
+                    return _K.amount
+                return _K.total
+    return _K.total if subtotal else False
 
 
 def _is_data_row(texts: list[str]) -> bool:
@@ -160,9 +166,12 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
             tr = _row(row, roles, labels, ncols, unit, side)
             if tr is not None:
                 rows.append(tr)
-    empty = raw.empty_note is not None or not any(
-        a.value not in (None, 0) for r in rows for a in [*r.values.values(), *r.other.values()]
-    )
+    if raw.kind is TableKind.performance_targets:
+        empty = raw.empty_note is not None or not raw.rows  # indicators are read separately
+    else:
+        empty = raw.empty_note is not None or not any(
+            a.value not in (None, 0) for r in rows for a in [*r.values.values(), *r.other.values()]
+        )
     return Table(
         kind=raw.kind, title=raw.title or "(untitled)", pages=raw.pages or [raw.title_page],
         unit=unit, unit_stated=raw.unit is not None, columns=labels,  # type: ignore[arg-type]
@@ -194,7 +203,7 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
             else:
                 roles[j] = ("text", None)
             continue
-        key = column_key(label, kind)
+        key = column_key(label, kind, allowed)
         if key is None:
             roles[j] = ("skip", None)
         elif key is False or (allowed is not None and key not in allowed) or key in used:
@@ -220,7 +229,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
          side: str | None) -> TableRow | None:
     texts = row.texts(ncols)
     code_parts: list[str] = []
-    name = unit_name = project_name = None
+    name = unit_name = project_name = total_label = None
     name_col: int | None = None
     values: dict[ColumnKey, Amount] = {}
     other: dict[str, Amount] = {}
@@ -231,7 +240,9 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
         if role == "code":
             if re.fullmatch(r"\d+", t):
                 code_parts.append(t)
-            elif t and not re.fullmatch(r"[类款项]|合计|\*+", t):
+            elif TOTAL_LABEL.match(t):
+                total_label = t
+            elif t and not re.fullmatch(r"[类款项]|\*+", t):
                 name = name or t
         elif role == "name":
             name, name_col = t, j
@@ -266,7 +277,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
     if not label and not values and not other:
         return None
     if not label:
-        label = project_name or unit_name or ""
+        label = total_label or project_name or unit_name or ""
         if label and unit_name and label == unit_name:
             unit_name = unit_name  # per-unit rows: the unit is the row's name
     label_norm = normalise_text(label)
