@@ -104,8 +104,8 @@ class KindSpec(BaseModel):
 
 
 _SOURCES = [
-    ColumnKey.total, ColumnKey.carryover, ColumnKey.fiscal, ColumnKey.general_budget, ColumnKey.government_fund,
-    ColumnKey.state_capital, ColumnKey.fiscal_special, ColumnKey.business_income,
+    ColumnKey.total, ColumnKey.carryover, ColumnKey.fiscal, ColumnKey.general_budget,
+    ColumnKey.government_fund, ColumnKey.state_capital, ColumnKey.fiscal_special, ColumnKey.business_income,
     ColumnKey.operating_income, ColumnKey.superior_subsidy, ColumnKey.affiliated_remit,
     ColumnKey.other_income, ColumnKey.unit_funds,
 ]

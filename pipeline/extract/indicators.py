@@ -74,11 +74,12 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         if proj_col is not None and proj_col < len(by_col):
             p = by_col[proj_col].strip()
             n = _norm(p)
-            if p and not INDICATOR_HEADER.search(p) and not LEVEL1.match(n) and not LEVEL2.match(n) \
-                    and "项目名称" not in n and not _op(p) and not re.match(r"^\d{1,2}-.*类$", n):
-                if p != project:
-                    project = p
-                    level1 = level2 = None
+            is_name = p and not INDICATOR_HEADER.search(p) and not LEVEL1.match(n) \
+                and not LEVEL2.match(n) and "项目名称" not in n and not _op(p) \
+                and not re.match(r"^\d{1,2}-.*类$", n)
+            if is_name and p != project:
+                project = p
+                level1 = level2 = None
         if unit_col is not None and unit_col < len(by_col) and by_col[unit_col].strip() and \
                 "单位" not in _norm(by_col[unit_col])[:4]:
             unit_name = by_col[unit_col].strip()

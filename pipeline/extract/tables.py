@@ -20,7 +20,7 @@ _COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
     (re.compile(r"人员经费|人员支出"), _K.personnel),
     (re.compile(r"公用经费|日常公用|公用支出"), _K.public),
     (re.compile(r"基本支出"), _K.basic),
-    (re.compile(r"项目支出"), _K.project),
+    (re.compile(r"项目支出|专项业务经费|专项支出"), _K.project),
     (re.compile(r"经营支出"), _K.operating_expense),
     (re.compile(r"上缴上级"), _K.remit_upper),
     (re.compile(r"对附属单位补助|附属单位补助支出"), _K.subsidy_affiliated),
@@ -67,6 +67,10 @@ def column_key(label: str, kind: TableKind,
         if isinstance(parent, ColumnKey):
             # a final account prints 预算数 and 决算数 under each heading: 决算数 is the value
             return parent if "决算" in parts[-1] else False
+    if any(re.fullmatch(r"上年(度)?(预算|决算|执行)?数?|\d{4}年(预算|决算|执行)?数?", p) for p in parts):
+        year_cols = [p for p in parts if re.fullmatch(r"\d{4}年.*|上年.*|本年.*", p)]
+        if year_cols and year_cols[0].startswith("上年"):
+            return False  # last year's figures printed beside this year's: kept under `other`
     subtotal = False
     for part in reversed(parts):
         if part == "小计":
@@ -154,8 +158,10 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
         # the same columns printed twice side by side (e.g. 301… left, 302… right)
         leaf = [lb.split("/")[-1] for lb in labels]
         rep = next((p for p in range(1, ncols) if leaf[p] == leaf[0]), None)
-        if rep is not None and rep > 1:
-            sides = [(lo, min(lo + rep, ncols), None) for lo in range(0, ncols, rep)]
+        if rep is not None and rep > 1 and ncols % rep == 0:
+            groups = [(lo, lo + rep, None) for lo in range(0, ncols, rep)]
+            if all(any(j not in text_cols for j in range(lo, hi)) for lo, hi, _ in groups):
+                sides = groups
 
     rows: list[TableRow] = []
     keys_by_col: dict[int, ColumnKey | None] = {}
@@ -234,11 +240,18 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
     values: dict[ColumnKey, Amount] = {}
     other: dict[str, Amount] = {}
     extra: dict[str, str] = {}
+    code_cols = sorted(j for j, (role, _) in roles.items() if role == "code")
+    primary = {code_cols[0]} if code_cols else set()
+    for j in code_cols[1:]:
+        if j - 1 in primary:
+            primary.add(j)  # 类|款|项 parts; a second classification further right is kept apart
     for j, (role, key) in sorted(roles.items()):
         t = normalise_text(texts[j]) if role in ("code", "amount", "other", "skip") else \
             texts[j].strip()
         if role == "code":
-            if re.fullmatch(r"\d+", t):
+            if re.fullmatch(r"\d+", t) and j not in primary:
+                extra[labels[j] or f"col{j + 1}"] = t
+            elif re.fullmatch(r"\d+", t):
                 code_parts.append(t)
             elif TOTAL_LABEL.match(t):
                 total_label = t
