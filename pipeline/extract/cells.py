@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.layout.blocks import Cell, GridRow
-from pipeline.numbers import detect_unit, is_blank, normalise_text, parse_amount
+from pipeline.numbers import is_blank, normalise_text, parse_amount
 from schemas.provenance import Amount, Provenance
 
 
@@ -43,7 +43,8 @@ def header_labels(rows: list[GridRow], ncols: int, ruled: bool = False) -> list[
         ext = [(j, 1) for j in range(ncols)]
         for c in row.cells:
             text = normalise_text(c.text)
-            if detect_unit(text) or re.match(r"^(部门|单位|编制单位|预算单位)(名称)?[:：]", text):
+            if re.match(r"^(金额)?单位[:：]", text) or \
+                    re.match(r"^(部门|单位|编制单位|预算单位)(名称)?[:：]", text):
                 text = ""  # the unit or department line printed inside the header
             for k in range(c.col, min(c.col + c.span, ncols)):
                 line[k] = "" if _FILLER.match(text) else text  # column numbers, **, 栏次

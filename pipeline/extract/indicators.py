@@ -48,16 +48,18 @@ def has_indicators(raw: RawTable) -> bool:
     return any(INDICATOR_HEADER.search(c.text) for r in raw.rows[:8] for c in r.cells)
 
 
-def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int]:
-    """Columns of the project name and unit name, from the header; and the header length."""
+def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int | None]:
+    """Columns of the project name, unit name and project amount, from the header."""
     for i, row in enumerate(raw.rows[:8]):
         if any(INDICATOR_HEADER.search(c.text) for c in row.cells):
             labels = header_labels(raw.rows[: i + 1], raw.ncols, raw.ruled)
             proj = next((j for j in range(len(labels) - 1, -1, -1)
                          if re.search(r"项目名称", labels[j])), None)
             unit = next((j for j, lb in enumerate(labels) if re.search(r"单位名称|预算单位", lb)), None)
-            return proj, unit, i + 1
-    return None, None, 0
+            amount = next((j for j, lb in enumerate(labels)
+                           if re.search(r"预算数|金额|资金总额|预算资金", lb)), None)
+            return proj, unit, amount
+    return None, None, None
 
 
 def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndicator], list[Project]]:
@@ -68,7 +70,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
     project: str | None = None
     unit_name: str | None = None
     last_name: str | None = None
-    proj_col, unit_col, _ = _header_columns(raw)
+    proj_col, unit_col, amount_col = _header_columns(raw)
     for row in raw.rows:
         by_col = row.texts(raw.ncols)
         if proj_col is not None and proj_col < len(by_col):
@@ -76,10 +78,16 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
             n = _norm(p)
             is_name = p and not INDICATOR_HEADER.search(p) and not LEVEL1.match(n) \
                 and not LEVEL2.match(n) and "项目名称" not in n and not _op(p) \
-                and not re.match(r"^\d{1,2}-.*类$", n)
+                and not re.match(r"^\d{1,2}-.*类$", n) and not re.fullmatch(r"[-—－]+|合计-?|总计", n)
             if is_name and p != project:
                 project = p
                 level1 = level2 = None
+                if unit_col is not None and by_col[unit_col].strip():
+                    unit_name = by_col[unit_col].strip()
+                cell = row.cell_at(amount_col) if amount_col is not None else None
+                amount = make_amount(cell, row, unit) if cell is not None and cell.text else None
+                projects.append(Project(name=p, unit_name=unit_name, amount=amount,
+                                        provenance=cell_provenance(row.cell_at(proj_col), row)))
         if unit_col is not None and unit_col < len(by_col) and by_col[unit_col].strip() and \
                 "单位" not in _norm(by_col[unit_col])[:4]:
             unit_name = by_col[unit_col].strip()
@@ -105,7 +113,8 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                     break
         if op_idx is None and value_idx is None:
             before = len(projects)
-            _maybe_project(row, cells, norm, unit, projects)
+            if proj_col is None:
+                _maybe_project(row, cells, norm, unit, projects)
             if len(projects) > before:
                 project = projects[-1].name
                 unit_name = projects[-1].unit_name or unit_name

@@ -20,7 +20,8 @@ _INC = re.compile(r"(增加|增长|上升|提高|增)\s*$")
 _DEC = re.compile(r"(减少|下降|降低|减)\s*$")
 _FLAT = re.compile(r"持平")
 _SHARE = re.compile(r"占[^，。；]{0,12}?(比重|比例)?(为)?\s*$")
-_CLAUSE = re.compile(r"[，。；：,;:！？\n]|其中")
+_CLAUSE = re.compile(r"[，。；：,;:！？、\n]|其中")
+_ENUM = re.compile(r"^([（(]\d{1,2}[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
 _CODE = re.compile(r"\d{7}|\d{5}|\d{3}(?=\D)")
 
 
@@ -38,15 +39,21 @@ class _Text:
             pos += len(ln.text)
         self.text = "".join(parts)
 
-    def locate(self, start: int, end: int, raw: str) -> Provenance:
-        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+    def _offset(self, pos: int) -> tuple[Line, int | None]:
+        i = max(0, bisect.bisect_right(self.starts, pos) - 1)
         ln = self.lines[i]
-        span = None
-        if ln.span is not None:
-            off = start - self.starts[i]
-            # the stripped line text begins where its first non-blank character is
-            span = (ln.span[0] + off, ln.span[0] + off + (end - start))
-        return Provenance(page=ln.page, bbox=ln.bbox, span=span, source=raw)
+        if ln.span is None:
+            return ln, None
+        return ln, ln.span[0] + (pos - self.starts[i])
+
+    def locate(self, start: int, end: int, raw: str) -> Provenance:
+        """Where [start, end) of the joined text lies in the source; a figure wrapped over
+        two lines gets a span over both, and `source` is the source text as it stands."""
+        ln, s = self._offset(start)
+        _, e = self._offset(end - 1)
+        if s is None or e is None:
+            return Provenance(page=ln.page, bbox=ln.bbox, source=raw)
+        return Provenance(page=ln.page, span=(s, e + 1), source=raw)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -85,7 +92,7 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
             clause_start = max((x.end() for x in _CLAUSE.finditer(text, max(0, m.start() - 80),
                                                                    m.start())), default=0)
             clause_start = max(clause_start, m.start() - 80)
-            subject = text[clause_start: m.start()].strip()
+            subject = _ENUM.sub("", text[clause_start: m.start()].strip())
             subject = re.sub(r"(比上年.*|较.*|同比.*|为|是|共计|合计|安排|预算数?为?)$", "",
                              subject).strip() or subject
             if _FLAT.search(text[m.end(): m.end() + 6]) and direction is None and unit != "%":

@@ -9,13 +9,14 @@ from schemas.tables import TableKind
 
 _RULES: list[tuple[re.Pattern[str], TableKind]] = [
     (re.compile(r"绩效"), TableKind.performance_targets),
+    (re.compile(r"机关运行经费支出|政府采购|购买服务|会议费明细|培训费明细"), TableKind.other),
     (re.compile(r"三公"), TableKind.three_public),
     (re.compile(r"政府性基金.*(支出|收支|收入支出)"), TableKind.government_fund),
     (re.compile(r"国有资本经营.*(支出|收支|收入支出)"), TableKind.state_capital),
     (re.compile(r"财政拨款(预算)?(收支|收入支出)"), TableKind.fiscal_summary),
     (re.compile(r"基本支出"), TableKind.basic_expenditure),
     (re.compile(r"一般公共预算.*按?经济分类"), TableKind.basic_expenditure),
-    (re.compile(r"一般公共预算.*支出"), TableKind.general_budget_expenditure),
+    (re.compile(r"一般公共预算.*支出|财政拨款支出"), TableKind.general_budget_expenditure),
     (re.compile(r"项目支出"), TableKind.project_expenditure),
     (re.compile(r"(收支|收入支出)(预算|决算)?总(体情况)?表"), TableKind.income_expenditure_summary),
     (re.compile(r"收入(预算|决算)?(总|总体情况)?表"), TableKind.income_summary),
