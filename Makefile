@@ -1,0 +1,25 @@
+# One command to set up and run on a sample, one to run the tests. Both create .venv.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := ../shared/corpus/pdf/shanghai-putuo-finance-2024-final-account.pdf
+
+$(BIN)/budget-extract: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+.PHONY: demo test bench lint
+demo: $(BIN)/budget-extract
+	$(BIN)/budget-extract $(SAMPLE) -o putuo.json
+
+lint: $(BIN)/budget-extract
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/budget-extract
+	$(BIN)/python bench/bench_corpus.py
