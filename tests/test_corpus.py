@@ -158,5 +158,6 @@ def test_pdf_boxes_hold_the_figure(cli_output):
             for r in t["rows"]:
                 for a in r["values"].values():
                     pg = d[a["provenance"]["page"] - 1]
-                    clip = (*pymupdf.Rect(a["provenance"]["bbox"]), -1, -1, 1, 1)
+                    x0, y0, x1, y1 = a["provenance"]["bbox"]
+                    clip = pymupdf.Rect(x0 - 1, y0 - 1, x1 + 1, y1 + 1)
                     assert a["raw"] in pg.get_text(clip=clip).replace("\n", "")
