@@ -16,6 +16,9 @@ def write_json(disclosure: Disclosure, out: str | Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(disclosure.model_dump_json(indent=2))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual mode
     os.replace(tmp, out)
     return out
 

@@ -154,7 +154,7 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
         label_cols = [j for j in text_cols if j not in code_cols]
         if len(label_cols) >= 2:
             sides = [(0, label_cols[1], "income"), (label_cols[1], ncols, "expenditure")]
-    elif labels and labels[0]:
+    elif labels and labels[0] and 0 in text_cols:
         # the same columns printed twice side by side (e.g. 301… left, 302… right)
         leaf = [lb.split("/")[-1] for lb in labels]
         rep = next((p for p in range(1, ncols) if leaf[p] == leaf[0]), None)

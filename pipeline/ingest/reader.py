@@ -164,22 +164,20 @@ def split_text_pages(text: str) -> list[Page]:
     """Split text into pages at form feeds, or, in hard-wrapped text, at lines that start
     with a single space (converters mark a page start that way)."""
     lines: list[TextLine] = []
-    pos = 0
-    for raw in text.split("\n"):
-        lines.append(TextLine(raw, pos, pos + len(raw)))
-        pos += len(raw) + 1
     breaks: set[int] = set()
-    if "\f" in text:
-        breaks = {i for i, ln in enumerate(lines) if ln.text.startswith("\f") and i > 0}
-        for ln in lines:
-            if "\f" in ln.text:
-                ln.text = ln.text.replace("\f", "")
-    else:
-        body = [ln for ln in lines if ln.text.strip()]
+    for m in re.finditer(r"[^\n\f]*(\n|\f|$)", text):
+        if m.start() == len(text) and lines:
+            break
+        body = m.group(0).rstrip("\n\f")
+        if m.group(1) == "\f":
+            breaks.add(len(lines) + 1)  # the next line starts a page
+        lines.append(TextLine(body, m.start(), m.start() + len(body)))
+    if not breaks:
+        body_lines = [ln for ln in lines if ln.text.strip()]
         single = [i for i, ln in enumerate(lines)
                   if re.match(r"^ [^\s]", ln.text) and "\t" not in ln.text]
         # only a document whose lines otherwise start flush left marks pages this way
-        if body and 2 <= len(single) <= len(body) * 0.2:
+        if body_lines and 2 <= len(single) <= len(body_lines) * 0.2:
             breaks = {i for i in single if i > 0}
     pages: list[Page] = []
     cur: list[TextLine] = []
