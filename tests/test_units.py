@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from pipeline.ingest.reader import split_text_pages
-from pipeline.layout.build import layout_text_page
 from pipeline.layout.blocks import Grid
+from pipeline.layout.build import layout_text_page
 from pipeline.numbers import detect_unit, is_blank, parse_amount, parse_percent
 
 
@@ -63,7 +63,8 @@ def test_leading_space_marks_a_page_in_hard_wrapped_text():
 
 
 def test_pipe_and_tab_tables_with_blank_lines():
-    text = "| 科目编码 | 科目名称 | 合计 |\n|---|---|---|\n| 201 | 一般公共服务支出 | 1,234.50 |\n\n| 20101 | 人大事务 | 1,234.50 |\n"
+    text = ("| 科目编码 | 科目名称 | 合计 |\n|---|---|---|\n| 201 | 一般公共服务支出 | 1,234.50 |\n\n"
+            "| 20101 | 人大事务 | 1,234.50 |\n")
     [page] = split_text_pages(text)
     [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
     assert [r.texts(3) for r in grid.rows] == [
