@@ -15,7 +15,7 @@ from pipeline.errors import BudgetExtractError
 from schemas.document import Disclosure
 
 
-def _summary(d: Disclosure, out: Path | None, seconds: float) -> str:
+def _summary(d: Disclosure, out: Path | None, seconds: float, max_flags: int = 20) -> str:
     m = d.metadata
     kind = "final account (决算)" if m.kind.value == "final_account" else "budget (预算)"
     lines = [
@@ -42,6 +42,18 @@ def _summary(d: Disclosure, out: Path | None, seconds: float) -> str:
         f"  rows: {rows}, projects: {len(d.projects)}, indicators: {len(d.indicators)}, "
         f"narrative figures: {len(d.figures)}, sections: {len(d.sections)}"
     )
+    c = d.checks
+    if c.ran:
+        lines.append(f"  checks: {c.ran} ran, {c.passed} passed, {c.failed} failed")
+    shown = [f for f in d.flags if f.severity.value != "info"]
+    for f in shown[:max_flags]:
+        pages = sorted({loc.page for loc in f.locations})
+        where = f" (p.{','.join(map(str, pages))})" if pages else ""
+        lines.append(f"  {f.severity.value.upper():7s} {f.check}: {f.message}{where}")
+    hidden = len(shown) - max_flags
+    info = len(d.flags) - len(shown)
+    if hidden > 0 or info:
+        lines.append(f"  … {max(hidden, 0)} more flags and {info} rounding-sized notes in the JSON")
     if out is not None:
         lines.append(f"  written: {out}")
     lines.append(f"  time: {seconds:.2f} s")

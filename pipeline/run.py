@@ -12,9 +12,11 @@ from pipeline.extract.narrative import extract_figures
 from pipeline.extract.tables import extract_table
 from pipeline.ingest import read_document
 from pipeline.layout import layout_document
-from pipeline.segment import find_sections, find_tables
+from pipeline.layout.blocks import Line
+from pipeline.segment import classify_title, find_sections, find_tables
 from pipeline.segment.sections import RawSection
-from schemas.document import Disclosure, DocumentKind, Section, TableReport
+from pipeline.verify import PageNumbers, Tolerance, page_texts_of, verify
+from schemas.document import Disclosure, Section, TableReport
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.provenance import Provenance
 from schemas.tables import KIND_SPECS, Table, TableKind
@@ -23,8 +25,10 @@ from schemas.tables import KIND_SPECS, Table, TableKind
 REQUIRED = [k for k, s in KIND_SPECS.items() if s.required]
 
 
-def extract_document(path: str | Path) -> Disclosure:
-    """Extract a disclosure deterministically (no model). Raises ``InputError`` subclasses."""
+def extract_document(path: str | Path, *, check: bool = True,
+                     tolerance: Tolerance | None = None) -> Disclosure:
+    """Extract a disclosure deterministically (no model) and verify it (unless ``check`` is
+    False). Raises ``InputError`` subclasses for bad input."""
     t0 = time.perf_counter()
     doc = read_document(path)
     pages = layout_document(doc)
@@ -72,14 +76,20 @@ def extract_document(path: str | Path) -> Disclosure:
         empty=sorted({t.kind for t in tables if t.empty and t.kind is not TableKind.other},
                      key=list(TableKind).index),
     )
-    if meta.kind is DocumentKind.final_account:
-        pass  # final accounts carry the same required set (决算 names differ, kinds do not)
-    return Disclosure(
+    mentioned = sorted({k for blocks in pages for b in blocks if isinstance(b, Line)
+                        for k in [classify_title(b.text)] if k is not None
+                        and k is not TableKind.other} | found, key=list(TableKind).index)
+    d = Disclosure(
         source=Path(path).name, source_sha256=doc.sha256, source_format=doc.format,
         page_count=len(doc.pages), metadata=meta, sections=sections, tables=tables,
         table_report=report, projects=projects, indicators=indicators, figures=figures,
-        extractor="rules", seconds=round(time.perf_counter() - t0, 4),
+        extractor="rules", mentioned_tables=mentioned,
     )
+    if check:
+        numbers = PageNumbers(page_texts_of(doc), rejoin_split=doc.format == "text")
+        d.flags, d.checks = verify(d, numbers, tolerance)
+    d.seconds = round(time.perf_counter() - t0, 4)
+    return d
 
 
 def _section(s: RawSection) -> Section:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from schemas.flags import ChecksSummary, Flag
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.narrative import NarrativeFigure
 from schemas.provenance import CurrencyUnit, Provenance
@@ -67,5 +68,11 @@ class Disclosure(BaseModel):
     projects: list[Project] = Field(default_factory=list)
     indicators: list[PerformanceIndicator] = Field(default_factory=list)
     figures: list[NarrativeFigure] = Field(default_factory=list)
+    mentioned_tables: list[TableKind] = Field(
+        default_factory=list,
+        description="Standard tables the document names (contents, titles), found or not.",
+    )
+    flags: list[Flag] = Field(default_factory=list, description="Failed checks, most severe first.")
+    checks: ChecksSummary = Field(default_factory=ChecksSummary)
     extractor: str = Field(default="rules", description="Which extractor produced this.")
     seconds: float = Field(default=0.0, description="Wall time from file to this object.")

@@ -31,7 +31,7 @@ _COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
     (re.compile(r"公务用车"), _K.vehicle_total),
     (re.compile(r"公务接待"), _K.reception),
     (re.compile(r"年初预算|上年预算|全年预算"), _K.budget_amount),
-    (re.compile(r"上年结转|年初结转|结转结余|结转和结余|上年结余"), _K.carryover),
+    (re.compile(r"上年结转|年初结转|结转结余|结转和结余|上年结余|上年.{0,6}结[转余]"), _K.carryover),
     (re.compile(r"财政专户"), _K.fiscal_special),
     (re.compile(r"政府性基金"), _K.government_fund),
     (re.compile(r"国有资本"), _K.state_capital),
@@ -78,11 +78,12 @@ def column_key(label: str, kind: TableKind,
             continue
         if re.fullmatch(r"合计|总计", part):
             return _K.total
+        if "非财政拨款" in part:
+            return False  # 使用非财政拨款结余: not 财政拨款
         for pattern, key in _COLUMN_RULES:
             if pattern.search(part):
-                if key is None or allowed is None or key in allowed:
-                    return key
-                break
+                # a heading this table kind has no key for: keep it under `other`
+                return key if key is None or allowed is None or key in allowed else False
         else:
             if _TOTAL_WORDS.search(part):
                 if kind in SUMMARY_KINDS and _AMOUNT_WORDS.search(part):
@@ -250,7 +251,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
             texts[j].strip()
         if role == "code":
             if re.fullmatch(r"\d+", t) and j not in primary:
-                extra[labels[j] or f"col{j + 1}"] = t
+                extra["code_2"] = extra.get("code_2", "") + t  # a second classification
             elif re.fullmatch(r"\d+", t):
                 code_parts.append(t)
             elif TOTAL_LABEL.match(t):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pipeline.layout.blocks import Block, Line
 from pipeline.numbers import normalise_text
 from pipeline.segment.classify import classify_title
+from pipeline.segment.tables import PAGE_NUMBER
 
 CN_NUM = "一二三四五六七八九十"
 _HEADINGS = [
@@ -61,8 +62,8 @@ def find_sections(pages: list[list[Block]]) -> list[RawSection]:
     cur: RawSection | None = None
     for blocks in pages:
         for b in blocks:
-            if not isinstance(b, Line):
-                continue
+            if not isinstance(b, Line) or PAGE_NUMBER.match(b.text):
+                continue  # a page number would glue itself to a figure wrapped over the page
             level = heading_level(b.text)
             if level is not None and classify_title(b.text) is None:
                 cur = RawSection(clean_heading(b.text), level, heading_line=b)

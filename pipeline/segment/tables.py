@@ -43,6 +43,17 @@ def _is_prose(text: str) -> bool:
     return len(t) > 34 or "。" in t
 
 
+def _opens_with_total(grid: Grid) -> bool:
+    """The first row with a figure is a 合计/总计 line (a table, not a continuation)."""
+    from pipeline.numbers import parse_amount
+
+    for row in grid.rows[:10]:
+        texts = [normalise_text(t) for t in row.texts(grid.ncols)]
+        if any(parse_amount(t) is not None and "." in t for t in texts):
+            return any(TOTAL_LABEL.match(t) for t in texts)
+    return False
+
+
 def _row_key(row: GridRow, ncols: int) -> tuple[str, ...]:
     return tuple(normalise_text(t) for t in row.texts(ncols))
 
@@ -93,7 +104,8 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                         and normalise_title(pending[0].text) == normalise_title(open_t.title))
                 # the same title again on a new page repeats the header of a table that runs
                 # on; on the same page it opens a second table under one title
-                if same and open_t is not None and grid.page != open_t.pages[-1]:
+                if same and open_t is not None and (
+                        grid.page != open_t.pages[-1] or not _opens_with_total(grid)):
                     _continue(open_t, grid, pending_unit)
                 else:
                     open_t = _new_table(tables, pending, pending_unit, grid)

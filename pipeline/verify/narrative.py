@@ -1,0 +1,236 @@
+"""Narrative against tables (identity 5): stated amounts, totals, shares, changes and their
+direction words; plus tables the text names but that are missing, and empty tables with
+no explanation."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pipeline.verify.checks import UNIT_IN_WAN, Recorder, places
+from schemas.document import Disclosure
+from schemas.flags import Flag, Severity
+from schemas.narrative import FigureKind, NarrativeFigure
+from schemas.provenance import Amount, Provenance
+from schemas.tables import ColumnKey, Table, TableKind
+
+K = ColumnKey
+_XIANG = re.compile(r"(?P<lei>[^（(，。；]*?)[（(]类[)）](?P<kuan>.*?)[（(]款[)）](?P<xiang>.*?)[（(]项[)）]")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s　]+", "", s)
+
+
+def _as_amount(f: NarrativeFigure) -> Amount:
+    return Amount(value=f.value, raw=f.raw, unit=f.unit if f.unit != "%" else "万元",  # type: ignore[arg-type]
+                  provenance=f.provenance)
+
+
+def _in_unit(value: Decimal, unit: str, target: str) -> Decimal:
+    return value * UNIT_IN_WAN.get(unit, Decimal(1)) / UNIT_IN_WAN.get(target, Decimal(1))
+
+
+def _table(d: Disclosure, kind: TableKind) -> Table | None:
+    return next((t for t in d.tables if t.kind is kind and t.part == 1 and t.rows), None)
+
+
+def check_items(d: Disclosure, rec: Recorder) -> None:
+    """'（1）X（类）Y（款）Z（项）677.21万元' against the 项 row of the general-budget table."""
+    table = _table(d, TableKind.general_budget_expenditure)
+    if table is None:
+        return
+    rows = [r for r in table.rows if r.code and len(r.code) == 7]
+    names = {r.code: _norm(r.name) for r in table.rows if r.code}
+    for f in d.figures:
+        if f.kind is not FigureKind.amount:
+            continue
+        m = _XIANG.search(f.subject)
+        if not m:
+            continue
+        lei, kuan, xiang = (_norm(m.group(g)) for g in ("lei", "kuan", "xiang"))
+        cands = [r for r in rows if _norm(r.name) == xiang
+                 and (names.get(r.code[:3], "").startswith(lei.rstrip("支出")) or not lei)  # type: ignore[index]
+                 and (names.get(r.code[:5]) == kuan or not kuan)]  # type: ignore[index]
+        if len(cands) != 1:
+            continue
+        row = cands[0]
+        a = row.values.get(K.total)
+        if a is None or a.value is None:
+            continue
+        stated = _in_unit(f.value, f.unit, table.unit)
+        if stated == a.value:
+            rec.ok("narrative_amount")
+            continue
+        hint = ""
+        kuan_row = next((r for r in table.rows if r.code == row.code[:5]), None)  # type: ignore[index]
+        if kuan_row and (kt := kuan_row.values.get(K.total)) and kt.value == stated:
+            hint = f"; {f.raw} is the 款 total of {kuan_row.name}"
+        rec.compare("narrative_amount", f"the text states {xiang}（项）as {f.raw}, the table "
+                    f"'{table.title}' row {row.code} {row.name} says {a.raw}{hint}",
+                    a.value, Amount(value=stated, raw=f.raw, unit=table.unit,
+                                    provenance=f.provenance), [a], table.unit, table.title)
+
+
+_TOTALS: list[tuple[str, TableKind, str, str | None, ColumnKey | None]] = [
+    # subject pattern, table, side, row label pattern (None: the 合计 row), column
+    (r"财政拨款收入支出总计$|财政拨款收支总(预算|计)$", TableKind.fiscal_summary, "income",
+     r"(收入)?总计", None),
+    (r"(?<!财政拨款)(收入支出总计|收支总(预算|计))$", TableKind.income_expenditure_summary,
+     "income", r"(收入)?总计", None),
+    (r"[“\"]三公[”\"]经费(支出)?(预算数?|决算数?)?(为|合计)?$", TableKind.three_public, "", None,
+     K.total),
+]
+
+
+def check_totals(d: Disclosure, rec: Recorder) -> None:
+    """Document totals stated in prose (收支总计, “三公”经费) against the tables."""
+    for pattern, kind, side, label, col in _TOTALS:
+        table = _table(d, kind)
+        if table is None:
+            continue
+        if label is not None:
+            row = next((r for r in table.rows if (r.side or "") == side
+                        and re.fullmatch(label, _norm(r.name))), None)
+            a = None if row is None else (row.values.get(K.amount) or row.values.get(K.total))
+        else:
+            row = next((r for r in table.rows if r.is_total), None)
+            a = None if row is None else row.values.get(col)  # type: ignore[arg-type]
+        if a is None or a.value is None:
+            continue
+        for f in d.figures:
+            if f.kind is not FigureKind.amount or not re.search(pattern, _norm(f.subject)):
+                continue
+            stated = _in_unit(f.value, f.unit, table.unit)
+            rec.compare("narrative_total", f"the text states {f.subject[-16:]} as {f.raw}; "
+                        f"'{table.title}' says {a.raw}", a.value,  # type: ignore[arg-type]
+                        Amount(value=stated, raw=f.raw, unit=table.unit, provenance=f.provenance),
+                        [a], table.unit, table.title)
+
+
+def check_shares_and_changes(d: Disclosure, rec: Recorder) -> None:
+    by_sentence: dict[tuple[int, str], list[NarrativeFigure]] = {}
+    for f in d.figures:
+        by_sentence.setdefault((f.provenance.page, f.sentence), []).append(f)
+    for figs in by_sentence.values():
+        for i, f in enumerate(figs):
+            if f.kind is FigureKind.change_amount and i > 0:
+                _change(figs, i, rec)
+            if f.kind is FigureKind.change_percent:
+                prev = next((g for g in reversed(figs[:i]) if g.kind is FigureKind.change_amount),
+                            None)
+                if prev is not None and prev.direction and f.direction and prev.direction != f.direction:
+                    rec.fail(Flag(
+                        check="narrative_direction", severity=Severity.error,
+                        message=f"'{prev.raw}' is stated as {prev.direction} but '{f.raw}' as "
+                        f"{f.direction} in one sentence", locations=[prev.provenance, f.provenance]))
+                elif prev is not None:
+                    rec.ok("narrative_direction")
+
+
+def _change(figs: list[NarrativeFigure], i: int, rec: Recorder) -> None:
+    """'收入预算 A 万元，比上年减少 C 万元，下降 P%': P = C / (A ± C)."""
+    change = figs[i]
+    current = next((g for g in reversed(figs[:i]) if g.kind is FigureKind.amount
+                    and g.unit == change.unit), None)
+    pct = next((g for g in figs[i + 1:i + 2] if g.kind is FigureKind.change_percent), None)
+    if current is None or pct is None or change.direction is None:
+        return
+    base = current.value + change.value if change.direction == "decrease" else current.value - change.value
+    if base <= 0:
+        return
+    expected = change.value / base * 100
+    step = Decimal(1).scaleb(-places(pct.raw))
+    diff = pct.value - expected
+    if abs(diff) <= step / 2 + Decimal("0.0001"):
+        rec.ok("narrative_change")
+        return
+    severity = Severity.info if abs(diff) <= step else Severity.error
+    rec.fail(Flag(
+        check="narrative_change", severity=severity, expected=expected.quantize(step),
+        found=pct.value, difference=(pct.value - expected).quantize(Decimal("0.01")),
+        message=f"{change.raw} on a base of {base} (= {current.raw} "
+        f"{'+' if change.direction == 'decrease' else '-'} {change.raw}) is "
+        f"{expected.quantize(step)}%, the text says {pct.raw}",
+        locations=[current.provenance, change.provenance, pct.provenance]))
+
+
+def _share_pairs(figs: list[NarrativeFigure]) -> list[tuple[NarrativeFigure, NarrativeFigure]]:
+    """(share, part) pairs: the part is the amount stated just before '占 x%', skipping a
+    parenthetical amount such as '（上年结转 0.00 万元）'."""
+    out = []
+    for i, f in enumerate(figs):
+        if f.kind is not FigureKind.share or f.value <= 0:
+            continue
+        for g in reversed(figs[max(0, i - 3):i]):
+            if g.kind is not FigureKind.amount:
+                break
+            if g.subject.count("（") > g.subject.count("）"):
+                continue  # inside an open parenthesis
+            if g.subject == f.subject:
+                out.append((f, g))
+            break
+    return out
+
+
+def check_shares(d: Disclosure, rec: Recorder) -> None:
+    """'X 40148.74 万元，占 99.64%'. The base of a paragraph's shares is rarely named next to
+    them, so it is inferred: the stated amount that most of the paragraph's shares agree
+    with. A share is judged only against a base that at least one other share confirms."""
+    by_section: dict[str | None, list[NarrativeFigure]] = {}
+    for f in d.figures:
+        by_section.setdefault(f.section, []).append(f)
+    bases = {f.value for f in d.figures if f.kind is FigureKind.amount and f.value > 0}
+    for figs in by_section.values():
+        pairs = _share_pairs(figs)
+        if len(pairs) < 2:
+            continue
+
+        def fits(share: NarrativeFigure, part: NarrativeFigure, base: Decimal) -> bool:
+            step = Decimal(1).scaleb(-places(share.raw))
+            return abs(part.value / base * 100 - share.value) <= step / 2 + Decimal("0.0001")
+
+        top = max(p.value for _, p in pairs)
+        scored = [(sum(fits(s, p, b) for s, p in pairs), -b, b) for b in bases if b >= top]
+        if not scored:
+            continue
+        n, _, base = max(scored)
+        if n < 2:
+            continue  # no base confirmed by two shares: nothing to judge against
+        for share, part in pairs:
+            if fits(share, part, base):
+                rec.ok("narrative_share")
+                continue
+            step = Decimal(1).scaleb(-places(share.raw))
+            expected = part.value / base * 100
+            diff = share.value - expected
+            rec.fail(Flag(
+                check="narrative_share", severity=Severity.info if abs(diff) <= step
+                else Severity.error, expected=expected.quantize(step), found=share.value,
+                difference=diff.quantize(step),
+                message=f"{part.subject} {part.raw} is {expected.quantize(step)}% of {base}, "
+                f"the base {n} other shares of this paragraph use; the text says {share.raw}",
+                locations=[part.provenance, share.provenance]))
+
+
+def check_structure(d: Disclosure, rec: Recorder) -> None:
+    found = {t.kind for t in d.tables}
+    for kind in d.mentioned_tables:
+        if kind in found or kind is TableKind.other:
+            rec.ok("table_missing")
+            continue
+        rec.fail(Flag(check="table_missing", severity=Severity.warning,
+                      message=f"the document names a {kind.value} table, but none was found",
+                      locations=[]))
+    for t in d.tables:
+        if t.kind is TableKind.other or not t.empty:
+            continue
+        if t.empty_note:
+            rec.ok("empty_unexplained")
+            continue
+        rec.fail(Flag(check="empty_unexplained", severity=Severity.warning, table=t.title,
+                      message=f"'{t.title}' has no figures and no statement saying why (空表说明)",
+                      locations=[r.provenance for r in t.rows[:1]]
+                      or [Provenance(page=t.pages[0], source=t.title)]))
+
+
