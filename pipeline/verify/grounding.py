@@ -109,7 +109,7 @@ def page_texts_of(source) -> dict[int, str]:
             for b in tails:
                 same_line = abs(a.cy - b.cy) < 0.5 * h and 0 <= b.x0 - a.x1 < 1.5
                 below = 0 < b.cy - a.cy < 2.5 * h and (
-                    a.x0 - 2 <= b.x0 and b.x1 <= a.x1 + 2  # wrapped inside a narrow cell
+                    (a.x0 - 2 <= b.x0 and b.x1 <= a.x1 + 2)  # wrapped inside a narrow cell
                     or b.x0 < a.x0 - 50)  # prose wrapped to the start of the next line
                 if same_line or below:
                     parts.append(re.search(r"[\d.,]+$", a.text).group(0)  # type: ignore[union-attr]
