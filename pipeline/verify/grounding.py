@@ -9,6 +9,7 @@ as a scale problem; one found only on another page as a page problem; one found 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -102,11 +103,14 @@ def page_texts_of(source) -> dict[int, str]:
             out[p.number] = "\n".join(ln.text for ln in p.lines)
             continue
         parts = [w.text for w in p.words]
-        heads = [w for w in p.words if re.search(r"[\d.,]$", w.text)]
-        tails = [w for w in p.words if re.match(r"\d", w.text)]
-        for a in heads:
+        tails = sorted((w for w in p.words if w.text[:1].isdigit()), key=lambda w: w.cy)
+        ys = [w.cy for w in tails]
+        for a in p.words:
+            if not re.search(r"[\d.,]$", a.text):
+                continue
             h = a.y1 - a.y0
-            for b in tails:
+            lo, hi = bisect_left(ys, a.cy - 0.5 * h), bisect_right(ys, a.cy + 2.5 * h)
+            for b in tails[lo:hi]:
                 same_line = abs(a.cy - b.cy) < 0.5 * h and 0 <= b.x0 - a.x1 < 1.5
                 below = 0 < b.cy - a.cy < 2.5 * h and (
                     (a.x0 - 2 <= b.x0 and b.x1 <= a.x1 + 2)  # wrapped inside a narrow cell
