@@ -116,7 +116,7 @@ def corruptions(d: Disclosure, rng: random.Random, per_kind: int
             seed = rng.random()
 
             def mutate(c: Disclosure, idx=idx, kind=kind, seed=seed) -> bool | None:
-                row, key, a = _amounts(c)[idx]
+                a = _amounts(c)[idx][2]
                 v = _digits(random.Random(seed), a, kind)
                 if v is None:
                     return None
