@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 from pipeline.errors import BudgetExtractError
@@ -87,20 +88,29 @@ def _cmd_extract(argv: list[str]) -> int:
                         "current directory)")
     p.add_argument("--stdout", action="store_true", help="print the JSON instead of a summary")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    p.add_argument("--rounding", type=Decimal, default=Decimal(1), metavar="N",
+                   help="rounding allowance: N units of the last printed decimal per summed "
+                        "term (default 1); differences within it are reported as info")
+    p.add_argument("--large", type=Decimal, default=Decimal("0.5"), metavar="WAN",
+                   help="differences up to WAN 万元 beyond the rounding allowance are "
+                        "warnings, larger ones errors (default 0.5)")
+    p.add_argument("--max-flags", type=int, default=20, help="flags shown in the summary")
     args = p.parse_args(argv)
 
     from pipeline.export.jsonfile import write_json
     from pipeline.run import extract_document
+    from pipeline.verify import Tolerance
 
     t0 = time.perf_counter()
-    d = extract_document(args.file)
+    d = extract_document(args.file, tolerance=Tolerance(per_term=args.rounding,
+                                                        large_abs_wan=args.large))
     if args.stdout:
         sys.stdout.write(d.model_dump_json(indent=2) + "\n")
         return 0
     out = args.output or Path(args.file.stem + ".json")
     write_json(d, out)
     if not args.quiet:
-        print(_summary(d, out, time.perf_counter() - t0))
+        print(_summary(d, out, time.perf_counter() - t0, args.max_flags))
     return 0
 
 

@@ -83,6 +83,29 @@ def test_console_script_summary_and_json(tmp_path):
     assert data["metadata"]["year"] == 2024
 
 
+def test_summary_lists_flags_most_severe_first(tmp_path, capsys):
+    src = corpus_path("text/haidong-hrss-2024-budget.txt")
+    assert main([str(src), "-o", str(tmp_path / "h.json")]) == 0
+    out = capsys.readouterr().out
+    assert "checks:" in out
+    levels = [ln.split()[0] for ln in out.splitlines() if ln.startswith("  ERROR") or
+              ln.startswith("  WARNING")]
+    assert levels and levels == sorted(levels, key=["ERROR", "WARNING"].index)
+    assert "duplicate_code" in out and "2080199" in out
+
+
+def test_tolerance_options(tmp_path, capsys):
+    # Putuo's 0.3 万元 total is 2,961.38 万元 off: an error, a warning under --large 5000
+    src = corpus_path("pdf/shanghai-putuo-finance-2024-final-account.pdf")
+    main([str(src), "-o", str(tmp_path / "a.json"), "-q"])
+    strict = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    main([str(src), "-o", str(tmp_path / "b.json"), "-q", "--large", "5000"])
+    loose = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    sev = {f["check"]: f["severity"] for f in strict["flags"]}
+    assert sev["narrative_total"] == "error"
+    assert {f["check"]: f["severity"] for f in loose["flags"]}["narrative_total"] == "warning"
+
+
 def test_schema_command(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
