@@ -43,6 +43,15 @@ def _summary(d: Disclosure, out: Path | None, seconds: float, max_flags: int = 2
         f"  rows: {rows}, projects: {len(d.projects)}, indicators: {len(d.indicators)}, "
         f"narrative figures: {len(d.figures)}, sections: {len(d.sections)}"
     )
+    u = d.llm
+    if u.calls or u.cache_hits or u.failures:
+        lines.append(f"  model: {u.model} at {u.endpoint} ({u.mode}): {u.chunks_sent} chunks, "
+                     f"{u.calls} calls, {u.prompt_tokens} prompt + {u.completion_tokens} "
+                     f"completion tokens, {u.cache_hits} cache hits, {u.seconds:.1f} s"
+                     + (f", {len(u.failures)} chunks failed" if u.failures else ""))
+    if u.would_send:
+        lines.append(f"  would go to a model (no endpoint configured): {len(u.would_send)} parts: "
+                     + "; ".join(u.would_send[:6]) + (" …" if len(u.would_send) > 6 else ""))
     c = d.checks
     if c.ran:
         lines.append(f"  checks: {c.ran} ran, {c.passed} passed, {c.failed} failed")
@@ -95,15 +104,41 @@ def _cmd_extract(argv: list[str]) -> int:
                    help="differences up to WAN 万元 beyond the rounding allowance are "
                         "warnings, larger ones errors (default 0.5)")
     p.add_argument("--max-flags", type=int, default=20, help="flags shown in the summary")
+    g = p.add_argument_group("model (any OpenAI-compatible endpoint)")
+    g.add_argument("--extractor", choices=["rules", "llm", "auto"], default="auto",
+                   help="rules: no model; llm: every table and section through the model; "
+                        "auto (default): rules, then the model for the parts rules could not "
+                        "parse or whose checks failed - only when an endpoint is configured")
+    g.add_argument("--model", help="model name (default: $BUDGET_EXTRACT_MODEL, or gpt-4o-mini "
+                                   "on api.openai.com, 'local' on a --base-url)")
+    g.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
+                                      "(default: $OPENAI_BASE_URL)")
+    g.add_argument("--api-key-env", default="OPENAI_API_KEY",
+                   help="environment variable holding the API key (default OPENAI_API_KEY)")
+    g.add_argument("--mode", choices=["md_json", "tools"], default="md_json",
+                   help="md_json (default): JSON in the answer, works on any chat endpoint; "
+                        "tools: tool calling")
+    g.add_argument("--max-concurrent-calls", type=int, default=4, metavar="N")
+    g.add_argument("--cache-dir", type=Path, help="answer cache (default ~/.cache/budget-extract)")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     args = p.parse_args(argv)
 
     from pipeline.export.jsonfile import write_json
+    from pipeline.llm.config import DEFAULT_CACHE, configured, resolve
     from pipeline.run import extract_document
     from pipeline.verify import Tolerance
 
+    llm = None
+    wants_model = args.extractor == "llm" or (
+        args.extractor == "auto" and configured(args.base_url, args.api_key_env))
+    if wants_model:
+        llm = resolve(args.model, args.base_url, args.api_key_env, mode=args.mode,
+                      concurrency=args.max_concurrent_calls,
+                      cache_dir=args.cache_dir or DEFAULT_CACHE)
     t0 = time.perf_counter()
     d = extract_document(args.file, tolerance=Tolerance(per_term=args.rounding,
-                                                        large_abs_wan=args.large))
+                                                        large_abs_wan=args.large),
+                         extractor=args.extractor, llm=llm, use_cache=not args.no_cache)
     if args.stdout:
         sys.stdout.write(d.model_dump_json(indent=2) + "\n")
         return 0

@@ -59,3 +59,20 @@ class NotADisclosureError(InputError):
     def __init__(self, message: str, *, path: str | Path | None = None, evidence: str = ""):
         super().__init__(message, path=path)
         self.evidence = evidence
+
+
+class ConfigError(BudgetExtractError):
+    """The model endpoint or key is missing or wrong; the message says how to fix it."""
+
+    exit_code = 3
+
+
+class ExtractionError(BudgetExtractError):
+    """The model failed on a chunk after its retries; the last answer is kept."""
+
+    def __init__(self, message: str, *, chunk: str, last_answer: str | None = None,
+                 attempts: int = 0, path: str | Path | None = None, page: int | None = None):
+        super().__init__(message, path=path, page=page)
+        self.chunk = chunk
+        self.last_answer = last_answer
+        self.attempts = attempts

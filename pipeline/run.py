@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from pipeline.errors import NotADisclosureError
+from pipeline.errors import ConfigError, NotADisclosureError
 from pipeline.extract.indicators import extract_indicators, has_indicators
 from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.narrative import extract_figures
@@ -13,10 +16,15 @@ from pipeline.extract.tables import extract_table
 from pipeline.ingest import read_document
 from pipeline.layout import layout_document
 from pipeline.layout.blocks import Line
+from pipeline.llm.chunks import TABLE_TASK, Chunk, estimate_tokens
+from pipeline.llm.config import LLMConfig
+from pipeline.llm.extractor import ChunkResult, LLMExtractor
+from pipeline.llm.merge import merge
 from pipeline.segment import classify_title, find_sections, find_tables
 from pipeline.segment.sections import RawSection
 from pipeline.verify import PageNumbers, Tolerance, page_texts_of, verify
 from schemas.document import Disclosure, Section, TableReport
+from schemas.flags import Flag, Severity
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.provenance import Provenance
 from schemas.tables import KIND_SPECS, Table, TableKind
@@ -26,9 +34,16 @@ REQUIRED = [k for k, s in KIND_SPECS.items() if s.required]
 
 
 def extract_document(path: str | Path, *, check: bool = True,
-                     tolerance: Tolerance | None = None) -> Disclosure:
-    """Extract a disclosure deterministically (no model) and verify it (unless ``check`` is
-    False). Raises ``InputError`` subclasses for bad input."""
+                     tolerance: Tolerance | None = None, extractor: str = "rules",
+                     llm: LLMConfig | None = None, client: Any = None, use_cache: bool = True,
+                     on_progress: Callable[[ChunkResult], None] | None = None) -> Disclosure:
+    """Extract a disclosure and verify it (unless ``check`` is False).
+
+    ``extractor``: ``rules`` (no model), ``llm`` (every table and section through the model
+    in ``llm``), or ``auto`` (rules, then the model for the parts rules could not parse or
+    whose checks failed; with no ``llm`` configured, those parts are listed in
+    ``d.llm.would_send``). Raises ``InputError`` subclasses for bad input and
+    ``ConfigError`` when ``llm`` is required but missing."""
     t0 = time.perf_counter()
     doc = read_document(path)
     pages = layout_document(doc)
@@ -85,11 +100,85 @@ def extract_document(path: str | Path, *, check: bool = True,
         table_report=report, projects=projects, indicators=indicators, figures=figures,
         extractor="rules", mentioned_tables=mentioned,
     )
+    numbers = PageNumbers(page_texts_of(doc), rejoin_split=doc.format == "text")
+    d.extractor = extractor
+    if extractor != "rules":
+        chunks = _chunks(raw_tables, raw_sections, d, default_unit,
+                         llm.token_budget if llm is not None else 1500)
+        if extractor == "auto":
+            chunks = _needing_model(d, chunks, numbers, tolerance)
+        if llm is None:
+            if extractor == "llm":
+                raise ConfigError("--extractor llm needs a model endpoint: set OPENAI_API_KEY "
+                                  "or pass --base-url", path=path)
+            d.llm.would_send = [f"{c.id} {c.title} (p.{','.join(map(str, c.pages))})" for c in chunks]
+        elif chunks:
+            x = LLMExtractor(llm, client=client, use_cache=use_cache, on_progress=on_progress)
+            try:
+                results = x.extract(chunks)
+            finally:
+                x.cache.close()
+            merge(d, results)
+            d.llm = x.usage
     if check:
-        numbers = PageNumbers(page_texts_of(doc), rejoin_split=doc.format == "text")
         d.flags, d.checks = verify(d, numbers, tolerance)
+        d.flags = _failure_flags(d) + d.flags
     d.seconds = round(time.perf_counter() - t0, 4)
     return d
+
+
+def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
+            unit: str, budget: int) -> list[Chunk]:
+    from pipeline.llm.chunks import section_chunks, table_chunks
+    from pipeline.llm.prompts import load
+
+    out: list[Chunk] = []
+    for i, raw in enumerate(raw_tables):
+        if d.tables[i].empty and d.tables[i].kind is not TableKind.performance_targets:
+            continue  # nothing to extract
+        probe = Chunk(id="", task=TABLE_TASK[raw.kind], title=raw.title, unit=d.tables[i].unit,
+                      text="", pages=[], kind=raw.kind)
+        overhead = estimate_tokens(load(probe.task).render(
+            title=raw.title, unit=probe.unit, kind=raw.kind.value, chunk="",
+            columns=probe.columns_hint()))
+        out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead))
+    overhead = estimate_tokens(load("narrative").text)
+    for i, sec in enumerate(raw_sections):
+        if any(re.search(r"\d", ln.text) for ln in sec.lines):
+            out.extend(section_chunks(sec, i, unit, budget, overhead))
+    return out
+
+
+_TABLE_CHECKS = {"hierarchy", "row_sum", "duplicate_code", "balance"}
+
+
+def _needing_model(d: Disclosure, chunks: list[Chunk], numbers: PageNumbers,
+                   tolerance: Tolerance | None) -> list[Chunk]:
+    """Parts the rules could not parse (a titled table without rows or without mapped
+    columns, an indicator table without indicators) or whose checks failed."""
+    flags, _ = verify(d, numbers, tolerance)
+    failing = {f.table for f in flags if f.check in _TABLE_CHECKS and f.severity.value == "error"}
+    keep = []
+    for c in chunks:
+        if c.table_index is None:
+            continue
+        t = d.tables[c.table_index]
+        if t.kind is TableKind.performance_targets:
+            pages = set(t.pages)
+            if not any(i.provenance.page in pages for i in d.indicators):
+                keep.append(c)
+        elif t.kind is not TableKind.other and (
+                t.title in failing or not t.rows or not any(r.values for r in t.rows)):
+            keep.append(c)
+    return keep
+
+
+def _failure_flags(d: Disclosure) -> list[Flag]:
+    return [Flag(check="model_failed", severity=Severity.warning,
+                 message=f"the model could not extract {f.title} ({f.chunk}) after {f.attempts} "
+                 f"call(s): {f.error}" + (" - its last answer was kept" if f.last_answer else ""),
+                 locations=[Provenance(page=p, source=f.title) for p in f.pages])
+            for f in d.llm.failures]
 
 
 def _section(s: RawSection) -> Section:

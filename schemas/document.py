@@ -53,6 +53,35 @@ class TableReport(BaseModel):
     empty: list[TableKind] = Field(description="Found, but with no data (空表).")
 
 
+class ChunkFailure(BaseModel):
+    """A chunk the model could not extract; the document goes on without it."""
+
+    chunk: str = Field(description="Chunk id (t3.1: table 3, part 1; s2.1: section 2).")
+    title: str
+    pages: list[int]
+    error: str = Field(description="What failed, in one line.")
+    attempts: int = Field(default=0, description="Model calls made for this chunk.")
+    last_answer: str | None = Field(default=None, description="The model's last answer, kept.")
+
+
+class LLMUsage(BaseModel):
+    """What the model path cost for this document."""
+
+    model: str | None = None
+    endpoint: str | None = None
+    mode: str | None = None
+    chunks_sent: int = Field(default=0, description="Chunks answered by the model or its cache.")
+    calls: int = Field(default=0, description="HTTP calls made to the model (re-asks included).")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    failures: list[ChunkFailure] = Field(default_factory=list)
+    would_send: list[str] = Field(
+        default_factory=list,
+        description="With no endpoint configured under `auto`: the parts a model would get.")
+
+
 class Disclosure(BaseModel):
     """Everything extracted from one document."""
 
@@ -74,5 +103,7 @@ class Disclosure(BaseModel):
     )
     flags: list[Flag] = Field(default_factory=list, description="Failed checks, most severe first.")
     checks: ChecksSummary = Field(default_factory=ChecksSummary)
-    extractor: str = Field(default="rules", description="Which extractor produced this.")
+    extractor: str = Field(default="rules", description="rules, llm, or auto (rules, then the "
+                           "model for the parts rules could not parse or whose checks failed).")
+    llm: LLMUsage = Field(default_factory=LLMUsage, description="Model usage and failures.")
     seconds: float = Field(default=0.0, description="Wall time from file to this object.")

@@ -33,3 +33,10 @@ def cli_output(tmp_path_factory):
         return cache[rel]
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _no_model_endpoint_from_the_environment(monkeypatch):
+    """Tests never reach a model configured on the machine; cassette tests set their own."""
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "BUDGET_EXTRACT_MODEL"):
+        monkeypatch.delenv(var, raising=False)

@@ -1,0 +1,120 @@
+"""Section- and table-aware chunks within a token budget. A long table is split by rows
+with its header repeated; every chunk keeps its pages and the location of each printed
+string, so that figures in an answer can be traced back to the page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract.tables import _header_end
+from pipeline.layout.blocks import GridRow
+from pipeline.numbers import normalise_text
+from pipeline.segment.sections import RawSection
+from pipeline.segment.tables import RawTable
+from schemas.provenance import Provenance
+from schemas.tables import COLUMN_DESCRIPTIONS, KIND_SPECS, TableKind
+
+TABLE_TASK = {k: f"table_{k.value}" for k in TableKind}
+TABLE_TASK[TableKind.other] = "table_generic"
+TABLE_TASK[TableKind.performance_targets] = "indicators"
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free estimate: one token per CJK character, one per ~3.5 other chars."""
+    cjk = len(re.findall(r"[\u3000-\u9fff\uff00-\uffef]", text))
+    return cjk + (len(text) - cjk + 2) // 3
+
+
+@dataclass
+class Chunk:
+    id: str
+    task: str
+    title: str
+    unit: str
+    text: str
+    pages: list[int]
+    kind: TableKind | None = None
+    table_index: int | None = None  # index into the document's tables
+    section: str | None = None
+    locations: dict[str, list[Provenance]] = field(default_factory=dict)
+
+    @property
+    def tokens(self) -> int:
+        return estimate_tokens(self.text)
+
+    def locate(self, raw: str) -> Provenance | None:
+        hits = self.locations.get(normalise_text(raw))
+        return hits[0] if hits else None
+
+    def columns_hint(self) -> str:
+        if self.kind is None or self.kind is TableKind.other:
+            return "(any)"
+        return ", ".join(f"{k.value}={re.split(r'[ (（.]', COLUMN_DESCRIPTIONS[k])[0]}"
+                         for k in KIND_SPECS[self.kind].columns)
+
+
+def _line(row: GridRow, ncols: int) -> str:
+    return "\t".join(t.replace("\t", " ").replace("\n", " ") for t in row.texts(ncols)).rstrip("\t")
+
+
+def _locs(rows: list[GridRow]) -> dict[str, list[Provenance]]:
+    out: dict[str, list[Provenance]] = {}
+    for r in rows:
+        for c in r.cells:
+            if c.text.strip():
+                out.setdefault(normalise_text(c.text), []).append(
+                    Provenance(page=r.page, bbox=c.bbox, span=c.chars, source=c.text))
+    return out
+
+
+def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: int) -> list[Chunk]:
+    """Chunks of one table: the header repeated in each, rows split to fit ``budget``."""
+    head_n = _header_end(raw.rows, raw.ncols) if raw.kind is not TableKind.performance_targets else 0
+    head = [_line(r, raw.ncols) for r in raw.rows[:head_n]]
+    body = raw.rows[head_n:]
+    room = max(budget - overhead - estimate_tokens("\n".join(head)), 200)
+    groups: list[list[GridRow]] = [[]]
+    used = 0
+    for r in body:
+        t = estimate_tokens(_line(r, raw.ncols)) + 1
+        if groups[-1] and used + t > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(r)
+        used += t
+    task = TABLE_TASK[raw.kind]
+    out = []
+    for i, rows in enumerate(g for g in groups if g or not body):
+        pages = sorted({r.page for r in rows} or set(raw.pages))
+        out.append(Chunk(
+            id=f"t{index}.{i + 1}", task=task, title=raw.title or "(untitled)", unit=unit,
+            text="\n".join(head + [_line(r, raw.ncols) for r in rows]), pages=pages,
+            kind=raw.kind, table_index=index, locations=_locs(raw.rows[:head_n] + rows)))
+    return out
+
+
+def section_chunks(sec: RawSection, index: int, unit: str, budget: int, overhead: int) -> list[Chunk]:
+    """Narrative chunks: a section's lines, split at line ends to fit ``budget``."""
+    room = max(budget - overhead, 200)
+    groups: list[list] = [[]]
+    used = 0
+    for ln in sec.lines:
+        t = estimate_tokens(ln.text)
+        if groups[-1] and used + t > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(ln)
+        used += t
+    out = []
+    for i, lines in enumerate(g for g in groups if g):
+        locs: dict[str, list[Provenance]] = {}
+        for ln in lines:
+            for m in re.finditer(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)?", ln.text):
+                locs.setdefault(normalise_text(m.group(0)), []).append(
+                    Provenance(page=ln.page, bbox=ln.bbox, source=m.group(0)))
+        out.append(Chunk(
+            id=f"s{index}.{i + 1}", task="narrative", title=sec.heading, unit=unit,
+            text="".join(ln.text for ln in lines), pages=sorted({ln.page for ln in lines}),
+            section=sec.heading, locations=locs))
+    return out

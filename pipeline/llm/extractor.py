@@ -1,0 +1,164 @@
+"""Send chunks to the model through instructor, concurrently with a bound; cache answers;
+count calls and tokens; keep failures (with the last answer) instead of raising."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.llm.cache import AnswerCache, cache_key
+from pipeline.llm.chunks import Chunk
+from pipeline.llm.config import LLMConfig
+from pipeline.llm.models import LLMFigures, LLMIndicators, LLMTable
+from pipeline.llm.prompts import load
+from schemas.document import ChunkFailure, LLMUsage
+
+RESPONSE_MODELS: dict[str, type[BaseModel]] = {"indicators": LLMIndicators, "narrative": LLMFigures}
+
+
+def response_model(task: str) -> type[BaseModel]:
+    return RESPONSE_MODELS.get(task, LLMTable)
+
+
+@dataclass
+class ChunkResult:
+    chunk: Chunk
+    answer: BaseModel | None
+    failure: ChunkFailure | None = None
+    cached: bool = False
+    unvalidated: str | None = None  # the answer kept although it failed validation
+
+
+def make_client(cfg: LLMConfig) -> Any:
+    """The openai client for ``cfg``'s endpoint, wrapped by instructor in ``cfg.mode``."""
+    import instructor
+    from openai import OpenAI
+
+    raw = OpenAI(api_key=cfg.api_key, base_url=cfg.base_url, max_retries=cfg.http_retries,
+                 timeout=cfg.timeout)
+    mode = instructor.Mode.TOOLS if cfg.mode == "tools" else instructor.Mode.MD_JSON
+    return instructor.from_openai(raw, mode=mode)
+
+
+class LLMExtractor:
+    """Extract chunks with a model. ``client`` is an instructor client (``make_client``);
+    tests may pass a scripted fake with the same ``create_with_completion`` method."""
+
+    def __init__(self, cfg: LLMConfig, client: Any | None = None, use_cache: bool = True,
+                 on_progress: Callable[[ChunkResult], None] | None = None):
+        self.cfg = cfg
+        self.client = client if client is not None else make_client(cfg)
+        self.cache = AnswerCache(cfg.cache_dir if use_cache else None)
+        self.usage = LLMUsage(model=cfg.model, endpoint=cfg.endpoint, mode=cfg.mode)
+        self._lock = threading.Lock()
+        self.on_progress = on_progress
+        hook = getattr(self.client, "on", None)
+        if callable(hook):
+            hook("completion:response", self._count_call)
+            hook("completion:error", self._count_call)
+
+    def _count_call(self, *args: Any, **kwargs: Any) -> None:
+        with self._lock:
+            self.usage.calls += 1
+
+    def _messages(self, chunk: Chunk) -> tuple[list[dict], str]:
+        prompt = load(chunk.task)
+        text = prompt.render(title=chunk.title, unit=chunk.unit, chunk=chunk.text,
+                             kind=chunk.kind.value if chunk.kind else "", columns=chunk.columns_hint())
+        return [{"role": "user", "content": text}], prompt.key
+
+    def extract(self, chunks: list[Chunk]) -> list[ChunkResult]:
+        """Results in chunk order; at most ``cfg.concurrency`` calls in flight."""
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=max(1, self.cfg.concurrency)) as pool:
+            results = list(pool.map(self._one, chunks))
+        self.usage.seconds += round(time.perf_counter() - t0, 3)
+        self.usage.chunks_sent += sum(1 for r in results if r.answer is not None)
+        self.usage.failures.extend(r.failure for r in results if r.failure is not None)
+        return results
+
+    def _one(self, chunk: Chunk) -> ChunkResult:
+        model = response_model(chunk.task)
+        messages, prompt_key = self._messages(chunk)
+        params = {"temperature": self.cfg.temperature, "max_tokens": self.cfg.max_tokens,
+                  "mode": self.cfg.mode, "max_retries": self.cfg.max_retries}
+        key = cache_key(model=self.cfg.model, endpoint=self.cfg.endpoint, prompt_key=prompt_key,
+                        schema=model.model_json_schema(), chunk=chunk.text, params=params)
+        hit = self.cache.get(key)
+        if hit is not None:
+            with self._lock:
+                self.usage.cache_hits += 1
+            result = ChunkResult(chunk, model.model_validate(hit["answer"], context={
+                "check_arithmetic": False}), cached=True)
+            self._progress(result)
+            return result
+        try:
+            answer, completion = self.client.chat.completions.create_with_completion(
+                model=self.cfg.model, messages=messages, response_model=model,
+                max_retries=self.cfg.max_retries, temperature=self.cfg.temperature,
+                max_tokens=self.cfg.max_tokens, context={"check_arithmetic": True})
+            self._add_usage(getattr(completion, "usage", None))
+            self.cache.set(key, {"answer": answer.model_dump(mode="json")})
+            result = ChunkResult(chunk, answer)
+        except Exception as e:  # one failing chunk never sinks the document
+            result = self._failed(chunk, model, e)
+        self._progress(result)
+        return result
+
+    def _progress(self, result: ChunkResult) -> None:
+        if self.on_progress is not None:
+            self.on_progress(result)
+
+    def _add_usage(self, usage: Any) -> None:
+        if usage is None:
+            return
+        with self._lock:
+            self.usage.prompt_tokens += int(getattr(usage, "prompt_tokens", 0) or 0)
+            self.usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
+
+    def _failed(self, chunk: Chunk, model: type[BaseModel], e: Exception) -> ChunkResult:
+        attempts = int(getattr(e, "n_attempts", 0) or 0) or 1
+        self._add_usage(getattr(e, "total_usage", None))
+        last = _answer_text(getattr(e, "last_completion", None))
+        error = _one_line(e)
+        kept = None
+        if last is not None:
+            # keep what the model said; the checks will flag what does not hold
+            try:
+                kept = model.model_validate(_json_in(last), context={"check_arithmetic": False})
+            except (ValidationError, ValueError):
+                kept = None
+        failure = ChunkFailure(chunk=chunk.id, title=chunk.title, pages=chunk.pages,
+                               error=error, attempts=attempts, last_answer=last)
+        return ChunkResult(chunk, kept, failure=failure, unvalidated=last if kept else None)
+
+
+def _one_line(e: Exception) -> str:
+    name = type(e).__name__
+    text = re.sub(r"\s+", " ", str(e)).strip()
+    return f"{name}: {text[:300]}"
+
+
+def _answer_text(completion: Any) -> str | None:
+    if completion is None:
+        return None
+    try:
+        msg = completion.choices[0].message
+        if getattr(msg, "tool_calls", None):
+            return msg.tool_calls[0].function.arguments
+        return msg.content
+    except (AttributeError, IndexError):
+        return str(completion)[:2000]
+
+
+def _json_in(text: str) -> Any:
+    m = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
+    return json.loads(m.group(1) if m else text)

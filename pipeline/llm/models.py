@@ -1,0 +1,115 @@
+"""Response models the model fills. They mirror ``schemas`` with the figures as printed
+strings; validators check arithmetic and say exactly which numbers disagree, so that
+instructor can feed the error back to the model."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+
+from pipeline.numbers import parse_amount
+
+
+class LLMRow(BaseModel):
+    code: str | None = Field(default=None, description="Classification code, 类|款|项 parts "
+                             "joined (3, 5 or 7 digits); null when the row has none.")
+    name: str = Field(description="Row label as printed (subject, unit, project or line).")
+    side: Literal["income", "expenditure"] | None = Field(
+        default=None, description="Summary tables: income (收入) or expenditure (支出) side.")
+    unit_name: str | None = Field(default=None, description="单位名称, when printed.")
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="Column header as printed → figure as printed, e.g. {\"合计\": \"1,401.44\"}.")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        digits = re.sub(r"\D", "", v)
+        if len(digits) not in (3, 5, 7):
+            raise ValueError(f"code '{v}' must be 3, 5 or 7 digits (类, 款, 项), parts joined")
+        return digits
+
+    @field_validator("values")
+    @classmethod
+    def _numbers(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [f"{k}: '{x}'" for k, x in v.items() if parse_amount(x) is None and x.strip()
+               not in ("", "-", "—", "－")]
+        if bad:
+            raise ValueError("values must be figures copied as printed; not figures: " + ", ".join(bad))
+        return v
+
+
+class LLMTable(BaseModel):
+    """The rows of one table chunk."""
+
+    rows: list[LLMRow] = Field(description="Every printed row with a figure, in order.")
+
+    @model_validator(mode="after")
+    def _hierarchy(self, info: ValidationInfo) -> LLMTable:
+        if not (info.context or {}).get("check_arithmetic", True):
+            return self
+        problems = hierarchy_problems(self.rows)
+        if problems:
+            raise ValueError("the rows do not add up as the printed table does; re-read these "
+                             "rows and copy the figures exactly: " + "; ".join(problems[:5]))
+        return self
+
+
+def hierarchy_problems(rows: list[LLMRow]) -> list[str]:
+    """'20801 [合计] = 1410.74 but its 项 rows sum to 1617.74' for each parent whose
+    children (all present in ``rows``) do not add up beyond one cent per term."""
+    by_code = {r.code: r for r in rows if r.code}
+    out = []
+    for code, parent in by_code.items():
+        kids = [r for r in rows if r.code and len(r.code) == len(code) + 2 and r.code.startswith(code)]
+        if not kids:
+            continue
+        for col, raw in parent.values.items():
+            pv = parse_amount(raw)
+            vals = [parse_amount(k.values.get(col, "")) for k in kids]
+            if pv is None or all(v is None for v in vals):
+                continue
+            total = sum((v for v in vals if v is not None), Decimal(0))
+            if abs(total - pv) > Decimal("0.01") * len(kids):
+                out.append(f"{code} {parent.name} [{col}] = {raw} but its {len(kids)} sub-rows "
+                           f"sum to {total}")
+    return out
+
+
+class LLMIndicator(BaseModel):
+    project: str | None = Field(default=None, description="项目名称.")
+    level1: str | None = Field(default=None, description="一级指标.")
+    level2: str | None = Field(default=None, description="二级指标.")
+    name: str = Field(description="三级指标 text.")
+    operator: Literal["≥", "≤", "=", ">", "<", "定性"] | None = Field(
+        default=None, description="计算符号 / 指标性质.")
+    value: str | None = Field(default=None, description="指标值 as printed.")
+    measure_unit: str | None = Field(default=None, description="计量单位.")
+    weight: str | None = Field(default=None, description="分值/权重 as printed.")
+
+
+class LLMIndicators(BaseModel):
+    indicators: list[LLMIndicator] = Field(description="Every indicator row, in order.")
+
+
+class LLMFigure(BaseModel):
+    kind: Literal["amount", "share", "change_amount", "change_percent"]
+    raw: str = Field(description="The number and its unit as printed: '27776.75万元', '40.81%'.")
+    subject: str = Field(description="What the figure refers to.")
+    direction: Literal["increase", "decrease", "flat"] | None = None
+
+    @field_validator("raw")
+    @classmethod
+    def _raw(cls, v: str) -> str:
+        if not re.search(r"\d", v):
+            raise ValueError(f"raw '{v}' holds no number; copy the figure as printed")
+        return v
+
+
+class LLMFigures(BaseModel):
+    figures: list[LLMFigure] = Field(description="Every figure stated in the text, in order.")

@@ -1,0 +1,48 @@
+"""Versioned prompt templates from ``prompts/`` (``TASK.vN.md``)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+
+PROMPTS = Path(os.environ.get("BUDGET_EXTRACT_PROMPTS", Path(__file__).resolve().parents[2] / "prompts"))
+
+
+@dataclass(frozen=True)
+class Prompt:
+    task: str
+    version: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        """Task, version and a hash of the text: part of every cache key."""
+        return f"{self.task}.v{self.version}.{hashlib.sha256(self.text.encode()).hexdigest()[:12]}"
+
+    def render(self, **values: str) -> str:
+        out = self.text
+        for k, v in values.items():
+            out = out.replace("{" + k + "}", v)
+        return out
+
+
+@cache
+def load(task: str) -> Prompt:
+    """The newest version of ``task``'s template, with the shared rules filled in."""
+    found = sorted((int(m.group(1)), p) for p in PROMPTS.glob(f"{task}.v*.md")
+                    if (m := re.fullmatch(rf"{re.escape(task)}\.v(\d+)\.md", p.name)))
+    if not found:
+        raise ConfigError(f"no prompt template for '{task}' in {PROMPTS} "
+                          "(set BUDGET_EXTRACT_PROMPTS to the prompts/ folder)")
+    version, path = found[-1]
+    common = sorted(PROMPTS.glob("_common.v*.md"))
+    text = path.read_text(encoding="utf-8")
+    if common:
+        text = text.replace("{common}", common[-1].read_text(encoding="utf-8").strip())
+    return Prompt(task, version, text)
