@@ -42,7 +42,8 @@ def make_client(cfg: LLMConfig) -> Any:
     import instructor
     from openai import OpenAI
 
-    raw = OpenAI(api_key=cfg.api_key, base_url=cfg.base_url, max_retries=cfg.http_retries,
+    raw = OpenAI(api_key=cfg.api_key or "sk-no-key-needed", base_url=cfg.base_url,
+                 max_retries=cfg.http_retries,
                  timeout=cfg.timeout)
     mode = instructor.Mode.TOOLS if cfg.mode == "tools" else instructor.Mode.MD_JSON
     return instructor.from_openai(raw, mode=mode)

@@ -1,0 +1,79 @@
+"""A real local OpenAI-compatible HTTP server that misbehaves on a script: 429, 500, slow
+answers, truncated or non-JSON content. It binds to 127.0.0.1 only and stops with the test."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def completion(content: str) -> dict:
+    return {
+        "id": "chatcmpl-fault", "object": "chat.completion", "created": 0, "model": "fault",
+        "choices": [{"index": 0, "finish_reason": "stop",
+                     "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+    }
+
+
+class FaultServer:
+    """``script``: one action per request, in order; then ``default`` for the rest.
+    Actions: "429", "500", "slow", "truncated", "nonjson", or JSON content to answer."""
+
+    def __init__(self, script: list[str], default: str = '{"rows": []}', slow_s: float = 2.0):
+        self.script = list(script)
+        self.default = default
+        self.slow_s = slow_s
+        self.seen: list[str] = []
+        self.lock = threading.Lock()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with owner.lock:
+                    action = owner.script.pop(0) if owner.script else owner.default
+                    owner.seen.append(action)
+                del body
+                if action in ("429", "500"):
+                    self.send_response(int(action))
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("retry-after-ms", "10")
+                    self.end_headers()
+                    self.wfile.write(json.dumps({"error": {"message": action}}).encode())
+                    return
+                if action == "slow":
+                    time.sleep(owner.slow_s)
+                    content = owner.default
+                elif action == "truncated":
+                    content = '{"rows": [{"code": "201", "name": "一般公共服务'
+                elif action == "nonjson":
+                    content = "对不起，我无法完成这个任务。"
+                else:
+                    content = action
+                data = json.dumps(completion(content)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> FaultServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

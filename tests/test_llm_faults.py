@@ -1,0 +1,83 @@
+"""Faults of a real (local, scripted) server: retries happen, one failing chunk does not
+sink the document, and what failed is reported with the model's last answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.llm.config import LLMConfig
+from pipeline.run import extract_document
+from tests.fault_server import FaultServer
+
+DOC = """某某市测试局
+2024年部门预算
+
+一般公共预算支出表
+单位：万元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+\t合计\t30.00\t20.00\t10.00
+201\t一般公共服务支出\t30.00\t20.00\t10.00
+20101\t人大事务\t30.00\t20.00\t10.00
+2010101\t行政运行\t20.00\t20.00\t
+2010199\t其他人大事务支出\t10.00\t\t10.00
+"""
+GOOD = ('{"rows": [{"code": null, "name": "合计", "values": {"合计": "30.00"}},'
+        ' {"code": "201", "name": "一般公共服务支出", "values": {"合计": "30.00"}}]}')
+
+
+@pytest.fixture()
+def doc(tmp_path):
+    p = tmp_path / "budget.txt"
+    p.write_text(DOC, encoding="utf-8")
+    return p
+
+
+def _run(doc, server: FaultServer, **kw):
+    cfg = LLMConfig(model="fault", base_url=server.url, cache_dir=None, concurrency=1,
+                    http_retries=2, max_retries=1, timeout=1.0, **kw)
+    return extract_document(doc, extractor="llm", llm=cfg)
+
+
+def test_429_and_500_are_retried(doc):
+    with FaultServer(["429", "500", GOOD]) as server:
+        d = _run(doc, server)
+    assert server.seen[:3] == ["429", "500", GOOD]
+    assert not d.llm.failures
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    assert [r.name for r in t.rows] == ["合计", "一般公共服务支出"]
+    assert d.llm.prompt_tokens == 11 and d.llm.completion_tokens == 7
+
+
+def test_persistent_500_fails_one_chunk_only(doc):
+    with FaultServer(["500", "500", "500"], default='{"figures": []}') as server:
+        d = _run(doc, server)
+    assert server.seen[:3] == ["500", "500", "500"]  # 1 call + 2 retries
+    [f] = d.llm.failures
+    assert f.title.endswith("一般公共预算支出表") and "500" in f.error
+    assert any(x.check == "model_failed" for x in d.flags)
+    # the document is still there: metadata and the other parts
+    assert d.metadata.department == "某某市测试局"
+
+
+def test_timeout_is_retried_then_reported(doc):
+    with FaultServer(["slow", "slow", "slow"], default='{"figures": []}', slow_s=1.5) as server:
+        d = _run(doc, server)
+    [f] = d.llm.failures
+    assert "Timeout" in f.error or "timed out" in f.error.lower()
+
+
+@pytest.mark.parametrize("bad", ["truncated", "nonjson"])
+def test_unparseable_answers_are_re_asked_then_reported(doc, bad):
+    with FaultServer([bad, bad], default='{"figures": []}') as server:
+        d = _run(doc, server)
+    assert server.seen[:2] == [bad, bad]  # the answer, then one re-ask
+    [f] = d.llm.failures
+    assert f.attempts == 2 and f.last_answer
+    assert ("一般公共服务" in f.last_answer) if bad == "truncated" else ("无法" in f.last_answer)
+
+
+def test_re_ask_recovers(doc):
+    with FaultServer(["nonjson", GOOD]) as server:
+        d = _run(doc, server)
+    assert not d.llm.failures
+    assert d.llm.calls >= 2
