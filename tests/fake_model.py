@@ -23,10 +23,10 @@ class ScriptedFakeModel:
 
     def create_with_completion(self, *, model, messages, response_model, **kw):
         self.requests.append({"model": model, "messages": messages, **kw})
-        for h in self.hooks.get("completion:response", []):
-            h(None)
         text = messages[-1]["content"]
         usage = SimpleNamespace(prompt_tokens=len(text), completion_tokens=10)
+        for h in self.hooks.get("completion:response", []):
+            h(SimpleNamespace(usage=usage))
         if response_model is LLMTable:
             rows = [r for key, rs in self.script.items() if key in text for r in rs]
             answer = LLMTable.model_validate({"rows": [r.model_dump() for r in rows]},

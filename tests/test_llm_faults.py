@@ -43,6 +43,7 @@ def test_429_and_500_are_retried(doc):
         d = _run(doc, server)
     assert server.seen[:3] == ["429", "500", GOOD]
     assert not d.llm.failures
+    assert d.llm.calls == 3  # every HTTP request, the client's retries included
     t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
     assert [r.name for r in t.rows] == ["合计", "一般公共服务支出"]
     assert d.llm.prompt_tokens == 11 and d.llm.completion_tokens == 7

@@ -37,14 +37,17 @@ class ChunkResult:
     unvalidated: str | None = None  # the answer kept although it failed validation
 
 
-def make_client(cfg: LLMConfig) -> Any:
-    """The openai client for ``cfg``'s endpoint, wrapped by instructor in ``cfg.mode``."""
+def make_client(cfg: LLMConfig, on_request: Callable[[Any], None] | None = None) -> Any:
+    """The openai client for ``cfg``'s endpoint, wrapped by instructor in ``cfg.mode``;
+    ``on_request`` sees every HTTP request, retries included."""
+    import httpx
     import instructor
     from openai import OpenAI
 
+    http = httpx.Client(timeout=cfg.timeout,
+                        event_hooks={"request": [on_request]} if on_request else None)
     raw = OpenAI(api_key=cfg.api_key or "sk-no-key-needed", base_url=cfg.base_url,
-                 max_retries=cfg.http_retries,
-                 timeout=cfg.timeout)
+                 max_retries=cfg.http_retries, timeout=cfg.timeout, http_client=http)
     mode = instructor.Mode.TOOLS if cfg.mode == "tools" else instructor.Mode.MD_JSON
     return instructor.from_openai(raw, mode=mode)
 
@@ -56,19 +59,30 @@ class LLMExtractor:
     def __init__(self, cfg: LLMConfig, client: Any | None = None, use_cache: bool = True,
                  on_progress: Callable[[ChunkResult], None] | None = None):
         self.cfg = cfg
-        self.client = client if client is not None else make_client(cfg)
+        own = client is None
+        self.client = make_client(cfg, self._on_http) if own else client
         self.cache = AnswerCache(cfg.cache_dir if use_cache else None)
         self.usage = LLMUsage(model=cfg.model, endpoint=cfg.endpoint, mode=cfg.mode)
         self._lock = threading.Lock()
         self.on_progress = on_progress
         hook = getattr(self.client, "on", None)
+        self._hooked = callable(hook)
+        self._count_answers = not own  # our own client counts HTTP requests instead
         if callable(hook):
-            hook("completion:response", self._count_call)
-            hook("completion:error", self._count_call)
+            hook("completion:response", self._on_response)
 
-    def _count_call(self, *args: Any, **kwargs: Any) -> None:
+    def _on_http(self, request: Any) -> None:
+        """Every HTTP request to the model, the client's own retries included."""
         with self._lock:
             self.usage.calls += 1
+
+    def _on_response(self, response: Any = None, *args: Any, **kwargs: Any) -> None:
+        """Every answer, re-asks and failed ones included: its tokens (and, for an injected
+        client, the call)."""
+        if self._count_answers:
+            with self._lock:
+                self.usage.calls += 1
+        self._add_usage(getattr(response, "usage", None))
 
     def _messages(self, chunk: Chunk) -> tuple[list[dict], str]:
         prompt = load(chunk.task)
@@ -97,8 +111,14 @@ class LLMExtractor:
         if hit is not None:
             with self._lock:
                 self.usage.cache_hits += 1
-            result = ChunkResult(chunk, model.model_validate(hit["answer"], context={
-                "check_arithmetic": False}), cached=True)
+            if "failure" in hit:  # the model's own answer failed: the same input fails again
+                failure = ChunkFailure.model_validate(hit["failure"])
+                kept = hit.get("kept")
+                result = ChunkResult(chunk, model.model_validate(kept, context={
+                    "check_arithmetic": False}) if kept else None, failure=failure, cached=True)
+            else:
+                result = ChunkResult(chunk, model.model_validate(hit["answer"], context={
+                    "check_arithmetic": False}), cached=True)
             self._progress(result)
             return result
         try:
@@ -106,11 +126,17 @@ class LLMExtractor:
                 model=self.cfg.model, messages=messages, response_model=model,
                 max_retries=self.cfg.max_retries, temperature=self.cfg.temperature,
                 max_tokens=self.cfg.max_tokens, context={"check_arithmetic": True})
-            self._add_usage(getattr(completion, "usage", None))
+            if not self._hooked:
+                self._add_usage(getattr(completion, "usage", None))
             self.cache.set(key, {"answer": answer.model_dump(mode="json")})
             result = ChunkResult(chunk, answer)
         except Exception as e:  # one failing chunk never sinks the document
             result = self._failed(chunk, model, e)
+            if _answer_failed(e) and result.failure is not None:
+                # a bad answer at temperature 0 repeats: remember it, so a rerun makes no call
+                self.cache.set(key, {"failure": result.failure.model_dump(mode="json"),
+                                     "kept": result.answer.model_dump(mode="json")
+                                     if result.answer is not None else None})
         self._progress(result)
         return result
 
@@ -127,7 +153,6 @@ class LLMExtractor:
 
     def _failed(self, chunk: Chunk, model: type[BaseModel], e: Exception) -> ChunkResult:
         attempts = int(getattr(e, "n_attempts", 0) or 0) or 1
-        self._add_usage(getattr(e, "total_usage", None))
         last = _answer_text(getattr(e, "last_completion", None))
         error = _one_line(e)
         kept = None
@@ -140,6 +165,19 @@ class LLMExtractor:
         failure = ChunkFailure(chunk=chunk.id, title=chunk.title, pages=chunk.pages,
                                error=error, attempts=attempts, last_answer=last)
         return ChunkResult(chunk, kept, failure=failure, unvalidated=last if kept else None)
+
+
+def _answer_failed(e: Exception) -> bool:
+    """The model answered, badly (not a transport error: those may pass on a retry later)."""
+    transport = {"APIConnectionError", "APITimeoutError", "RateLimitError", "InternalServerError",
+                 "APIStatusError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
+                 "BadRequestError", "ConnectError", "ReadTimeout"}
+    seen: BaseException | None = e
+    while seen is not None:
+        if type(seen).__name__ in transport:
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return True
 
 
 def _one_line(e: Exception) -> str:

