@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from decimal import Decimal
@@ -151,10 +152,22 @@ def _cmd_extract(argv: list[str]) -> int:
         llm = resolve(args.model, args.base_url, args.api_key_env, mode=args.mode,
                       concurrency=args.max_concurrent_calls,
                       cache_dir=args.cache_dir or DEFAULT_CACHE)
+    done = [0]
+
+    def progress(result) -> None:
+        done[0] += 1
+        if sys.stderr.isatty() and not args.quiet:
+            state = "cached" if result.cached else ("failed" if result.failure else "ok")
+            print(f"\r  model: {done[0]} chunks done ({result.chunk.id} {state})    ",
+                  end="", file=sys.stderr, flush=True)
+
     t0 = time.perf_counter()
     d = extract_document(args.file, tolerance=Tolerance(per_term=args.rounding,
                                                         large_abs_wan=args.large),
-                         extractor=args.extractor, llm=llm, use_cache=not args.no_cache)
+                         extractor=args.extractor, llm=llm, use_cache=not args.no_cache,
+                         on_progress=progress)
+    if done[0] and sys.stderr.isatty() and not args.quiet:
+        print(file=sys.stderr)
     if args.stdout:
         sys.stdout.write(d.model_dump_json(indent=2) + "\n")
         return 0
@@ -182,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         print(f"budget-extract: error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
         return 2
+    except Exception as e:  # a bug: one line, and the way to the traceback
+        if os.environ.get("BUDGET_EXTRACT_DEBUG"):
+            raise
+        print(f"budget-extract: internal error: {type(e).__name__}: {e} (rerun with "
+              "BUDGET_EXTRACT_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover
