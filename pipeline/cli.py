@@ -2,6 +2,7 @@
 
     budget-extract FILE [-o OUT.json]     extract one disclosure, print a summary
     budget-extract schema [-o FILE]       print the JSON Schema of the output
+    budget-extract batch INPUT... -o DIR  many documents: resumable, with combined tables
     budget-extract serve-local            run the local llama.cpp server (optional extra)
 """
 
@@ -85,6 +86,51 @@ def _cmd_schema(argv: list[str]) -> int:
     else:
         print(text)
     return 0
+
+
+def _cmd_batch(argv: list[str]) -> int:
+    from pipeline.batch import Batch, Settings
+
+    p = argparse.ArgumentParser(
+        prog="budget-extract batch",
+        description="Extract many disclosures into OUT_DIR: docs/ (one JSON per document, "
+        "keyed by content hash), errors/, tables/ (CSV and Parquet for pandas or a database), "
+        "summary.json and summary.md. Rerunning skips finished documents.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files, directories (searched recursively for .pdf/.txt/.md), or list "
+                        "files (@paths.txt, or *.list / *.lst: one path per line)")
+    p.add_argument("-o", "--out", required=True, type=Path, metavar="OUT_DIR")
+    p.add_argument("--extractor", choices=["rules", "llm", "auto"], default="rules",
+                   help="default rules; see `budget-extract --help` for auto and llm")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="parallel documents (default: the number of CPUs)")
+    p.add_argument("--executor", choices=["process", "thread"], default="process",
+                   help="processes (default; measured faster for the rules) or threads")
+    p.add_argument("--max-concurrent-calls", type=int, default=4, metavar="N",
+                   help="model calls in flight per document")
+    p.add_argument("--model")
+    p.add_argument("--base-url")
+    p.add_argument("--api-key-env", default="OPENAI_API_KEY")
+    p.add_argument("--mode", choices=["md_json", "tools"], default="md_json")
+    p.add_argument("--cache-dir", type=Path)
+    p.add_argument("--max-pages", type=int, default=400, help="refuse longer files (default 400)")
+    p.add_argument("--max-mb", type=float, default=100.0, help="refuse larger files (default 100)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    args = p.parse_args(argv)
+    settings = Settings(extractor=args.extractor, model=args.model, base_url=args.base_url,
+                        api_key_env=args.api_key_env, mode=args.mode,
+                        max_concurrent_calls=args.max_concurrent_calls,
+                        cache_dir=str(args.cache_dir) if args.cache_dir else None,
+                        max_pages=args.max_pages, max_mb=args.max_mb)
+    if args.extractor == "llm":
+        from pipeline.llm.config import resolve
+
+        resolve(args.model, args.base_url, args.api_key_env)  # fail fast, with the fix
+    summary = Batch(args.out, settings, workers=args.workers, executor=args.executor,
+                    quiet=args.quiet).run(args.inputs)
+    if not args.quiet:
+        print((args.out / "summary.md").read_text(encoding="utf-8"))
+    return 0 if summary["documents"] else 2
 
 
 def _cmd_serve_local(argv: list[str]) -> int:
@@ -183,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[:1] == ["schema"]:
             return _cmd_schema(argv[1:])
+        if argv[:1] == ["batch"]:
+            return _cmd_batch(argv[1:])
         if argv[:1] == ["serve-local"]:
             return _cmd_serve_local(argv[1:])
         return _cmd_extract(argv)

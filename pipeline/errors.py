@@ -76,3 +76,7 @@ class ExtractionError(BudgetExtractError):
         self.chunk = chunk
         self.last_answer = last_answer
         self.attempts = attempts
+
+
+class TooLargeError(InputError):
+    """The file is over the configured size or page limit."""

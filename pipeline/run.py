@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError, NotADisclosureError
+from pipeline.errors import ConfigError, NotADisclosureError, TooLargeError
 from pipeline.extract.indicators import extract_indicators, has_indicators
 from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.narrative import extract_figures
@@ -36,7 +36,8 @@ REQUIRED = [k for k, s in KIND_SPECS.items() if s.required]
 def extract_document(path: str | Path, *, check: bool = True,
                      tolerance: Tolerance | None = None, extractor: str = "rules",
                      llm: LLMConfig | None = None, client: Any = None, use_cache: bool = True,
-                     on_progress: Callable[[ChunkResult], None] | None = None) -> Disclosure:
+                     on_progress: Callable[[ChunkResult], None] | None = None,
+                     max_pages: int | None = None) -> Disclosure:
     """Extract a disclosure and verify it (unless ``check`` is False).
 
     ``extractor``: ``rules`` (no model), ``llm`` (every table and section through the model
@@ -46,6 +47,8 @@ def extract_document(path: str | Path, *, check: bool = True,
     ``ConfigError`` when ``llm`` is required but missing."""
     t0 = time.perf_counter()
     doc = read_document(path)
+    if max_pages is not None and len(doc.pages) > max_pages:
+        raise TooLargeError(f"{len(doc.pages)} pages is over the {max_pages}-page limit", path=path)
     pages = layout_document(doc)
     raw_tables = find_tables(pages)
     raw_sections = find_sections(pages)

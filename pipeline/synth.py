@@ -102,3 +102,59 @@ def _row(page: pymupdf.Page, x0: float, y: float, widths: list[int], cells: list
                 if numeric else x + 4
             page.insert_text((tx, y + h - 7), text, fontname=font, fontsize=9)
         x += w
+
+
+def corpus_variants(corpus: Path, out: Path, n: int, seed: int = 1) -> list[Path]:
+    """``n`` varied documents built from the sample corpus: page subsets of its PDFs (the
+    title page kept), its texts with extra paging, and rendered budgets in other layouts."""
+    import random
+
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    pdfs = sorted((corpus / "pdf").glob("*.pdf"))
+    texts = sorted((corpus / "text").glob("*.txt"))
+    made: list[Path] = []
+    i = 0
+    while len(made) < n:
+        i += 1
+        choice = i % 4
+        if choice in (0, 1) and pdfs:
+            src = pdfs[rng.randrange(len(pdfs))]
+            with pymupdf.open(src) as doc:
+                count = doc.page_count
+                start = rng.randrange(1, max(2, count - 3))
+                pages = [0, *range(start, min(count, start + rng.randint(3, 15)))]
+                doc.select(pages)
+                path = out / f"v{i:04d}-{src.stem}-p{start + 1}.pdf"
+                doc.save(path, garbage=3, deflate=True)
+        elif choice == 2 and texts:
+            src = texts[rng.randrange(len(texts))]
+            lines = src.read_text(encoding="utf-8").split("\n")
+            cut = rng.randrange(len(lines) // 2, len(lines))
+            path = out / f"v{i:04d}-{src.stem}.txt"
+            path.write_text("\n".join(lines[:cut]) + "\n", encoding="utf-8")
+        else:
+            rows = _random_rows(rng)
+            spec = SynthBudget(department=f"测试市第{i}局", year=rng.choice([2023, 2024, 2025]),
+                               rows=rows, unit=rng.choice(["元", "万元"]),
+                               split_codes=rng.random() < 0.5, thousands=rng.random() < 0.5)
+            path = render_budget_pdf(spec, out / f"v{i:04d}-synth.pdf")
+        made.append(path)
+    return made
+
+
+def _random_rows(rng) -> list[FunctionRow]:
+    rows: list[FunctionRow] = []
+    for lei in rng.sample(["201", "205", "208", "210", "213", "221"], 2):
+        kids = []
+        for k in range(1, rng.randint(2, 4)):
+            basic = Decimal(rng.randint(100, 99999)) / 100
+            project = Decimal(rng.randint(0, 99999)) / 100
+            kids.append(FunctionRow(f"{lei}01{k:02d}", f"科目{lei}01{k:02d}", basic + project,
+                                    basic, project))
+        kuan = FunctionRow(f"{lei}01", f"款{lei}01", sum((r.total for r in kids), Decimal(0)),
+                           sum((r.basic for r in kids), Decimal(0)),
+                           sum((r.project for r in kids), Decimal(0)))
+        cls = FunctionRow(lei, f"类{lei}", kuan.total, kuan.basic, kuan.project)
+        rows += [cls, kuan, *kids]
+    return rows

@@ -1,0 +1,307 @@
+"""Batch runs over many disclosures: isolated, resumable, observable.
+
+The unit of work, ``process_one(path, settings)``, is a pure function of the file and the
+settings: it writes nothing and returns a JSON-ready record, so any engine (a process
+pool here, Ray in ``examples/ray_batch.py``) can run it. ``run_batch`` writes each result
+atomically under a key made of the file's content hash and the settings' hash; a rerun
+skips every key already written, a changed file gets a new key and is redone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import BudgetExtractError, InputError
+from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
+
+SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes a result; part of every output key."""
+
+    extractor: str = "rules"
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    mode: str = "md_json"
+    max_concurrent_calls: int = 4
+    cache_dir: str | None = None
+    max_pages: int = 400  # larger files are refused as "too large"
+    max_mb: float = 100.0
+
+    def key(self) -> str:
+        relevant = {k: v for k, v in asdict(self).items()
+                    if k not in ("max_concurrent_calls", "cache_dir", "api_key_env")}
+        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def expand_inputs(inputs: Iterable[str]) -> list[Path]:
+    """Files, directories (recursively) and list files (@list.txt, or *.list / *.lst)."""
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item[1:] if item.startswith("@") else item)
+        if item.startswith("@") or p.suffix in (".list", ".lst"):
+            base = p.parent
+            for line in p.read_text(encoding="utf-8").splitlines():
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    q = Path(line)
+                    out.extend(expand_inputs([str(q if q.is_absolute() else base / q)]))
+        elif p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        else:
+            out.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for f in out:
+        r = f.resolve()
+        if r not in seen:
+            seen.add(r)
+            unique.append(f)
+    return unique
+
+
+def content_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def process_one(path: str, settings: Settings) -> dict[str, Any]:
+    """Extract and verify one file; never raises. Returns {"status": "ok", "disclosure": …}
+    or {"status": "error", "error": kind, "reason": one line}."""
+    t0 = time.perf_counter()
+    p = Path(path)
+    try:
+        size_mb = p.stat().st_size / 1e6 if p.exists() else 0
+        if size_mb > settings.max_mb:
+            return {"status": "error", "error": "TooLarge",
+                    "reason": f"{size_mb:.0f} MB is over the {settings.max_mb:.0f} MB limit"}
+        from pipeline.run import extract_document
+
+        llm = None
+        if settings.extractor != "rules":
+            from pipeline.llm.config import DEFAULT_CACHE, configured, resolve
+
+            if settings.extractor == "llm" or configured(settings.base_url, settings.api_key_env):
+                llm = resolve(settings.model, settings.base_url, settings.api_key_env,
+                              mode=settings.mode, concurrency=settings.max_concurrent_calls,  # type: ignore[arg-type]
+                              cache_dir=Path(settings.cache_dir) if settings.cache_dir else DEFAULT_CACHE)
+        d = extract_document(p, extractor=settings.extractor, llm=llm,
+                             max_pages=settings.max_pages)
+        return {"status": "ok", "disclosure": json.loads(d.model_dump_json()),
+                "seconds": round(time.perf_counter() - t0, 4)}
+    except InputError as e:
+        return {"status": "error", "error": type(e).__name__, "reason": e.message,
+                "seconds": round(time.perf_counter() - t0, 4)}
+    except BudgetExtractError as e:
+        return {"status": "error", "error": type(e).__name__, "reason": e.message,
+                "seconds": round(time.perf_counter() - t0, 4), "retry": True}
+    except Exception as e:  # a bug must not stop the batch: record it with its traceback
+        return {"status": "error", "error": "InternalError", "reason": f"{type(e).__name__}: {e}",
+                "traceback": traceback.format_exc(limit=8), "retry": True,
+                "seconds": round(time.perf_counter() - t0, 4)}
+
+
+def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass
+class Progress:
+    total: int
+    done: int = 0
+    skipped: int = 0
+    failed: int = 0
+    flagged: int = 0
+    calls: int = 0
+    tokens: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def line(self) -> str:
+        el = time.perf_counter() - self.started
+        rate = (self.done - self.skipped) / el if el > 0 else 0
+        return (f"{self.done}/{self.total} documents ({self.skipped} already done), "
+                f"{self.failed} failed, {self.flagged} flagged, {self.calls} model calls, "
+                f"{self.tokens} tokens, {rate:.1f} docs/s")
+
+
+class Batch:
+    """A batch run into ``out_dir``: docs/ (per-document JSON), errors/, tables/, summary."""
+
+    def __init__(self, out_dir: str | Path, settings: Settings, workers: int | None = None,
+                 executor: str = "process", quiet: bool = False):
+        self.out = Path(out_dir)
+        self.settings = settings
+        self.workers = workers or os.cpu_count() or 1
+        self.executor = executor
+        self.quiet = quiet
+
+    def key(self, path: Path) -> str:
+        return f"{content_hash(path)}-{self.settings.key()}"
+
+    def doc_path(self, key: str) -> Path:
+        return self.out / "docs" / key[:2] / f"{key}.json"
+
+    def error_path(self, key: str) -> Path:
+        return self.out / "errors" / f"{key}.json"
+
+    def _todo(self, files: list[Path]) -> Iterator[tuple[Path, str | None, bool]]:
+        for f in files:
+            try:
+                key = self.key(f)
+            except OSError:
+                yield f, None, False  # missing or unreadable: an error record
+                continue
+            finished = self.doc_path(key).exists() or (
+                self.error_path(key).exists()
+                and not json.loads(self.error_path(key).read_text(encoding="utf-8")).get("retry"))
+            yield f, key, finished
+
+    def run(self, inputs: Iterable[str]) -> dict[str, Any]:
+        files = expand_inputs(inputs)
+        self.out.mkdir(parents=True, exist_ok=True)
+        for stale in self.out.rglob(".*.tmp"):  # left by a run killed mid-write
+            stale.unlink(missing_ok=True)
+        prog = Progress(total=len(files))
+        t0 = time.perf_counter()
+        pending: list[tuple[Path, str]] = []
+        for f, key, finished in self._todo(files):
+            if key is None:
+                self._record_error(f, f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}",
+                                   {"status": "error", "error": "NotFoundError",
+                                    "reason": "no such file or not readable"}, prog)
+            elif finished:
+                prog.done += 1
+                prog.skipped += 1
+            else:
+                pending.append((f, key))
+        pool_cls = ProcessPoolExecutor if self.executor == "process" and len(pending) > 1 else ThreadPoolExecutor
+        with pool_cls(max_workers=self.workers) as pool:
+            futures: dict[Future, tuple[Path, str]] = {}
+            queue = iter(pending)
+            for f, key in queue:  # keep a bounded number in flight
+                futures[pool.submit(process_one, str(f), self.settings)] = (f, key)
+                if len(futures) >= self.workers * 2:
+                    break
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    f, key = futures.pop(fut)
+                    self._store(f, key, fut.result(), prog)
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        futures[pool.submit(process_one, str(nxt[0]), self.settings)] = nxt
+                self._show(prog)
+        self._show(prog, final=True)
+        summary = self._finish(files, time.perf_counter() - t0, prog)
+        return summary
+
+    def _store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
+        if result["status"] == "ok":
+            d = result["disclosure"]
+            _write_atomic(self.doc_path(key), {"doc_id": key, "source": str(f), **d})
+            if self.error_path(key).exists():
+                self.error_path(key).unlink()
+            prog.done += 1
+            prog.calls += d["llm"]["calls"]
+            prog.tokens += d["llm"]["prompt_tokens"] + d["llm"]["completion_tokens"]
+            if any(x["severity"] == "error" for x in d["flags"]):
+                prog.flagged += 1
+        else:
+            self._record_error(f, key, result, prog)
+
+    def _record_error(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
+        _write_atomic(self.error_path(key), {"doc_id": key, "source": str(f), **result})
+        prog.done += 1
+        prog.failed += 1
+
+    def _show(self, prog: Progress, final: bool = False) -> None:
+        if self.quiet:
+            return
+        end = "\n" if final or not sys.stderr.isatty() else ""
+        print(("\r" if sys.stderr.isatty() else "") + "batch: " + prog.line(), end=end,
+              file=sys.stderr, flush=True)
+
+    def _finish(self, files: list[Path], seconds: float, prog: Progress) -> dict[str, Any]:
+        """Combined tables and the run summary, from every result on disk for these files."""
+        from schemas.document import Disclosure
+
+        rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        outcomes: Counter[str] = Counter()
+        flags: Counter[str] = Counter()
+        errors: Counter[str] = Counter()
+        pages = 0
+        for f in files:
+            try:
+                key = self.key(f)
+            except OSError:
+                key = f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}"
+            doc, err = self.doc_path(key), self.error_path(key)
+            if doc.exists():
+                data = json.loads(doc.read_text(encoding="utf-8"))
+                d = Disclosure.model_validate({k: v for k, v in data.items()
+                                               if k not in ("doc_id",)} | {"source": data["source"]})
+                for name, rs in document_rows(key, str(f), d).items():
+                    rows[name].extend(rs)
+                pages += d.page_count
+                worst = "error" if any(x.severity.value == "error" for x in d.flags) else \
+                    "warning" if any(x.severity.value == "warning" for x in d.flags) else "clean"
+                outcomes[f"ok ({worst})"] += 1
+                flags.update(x.check for x in d.flags if x.severity.value != "info")
+            elif err.exists():
+                e = json.loads(err.read_text(encoding="utf-8"))
+                rows["errors"].append(error_row(key, str(f), e["error"], e["reason"]))
+                outcomes["failed"] += 1
+                errors[e["error"]] += 1
+            else:
+                outcomes["not processed"] += 1
+        counts = write_tables(rows, self.out)
+        summary = {
+            "documents": len(files), "outcomes": dict(outcomes), "errors": dict(errors),
+            "flags_by_check": dict(flags.most_common()), "pages": pages,
+            "skipped_already_done": prog.skipped, "processed_now": prog.done - prog.skipped,
+            "seconds": round(seconds, 2),
+            "docs_per_second": round((prog.done - prog.skipped) / seconds, 2) if seconds else 0,
+            "model_calls": prog.calls, "model_tokens": prog.tokens,
+            "settings": asdict(self.settings), "table_rows": counts,
+        }
+        _write_atomic(self.out / "summary.json", summary)
+        md = ["# Batch summary\n", f"{len(files)} documents, {pages} pages, "
+              f"{summary['processed_now']} processed in this run ({prog.skipped} already done), "
+              f"{seconds:.1f} s.\n", "| outcome | documents |", "|---|---:|"]
+        md += [f"| {k} | {v} |" for k, v in sorted(outcomes.items())]
+        if errors:
+            md += ["", "| error | documents |", "|---|---:|"] + [f"| {k} | {v} |" for k, v in errors.items()]
+        if flags:
+            md += ["", "| flag (warnings and errors) | count |", "|---|---:|"]
+            md += [f"| {k} | {v} |" for k, v in flags.most_common()]
+        md += ["", "| table | rows |", "|---|---:|"] + [f"| {k} | {v} |" for k, v in counts.items()]
+        tmp = self.out / ".summary.md.tmp"
+        tmp.write_text("\n".join(md) + "\n", encoding="utf-8")
+        os.replace(tmp, self.out / "summary.md")
+        return summary
