@@ -200,7 +200,8 @@ class Batch:
                 prog.skipped += 1
             else:
                 pending.append((f, key))
-        pool_cls = ProcessPoolExecutor if self.executor == "process" and len(pending) > 1 else ThreadPoolExecutor
+        use_processes = self.executor == "process" and len(pending) > 1
+        pool_cls = ProcessPoolExecutor if use_processes else ThreadPoolExecutor
         with pool_cls(max_workers=self.workers) as pool:
             futures: dict[Future, tuple[Path, str]] = {}
             queue = iter(pending)

@@ -68,8 +68,10 @@ def test_table_rows_match_the_documents(corpus_batch):
     shangyu = docs["shaoxing-shangyu-hrss-2024-budget.txt"]
     assert any(f["doc_id"] == shangyu and f["check"] == "narrative_amount" and
                f["severity"] == "error" and f["page"] == "1" for f in flags)
-    indicators = [i for i in _csv(out, "indicators") if i["doc_id"] == docs["jiaxing-hrss-2024-budget.txt"]]
-    assert any(i["name"] == "引进人才满意度" and i["operator"] == "≥" and i["value"] == "90" for i in indicators)
+    jiaxing = docs["jiaxing-hrss-2024-budget.txt"]
+    indicators = [i for i in _csv(out, "indicators") if i["doc_id"] == jiaxing]
+    assert any(i["name"] == "引进人才满意度" and i["operator"] == "≥" and i["value"] == "90"
+               for i in indicators)
 
 
 def test_bad_files_are_isolated(tmp_path):
