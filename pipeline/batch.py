@@ -202,6 +202,11 @@ class Batch:
                 pending.append((f, key))
         use_processes = self.executor == "process" and len(pending) > 1
         pool_cls = ProcessPoolExecutor if use_processes else ThreadPoolExecutor
+        if not use_processes and self.settings.extractor != "rules":
+            # threads share one bound on the model calls in flight across documents
+            from pipeline.llm.extractor import set_global_limit
+
+            set_global_limit(self.settings.max_concurrent_calls)
         with pool_cls(max_workers=self.workers) as pool:
             futures: dict[Future, tuple[Path, str]] = {}
             queue = iter(pending)
@@ -219,6 +224,10 @@ class Batch:
                         futures[pool.submit(process_one, str(nxt[0]), self.settings)] = nxt
                 self._show(prog)
         self._show(prog, final=True)
+        if not use_processes and self.settings.extractor != "rules":
+            from pipeline.llm.extractor import set_global_limit
+
+            set_global_limit(None)
         summary = self._finish(files, time.perf_counter() - t0, prog)
         return summary
 

@@ -23,6 +23,15 @@ from schemas.document import ChunkFailure, LLMUsage
 
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {"indicators": LLMIndicators, "narrative": LLMFigures}
 
+# A process-wide bound on model calls in flight, shared by every document of a batch run
+# (``set_global_limit``); per-document concurrency still applies inside it.
+_GLOBAL_LIMIT: threading.BoundedSemaphore | None = None
+
+
+def set_global_limit(n: int | None) -> None:
+    global _GLOBAL_LIMIT
+    _GLOBAL_LIMIT = threading.BoundedSemaphore(n) if n else None
+
 
 def response_model(task: str) -> type[BaseModel]:
     return RESPONSE_MODELS.get(task, LLMTable)
@@ -121,6 +130,9 @@ class LLMExtractor:
                     "check_arithmetic": False}), cached=True)
             self._progress(result)
             return result
+        limit = _GLOBAL_LIMIT
+        if limit is not None:
+            limit.acquire()
         try:
             answer, completion = self.client.chat.completions.create_with_completion(
                 model=self.cfg.model, messages=messages, response_model=model,
@@ -137,6 +149,9 @@ class LLMExtractor:
                 self.cache.set(key, {"failure": result.failure.model_dump(mode="json"),
                                      "kept": result.answer.model_dump(mode="json")
                                      if result.answer is not None else None})
+        finally:
+            if limit is not None:
+                limit.release()
         self._progress(result)
         return result
 
