@@ -20,7 +20,7 @@ import ray
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.batch import Batch, Progress, Settings, expand_inputs, process_one  # noqa: E402
+from pipeline.batch import Batch, Progress, Settings, expand_inputs, process_one
 
 
 @ray.remote
