@@ -41,12 +41,13 @@ class Settings:
     mode: str = "md_json"
     max_concurrent_calls: int = 4
     cache_dir: str | None = None
+    rate_limit: float | None = None  # model calls started per second, at most
     max_pages: int = 400  # larger files are refused as "too large"
     max_mb: float = 100.0
 
     def key(self) -> str:
         relevant = {k: v for k, v in asdict(self).items()
-                    if k not in ("max_concurrent_calls", "cache_dir", "api_key_env")}
+                    if k not in ("max_concurrent_calls", "cache_dir", "api_key_env", "rate_limit")}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
 
 
@@ -104,6 +105,11 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
                 llm = resolve(settings.model, settings.base_url, settings.api_key_env,
                               mode=settings.mode, concurrency=settings.max_concurrent_calls,  # type: ignore[arg-type]
                               cache_dir=Path(settings.cache_dir) if settings.cache_dir else DEFAULT_CACHE)
+        if settings.rate_limit:
+            from pipeline.llm.extractor import _RATE, set_rate_limit
+
+            if _RATE is None:  # one limiter per process, shared by its documents
+                set_rate_limit(settings.rate_limit)
         d = extract_document(p, extractor=settings.extractor, llm=llm,
                              max_pages=settings.max_pages)
         return {"status": "ok", "disclosure": json.loads(d.model_dump_json()),

@@ -113,6 +113,9 @@ def _cmd_batch(argv: list[str]) -> int:
     p.add_argument("--api-key-env", default="OPENAI_API_KEY")
     p.add_argument("--mode", choices=["md_json", "tools"], default="md_json")
     p.add_argument("--cache-dir", type=Path)
+    p.add_argument("--rate-limit", type=float, metavar="PER_S",
+                   help="start at most PER_S model calls per second (per worker process; "
+                        "shared by all documents with --executor thread)")
     p.add_argument("--max-pages", type=int, default=400, help="refuse longer files (default 400)")
     p.add_argument("--max-mb", type=float, default=100.0, help="refuse larger files (default 100)")
     p.add_argument("-q", "--quiet", action="store_true")
@@ -121,7 +124,7 @@ def _cmd_batch(argv: list[str]) -> int:
                         api_key_env=args.api_key_env, mode=args.mode,
                         max_concurrent_calls=args.max_concurrent_calls,
                         cache_dir=str(args.cache_dir) if args.cache_dir else None,
-                        max_pages=args.max_pages, max_mb=args.max_mb)
+                        rate_limit=args.rate_limit, max_pages=args.max_pages, max_mb=args.max_mb)
     if args.extractor == "llm":
         from pipeline.llm.config import resolve
 

@@ -82,3 +82,15 @@ def test_re_ask_recovers(doc):
         d = _run(doc, server)
     assert not d.llm.failures
     assert d.llm.calls >= 2
+
+
+def test_rate_limit_spaces_the_calls():
+    import time
+
+    from pipeline.llm.extractor import RateLimit
+
+    r = RateLimit(20.0)
+    t = time.monotonic()
+    for _ in range(6):
+        r.wait()
+    assert time.monotonic() - t >= 0.24  # 6 starts at 20/s: the last one 0.25 s after the first

@@ -33,6 +33,32 @@ def set_global_limit(n: int | None) -> None:
     _GLOBAL_LIMIT = threading.BoundedSemaphore(n) if n else None
 
 
+class RateLimit:
+    """At most ``per_second`` calls started per second, across threads (for endpoints that
+    meter requests)."""
+
+    def __init__(self, per_second: float):
+        self.interval = 1.0 / per_second
+        self.next = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next)
+            self.next = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+
+_RATE: RateLimit | None = None
+
+
+def set_rate_limit(per_second: float | None) -> None:
+    global _RATE
+    _RATE = RateLimit(per_second) if per_second else None
+
+
 def response_model(task: str) -> type[BaseModel]:
     return RESPONSE_MODELS.get(task, LLMTable)
 
@@ -133,6 +159,8 @@ class LLMExtractor:
         limit = _GLOBAL_LIMIT
         if limit is not None:
             limit.acquire()
+        if _RATE is not None:
+            _RATE.wait()
         try:
             answer, completion = self.client.chat.completions.create_with_completion(
                 model=self.cfg.model, messages=messages, response_model=model,
