@@ -18,11 +18,9 @@ _FIG = re.compile(
 )
 _INC = re.compile(r"(增加|增长|上升|提高|增)\s*$")
 _DEC = re.compile(r"(减少|下降|降低|减)\s*$")
-_FLAT = re.compile(r"持平")
 _SHARE = re.compile(r"占[^，。；]{0,12}?(比重|比例)?(为)?\s*$")
 _CLAUSE = re.compile(r"[，。；：,;:！？、\n]|其中")
 _ENUM = re.compile(r"^([（(]\d{1,2}[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
-_CODE = re.compile(r"\d{7}|\d{5}|\d{3}(?=\D)")
 
 
 class _Text:
@@ -95,8 +93,6 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
             subject = _ENUM.sub("", text[clause_start: m.start()].strip())
             subject = re.sub(r"(比上年.*|较.*|同比.*|为|是|共计|合计|安排|预算数?为?)$", "",
                              subject).strip() or subject
-            if _FLAT.search(text[m.end(): m.end() + 6]) and direction is None and unit != "%":
-                pass
             prev = figures[-1] if figures and figures[-1].section == sec.heading else None
             if kind is not FigureKind.amount and prev is not None and m.start() - prev_end < 40 and (
                     re.fullmatch(r"(占.{0,8}|比上年.{0,12}|较上年.{0,12}|同比.{0,6}|"

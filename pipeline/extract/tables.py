@@ -292,8 +292,6 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
         return None
     if not label:
         label = total_label or project_name or unit_name or ""
-        if label and unit_name and label == unit_name:
-            unit_name = unit_name  # per-unit rows: the unit is the row's name
     label_norm = normalise_text(label)
     if re.fullmatch(r"(项目|栏次|\*+)?", label_norm) and not values and not other:
         return None
