@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import BudgetExtractError, InputError
+from pipeline.export.atomic import atomic_write_text
 from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
@@ -127,13 +127,7 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
 
 
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False))
 
 
 @dataclass
@@ -317,7 +311,5 @@ class Batch:
             md += ["", "| flag (warnings and errors) | count |", "|---|---:|"]
             md += [f"| {k} | {v} |" for k, v in flags.most_common()]
         md += ["", "| table | rows |", "|---|---:|"] + [f"| {k} | {v} |" for k, v in counts.items()]
-        tmp = self.out / ".summary.md.tmp"
-        tmp.write_text("\n".join(md) + "\n", encoding="utf-8")
-        os.replace(tmp, self.out / "summary.md")
+        atomic_write_text(self.out / "summary.md", "\n".join(md) + "\n")
         return summary

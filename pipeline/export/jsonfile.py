@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from pipeline.export.atomic import atomic_write_text
 from schemas.document import Disclosure
 
 
 def write_json(disclosure: Disclosure, out: str | Path) -> Path:
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(disclosure.model_dump_json(indent=2))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual mode
-    os.replace(tmp, out)
-    return out
+    return atomic_write_text(Path(out), disclosure.model_dump_json(indent=2))
 
 
 def json_schema() -> str:

@@ -4,12 +4,11 @@ as CSV and Parquet. Columns are documented in README ("Batch outputs")."""
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline.export.atomic import atomic_write
 from schemas.document import Disclosure
 from schemas.tables import TableKind
 
@@ -110,17 +109,6 @@ COLUMNS["economic_expenditures"] = COLUMNS["function_expenditures"]
 COLUMNS["three_public"] = COLUMNS["function_expenditures"]
 
 
-def _atomic(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_tables(rows: dict[str, Iterable[dict[str, Any]]], out_dir: Path) -> dict[str, int]:
     """Write each table as OUT/tables/NAME.csv and NAME.parquet (all text columns are
     strings; numeric ones are decimal strings, exact); returns row counts."""
@@ -148,6 +136,6 @@ def write_tables(rows: dict[str, Iterable[dict[str, Any]]], out_dir: Path) -> di
                               for c in cols})
             pq.write_table(table, tmp)
 
-        _atomic(target / f"{name}.csv", csv_writer)
-        _atomic(target / f"{name}.parquet", pq_writer)
+        atomic_write(target / f"{name}.csv", csv_writer)
+        atomic_write(target / f"{name}.parquet", pq_writer)
     return counts
