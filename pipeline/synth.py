@@ -33,6 +33,7 @@ class SynthBudget:
     split_codes: bool = True  # print the code as 类 | 款 | 项 columns
     thousands: bool = True  # 1,234,567.00 rather than 1234567.00
     title: str = "一般公共预算支出表"
+    ruled: bool = True  # False: no ruling lines at all, only aligned text
     extra_pages: list[str] = field(default_factory=list)
 
 
@@ -67,11 +68,11 @@ def render_budget_pdf(spec: SynthBudget, path: str | Path, rows_per_page: int = 
         page.insert_text((340, 60), f"年{spec.title}", fontname=FONT, fontsize=16)
         page.insert_text((700, 85), f"单位：{spec.unit}", fontname=FONT, fontsize=10)
         x0, y = 60.0, 95.0
-        _row(page, x0, y, widths, heads, header=True)
+        _row(page, x0, y, widths, heads, header=True, ruled=spec.ruled)
         y += 24
         for r in body[start:start + rows_per_page]:
             cells = _cells(r, spec)
-            _row(page, x0, y, widths, cells)
+            _row(page, x0, y, widths, cells, ruled=spec.ruled)
             y += 22
     out = Path(path)
     doc.save(out)
@@ -89,11 +90,12 @@ def _cells(r: FunctionRow, spec: SynthBudget) -> list[str]:
 
 
 def _row(page: pymupdf.Page, x0: float, y: float, widths: list[int], cells: list[str],
-         header: bool = False) -> None:
+         header: bool = False, ruled: bool = True) -> None:
     h = 24 if header else 22
     x = x0
     for w, text in zip(widths, cells, strict=True):
-        page.draw_rect(pymupdf.Rect(x, y, x + w, y + h), color=(0, 0, 0), width=0.6)
+        if ruled:
+            page.draw_rect(pymupdf.Rect(x, y, x + w, y + h), color=(0, 0, 0), width=0.6)
         if text:
             ascii_only = text.isascii()
             font = "helv" if ascii_only else FONT  # the CJK font sets digits full width

@@ -57,3 +57,17 @@ def test_single_code_column_without_separators(tmp_path):
     assert {r.code for r in t.rows if r.code} == {r.code for r in ROWS[:8]}
     row = next(r for r in t.rows if r.code == "2080506")
     assert row.values["total"].raw == "270781.70"
+
+
+def test_table_without_ruling_lines(tmp_path):
+    spec = SynthBudget(department="某某区测试办公室", year=2026, rows=ROWS[:8], unit="万元",
+                       split_codes=False, thousands=True, ruled=False)
+    d = extract_document(render_budget_pdf(spec, tmp_path / "plain.pdf"))
+    [t] = [t for t in d.tables if t.kind.value == "general_budget_expenditure"]
+    by_code = {r.code: r for r in t.rows if r.code}
+    assert set(by_code) == {r.code for r in ROWS[:8]}
+    for r in ROWS[:8]:
+        assert by_code[r.code].values["total"].value == r.total
+        if r.project:
+            assert by_code[r.code].values["project"].value == r.project
+    assert by_code["2010101"].name == "行政运行"

@@ -221,9 +221,81 @@ def layout_pdf_page(page: Page) -> list[Block]:
         if g is not None:
             blocks.append(g)
     rest = [w for i, w in enumerate(page.words) if i not in taken]
-    blocks.extend(_lines(rest, page.number))
+    lines = _lines(rest, page.number)
+    blocks.extend(_unruled_tables(lines, rest, page.number))
     blocks.sort(key=lambda b: b.top)
     return blocks
+
+
+_AMOUNT_WORD = re.compile(r"^[-(]?\d{1,3}(,\d{3})+(\.\d+)?\)?$|^[-(]?\d+\.\d+\)?$")
+
+
+def _unruled_tables(lines: list[Line], words: list[Word], page: int) -> list[Block]:
+    """Tables printed without ruling lines: a run of at least three lines that each hold two
+    or more separate figures becomes a grid whose columns are the vertical gaps shared by
+    all its lines; short lines just above it are its header. Other lines stay lines."""
+    by_line: list[list[Word]] = []
+    for ln in lines:
+        assert ln.bbox is not None
+        y0, y1 = ln.bbox[1], ln.bbox[3]
+        by_line.append(sorted((w for w in words if y0 - 0.5 <= w.cy <= y1 + 0.5), key=lambda w: w.x0))
+    numeric = [sum(1 for w in ws if _AMOUNT_WORD.match(w.text)) >= 2 for ws in by_line]
+    out: list[Block] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not numeric[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and (numeric[j + 1] or (
+                j + 2 < len(lines) and numeric[j + 2] and len(by_line[j + 1]) <= 3)):
+            j += 1
+        if j - i + 1 >= 3:
+            start = i
+            while start > 0 and i - start < 3 and not numeric[start - 1] and \
+                    len(lines[start - 1].text) <= 60 and "。" not in lines[start - 1].text and \
+                    lines[start].top - lines[start - 1].top < 40:
+                start -= 1
+            grid = _grid_from_alignment(by_line[start:j + 1], page, header=i - start)
+            if grid is not None:
+                out.append(grid)
+                used.update(range(start, j + 1))
+        i = j + 1
+    out.extend(ln for k, ln in enumerate(lines) if k not in used)
+    return out
+
+
+def _grid_from_alignment(rows: list[list[Word]], page: int, header: int) -> Grid | None:
+    body = rows[header:]
+    # column boundaries: x positions that no word of the body crosses
+    spans = sorted((w.x0, w.x1) for ws in body for w in ws)
+    bounds: list[float] = []
+    end = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 > end + 3:
+            bounds.append((end + x0) / 2)
+        end = max(end, x1)
+    if len(bounds) < 2:
+        return None
+    edges = [-1e9, *bounds, 1e9]
+    ncols = len(edges) - 1
+    grid = Grid(page=page, top=min(w.y0 for ws in rows for w in ws), ncols=ncols, ruled=False,
+                bbox=(spans[0][0], min(w.y0 for ws in rows for w in ws), end,
+                      max(w.y1 for ws in rows for w in ws)))
+    for ws in rows:
+        cells: list[Cell] = []
+        for c in range(ncols):
+            inside = [w for w in ws if edges[c] <= w.cx < edges[c + 1]]
+            if inside:
+                cells.append(Cell(join_words(_order(inside)), c, 1, bbox=(
+                    min(w.x0 for w in inside), min(w.y0 for w in inside),
+                    max(w.x1 for w in inside), max(w.y1 for w in inside))))
+            else:
+                cells.append(Cell("", c, 1))
+        grid.rows.append(GridRow(cells, page, bbox=(
+            min(w.x0 for w in ws), min(w.y0 for w in ws), max(w.x1 for w in ws), max(w.y1 for w in ws))))
+    return grid
 
 
 # ---------------------------------------------------------------- text
