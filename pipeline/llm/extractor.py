@@ -3,6 +3,7 @@ count calls and tokens; keep failures (with the last answer) instead of raising.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -61,6 +62,11 @@ def set_rate_limit(per_second: float | None) -> None:
 
 def response_model(task: str) -> type[BaseModel]:
     return RESPONSE_MODELS.get(task, LLMTable)
+
+
+@functools.cache
+def _schema(model: type[BaseModel]) -> dict:
+    return model.model_json_schema()
 
 
 @dataclass
@@ -141,7 +147,7 @@ class LLMExtractor:
         params = {"temperature": self.cfg.temperature, "max_tokens": self.cfg.max_tokens,
                   "mode": self.cfg.mode, "max_retries": self.cfg.max_retries}
         key = cache_key(model=self.cfg.model, endpoint=self.cfg.endpoint, prompt_key=prompt_key,
-                        schema=model.model_json_schema(), chunk=chunk.text, params=params)
+                        schema=_schema(model), chunk=chunk.text, params=params)
         hit = self.cache.get(key)
         if hit is not None:
             with self._lock:
