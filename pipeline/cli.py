@@ -88,6 +88,27 @@ def _cmd_schema(argv: list[str]) -> int:
     return 0
 
 
+def _model_options(g, default_extractor: str) -> None:
+    """The endpoint and model options `extract` and `batch` share."""
+    g.add_argument("--extractor", choices=["rules", "llm", "auto"], default=default_extractor,
+                   help="rules: no model; llm: every table and section through the model; "
+                        "auto: rules, then the model for the parts rules could not parse or "
+                        f"whose checks failed - only when an endpoint is configured "
+                        f"(default {default_extractor})")
+    g.add_argument("--model", help="model name (default: $BUDGET_EXTRACT_MODEL, or gpt-4o-mini "
+                                   "on api.openai.com, 'local' on a --base-url)")
+    g.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
+                                      "(default: $OPENAI_BASE_URL)")
+    g.add_argument("--api-key-env", default="OPENAI_API_KEY",
+                   help="environment variable holding the API key (default OPENAI_API_KEY)")
+    g.add_argument("--mode", choices=["md_json", "tools"], default="md_json",
+                   help="md_json (default): JSON in the answer, works on any chat endpoint; "
+                        "tools: tool calling")
+    g.add_argument("--max-concurrent-calls", type=int, default=4, metavar="N",
+                   help="model calls in flight (per document; across documents with threads)")
+    g.add_argument("--cache-dir", type=Path, help="answer cache (default ~/.cache/budget-extract)")
+
+
 def _cmd_batch(argv: list[str]) -> int:
     from pipeline.batch import Batch, Settings
 
@@ -100,19 +121,11 @@ def _cmd_batch(argv: list[str]) -> int:
                    help="files, directories (searched recursively for .pdf/.txt/.md), or list "
                         "files (@paths.txt, or *.list / *.lst: one path per line)")
     p.add_argument("-o", "--out", required=True, type=Path, metavar="OUT_DIR")
-    p.add_argument("--extractor", choices=["rules", "llm", "auto"], default="rules",
-                   help="default rules; see `budget-extract --help` for auto and llm")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                    help="parallel documents (default: the number of CPUs)")
     p.add_argument("--executor", choices=["process", "thread"], default="process",
                    help="processes (default; measured faster for the rules) or threads")
-    p.add_argument("--max-concurrent-calls", type=int, default=4, metavar="N",
-                   help="model calls in flight per document")
-    p.add_argument("--model")
-    p.add_argument("--base-url")
-    p.add_argument("--api-key-env", default="OPENAI_API_KEY")
-    p.add_argument("--mode", choices=["md_json", "tools"], default="md_json")
-    p.add_argument("--cache-dir", type=Path)
+    _model_options(p.add_argument_group("model (any OpenAI-compatible endpoint)"), "rules")
     p.add_argument("--rate-limit", type=float, metavar="PER_S",
                    help="start at most PER_S model calls per second (per worker process; "
                         "shared by all documents with --executor thread)")
@@ -171,21 +184,7 @@ def _cmd_extract(argv: list[str]) -> int:
                         "warnings, larger ones errors (default 0.5)")
     p.add_argument("--max-flags", type=int, default=20, help="flags shown in the summary")
     g = p.add_argument_group("model (any OpenAI-compatible endpoint)")
-    g.add_argument("--extractor", choices=["rules", "llm", "auto"], default="auto",
-                   help="rules: no model; llm: every table and section through the model; "
-                        "auto (default): rules, then the model for the parts rules could not "
-                        "parse or whose checks failed - only when an endpoint is configured")
-    g.add_argument("--model", help="model name (default: $BUDGET_EXTRACT_MODEL, or gpt-4o-mini "
-                                   "on api.openai.com, 'local' on a --base-url)")
-    g.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
-                                      "(default: $OPENAI_BASE_URL)")
-    g.add_argument("--api-key-env", default="OPENAI_API_KEY",
-                   help="environment variable holding the API key (default OPENAI_API_KEY)")
-    g.add_argument("--mode", choices=["md_json", "tools"], default="md_json",
-                   help="md_json (default): JSON in the answer, works on any chat endpoint; "
-                        "tools: tool calling")
-    g.add_argument("--max-concurrent-calls", type=int, default=4, metavar="N")
-    g.add_argument("--cache-dir", type=Path, help="answer cache (default ~/.cache/budget-extract)")
+    _model_options(g, "auto")
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     args = p.parse_args(argv)
 

@@ -8,19 +8,10 @@ import pytest
 from pipeline.llm.config import LLMConfig
 from pipeline.run import extract_document
 from tests.fault_server import FaultServer
+from tests.small_docs import SMALL_BUDGET
 
-DOC = """某某市测试局
-2024年部门预算
-
-一般公共预算支出表
-单位：万元
-科目编码\t科目名称\t合计\t基本支出\t项目支出
-\t合计\t30.00\t20.00\t10.00
-201\t一般公共服务支出\t30.00\t20.00\t10.00
-20101\t人大事务\t30.00\t20.00\t10.00
-2010101\t行政运行\t20.00\t20.00\t
-2010199\t其他人大事务支出\t10.00\t\t10.00
-"""
+DOC = SMALL_BUDGET  # a narrative chunk and a table chunk: the table is scripted
+FIGS = '{"figures": []}'  # the narrative chunk's answer
 GOOD = ('{"rows": [{"code": null, "name": "合计", "values": {"合计": "30.00"}},'
         ' {"code": "201", "name": "一般公共服务支出", "values": {"合计": "30.00"}}]}')
 
@@ -39,18 +30,18 @@ def _run(doc, server: FaultServer, **kw):
 
 
 def test_429_and_500_are_retried(doc):
-    with FaultServer(["429", "500", GOOD]) as server:
+    with FaultServer(["429", "500", GOOD], default=FIGS) as server:
         d = _run(doc, server)
     assert server.seen[:3] == ["429", "500", GOOD]
     assert not d.llm.failures
-    assert d.llm.calls == 3  # every HTTP request, the client's retries included
+    assert d.llm.calls == 4  # every HTTP request, the client's retries included
     t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
     assert [r.name for r in t.rows] == ["合计", "一般公共服务支出"]
-    assert d.llm.prompt_tokens == 11 and d.llm.completion_tokens == 7
+    assert d.llm.prompt_tokens == 22 and d.llm.completion_tokens == 14  # two answers
 
 
 def test_persistent_500_fails_one_chunk_only(doc):
-    with FaultServer(["500", "500", "500"], default='{"figures": []}') as server:
+    with FaultServer(["500", "500", "500"], default=FIGS) as server:
         d = _run(doc, server)
     assert server.seen[:3] == ["500", "500", "500"]  # 1 call + 2 retries
     [f] = d.llm.failures
@@ -61,7 +52,7 @@ def test_persistent_500_fails_one_chunk_only(doc):
 
 
 def test_timeout_is_retried_then_reported(doc):
-    with FaultServer(["slow", "slow", "slow"], default='{"figures": []}', slow_s=1.5) as server:
+    with FaultServer(["slow", "slow", "slow"], default=FIGS, slow_s=1.5) as server:
         d = _run(doc, server)
     [f] = d.llm.failures
     assert "Timeout" in f.error or "timed out" in f.error.lower()
@@ -69,7 +60,7 @@ def test_timeout_is_retried_then_reported(doc):
 
 @pytest.mark.parametrize("bad", ["truncated", "nonjson"])
 def test_unparseable_answers_are_re_asked_then_reported(doc, bad):
-    with FaultServer([bad, bad], default='{"figures": []}') as server:
+    with FaultServer([bad, bad], default=FIGS) as server:
         d = _run(doc, server)
     assert server.seen[:2] == [bad, bad]  # the answer, then one re-ask
     [f] = d.llm.failures
@@ -78,7 +69,7 @@ def test_unparseable_answers_are_re_asked_then_reported(doc, bad):
 
 
 def test_re_ask_recovers(doc):
-    with FaultServer(["nonjson", GOOD]) as server:
+    with FaultServer(["nonjson", GOOD], default=FIGS) as server:
         d = _run(doc, server)
     assert not d.llm.failures
     assert d.llm.calls >= 2
