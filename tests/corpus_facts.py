@@ -41,6 +41,9 @@ DOCS: dict[str, Doc] = {
             ("expenditure_summary", "2010601", "project", "8.37", 10),
             ("expenditure_summary", "2080505", "total", "160.75", 10),
             ("fiscal_summary", "年初财政拨款结转和结余", "amount", "21.63", 13),
+            ("fiscal_summary", "总计", "amount", "2,961.68", 13),
+            ("income_expenditure_summary", "总计", "amount", "2,995.39", 7),
+            ("basic_expenditure", "30101", "total", "262.33", 16),
         ],
     ),
     "pdf/shanghai-final-account-template.pdf": Doc(
@@ -54,6 +57,7 @@ DOCS: dict[str, Doc] = {
             ("general_budget_expenditure", "2101101", "basic", "84.39", 27),
             ("basic_expenditure", "30102", "total", "1,182.05", 28),
             ("basic_expenditure", "30207", "project", "0.40", 29),
+            ("project_expenditure", "社工服务项目", "total", "498.82", 23),
         ],
     ),
     "pdf/guangzhou-petitions-2026-budget.pdf": Doc(
@@ -152,6 +156,10 @@ DOCS: dict[str, Doc] = {
             ("general_budget_expenditure", "2101101", "total", "77.64", 1),
             ("basic_expenditure", "30101", "personnel", "484.65", 1),
             ("three_public", "合计", "reception", "6.00", 1),
+            ("expenditure_summary", "2080101", "personnel", "713.69", 1),
+            ("expenditure_summary", "2080101", "public", "68.61", 1),
+            ("income_summary", "合计", "total", "42583.08", 1),
+            ("project_expenditure", "合计", "total", "38491.00", 1),
         ],
     ),
     "text/jiaxing-hrss-2024-budget.txt": Doc(
