@@ -55,8 +55,8 @@ def test_table_rows_match_the_documents(corpus_batch):
     checked = 0
     for rel, fact in DOCS.items():
         for kind, key, column, printed, page in fact.cells:
-            if kind in ("income_expenditure_summary", "fiscal_summary"):
-                continue  # the summary tables are in the per-document JSON, not these tables
+            if kind in ("income_expenditure_summary", "fiscal_summary", "project_expenditure"):
+                continue  # summary lines are in the per-document JSON; projects in `projects`
             hits = [r for r in rows if r["doc_id"] == docs[Path(rel).name] and r["table_kind"] == kind
                     and (r["code"] == key or r["name"].replace(" ", "") == key.replace(" ", ""))
                     and r["column"] == column and r["raw"] == printed]
@@ -64,6 +64,10 @@ def test_table_rows_match_the_documents(corpus_batch):
             assert int(hits[0]["value_page"]) == page
             checked += 1
     assert checked > 30
+    projects = _csv(out, "projects")
+    shenzhen = docs["shenzhen-petitions-2026-budget.pdf"]
+    assert any(p["doc_id"] == shenzhen and p["name"] == "社工服务项目" and p["raw"] == "498.82"
+               and p["page"] == "23" for p in projects)
     flags = _csv(out, "flags")
     shangyu = docs["shaoxing-shangyu-hrss-2024-budget.txt"]
     assert any(f["doc_id"] == shangyu and f["check"] == "narrative_amount" and
