@@ -83,15 +83,16 @@ def test_request_shape_usage_and_cache(tmp_path, vcr, mode):
 def test_re_ask_feeds_the_validation_error_back(tmp_path, vcr):
     _, _, d = _run(tmp_path, "tools")
     bodies = _bodies(vcr)
-    # a failed validation is sent back to the model with the error, up to max_retries
-    re_asks = [b for b in bodies if any("Correct" in str(m.get("content", "")) or
-                                         "validation error" in str(m.get("content", ""))
-                                         for m in b["messages"][1:])]
+    # the model's invalid answer goes back to it with the validator's words, up to max_retries
+    re_asks = [b for b in bodies if any(m.get("role") == "tool" and "Validation Error" in
+                                        str(m.get("content")) for m in b["messages"])]
     assert re_asks, "the recorded run re-asked after a validation error"
-    failed = [f for f in d.llm.failures if f.attempts == 3]
-    for f in failed:
-        assert f.last_answer  # kept, never dropped
-        assert any(x.check == "model_failed" and f.chunk in x.message for x in d.flags)
+    assert any("must be 3, 5 or 7 digits" in str(m.get("content")) for b in re_asks
+               for m in b["messages"])
+    assert max(len(b["messages"]) for b in re_asks) == 5  # two re-asks: max_retries=2
+    [failed] = [f for f in d.llm.failures if f.attempts == 3]
+    assert failed.last_answer  # kept, never dropped
+    assert any(x.check == "model_failed" and failed.chunk in x.message for x in d.flags)
 
 
 @pytest.mark.vcr
