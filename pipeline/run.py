@@ -11,7 +11,7 @@ from typing import Any
 from pipeline.errors import ConfigError, NotADisclosureError, TooLargeError
 from pipeline.extract.indicators import extract_indicators, has_indicators
 from pipeline.extract.metadata import extract_metadata
-from pipeline.extract.narrative import extract_figures
+from pipeline.extract.narrative import extract_figures, link_codes
 from pipeline.extract.tables import extract_table
 from pipeline.ingest import read_document
 from pipeline.layout import layout_document
@@ -88,6 +88,7 @@ def extract_document(path: str | Path, *, check: bool = True,
 
     sections = [_section(s) for s in raw_sections]
     figures = extract_figures(raw_sections)
+    link_codes(figures, tables)
     report = TableReport(
         found=sorted(found, key=list(TableKind).index),
         missing=[k for k in REQUIRED if k not in found],
@@ -123,6 +124,7 @@ def extract_document(path: str | Path, *, check: bool = True,
                 x.cache.close()
             merge(d, results)
             d.llm = x.usage
+            link_codes(d.figures, d.tables)
     if check:
         d.flags, d.checks = verify(d, numbers, tolerance)
         d.flags = _failure_flags(d) + d.flags

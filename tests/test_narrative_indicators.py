@@ -102,3 +102,14 @@ def test_yantai_and_beijing_performance_targets(cli_output):
         assert len(inds) >= 10, rel
         assert {i["level1"] for i in inds} & {"产出指标", "效益指标", "满意度指标"}
         assert all(i["operator"] in ("≥", "≤", "=", ">", "<", "定性") for i in inds)
+
+
+def test_figures_are_tied_to_the_codes_they_name(cli_output):
+    out = cli_output("text/shaoxing-shangyu-hrss-2024-budget.txt")
+    by_value = {(f["value"], f["kind"]): f for f in out["figures"]}
+    # （2）社会保障和就业支出（类）人力资源和社会保障管理事务（款）行政运行（项）事务 782.30 万元
+    assert by_value[("782.30", "amount")]["code"] == "2080101"
+    # （11）卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）事务 211.30 万元
+    assert by_value[("211.30", "amount")]["code"] == "2101101"
+    # 科学技术（类）支出 34010.00 万元，占 79.9%
+    assert any(f["code"] == "206" and f["value"] == "34010.00" for f in out["figures"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pipeline.extract.narrative import link_codes
 from pipeline.verify.grounding import numbers_in
 from tests.verify_helpers import checks, disclosure, figure, row, run, table
 
@@ -123,7 +124,10 @@ def _medical(stated: str):
         row("210", "卫生健康支出", total="211.30"), row("21011", "行政事业单位医疗", total="211.30"),
         row("2101101", "行政单位医疗", total="77.64"), row("2101102", "事业单位医疗", total="133.66")])
     f = figure("amount", f"{stated}万元", ITEM[4:], ITEM + f"{stated}万元")
-    return disclosure([t], [f])
+    d = disclosure([t], [f])
+    link_codes(d.figures, d.tables)  # as the extraction does
+    assert f.code == "2101101"
+    return d
 
 
 def test_narrative_amount():
@@ -178,3 +182,20 @@ def test_table_missing_and_empty_unexplained():
     assert [f.table for f in flags if f.check == "empty_unexplained"] == ["表"]
     assert any(f.check == "table_missing" and "three_public" in f.message for f in flags)
     assert summary.by_check["table_missing"].passed == 1  # government_fund was found
+
+
+def test_narrative_amount_in_another_unit_is_compared_as_printed():
+    # Xi'an: the text says 行政运行（2010801）2,338.24万元, the table (in 元) 23,382,409.50
+    t = table("general_budget_expenditure", [
+        row("201", "一般公共服务支出", total="23,382,409.50"),
+        row("20108", "审计事务", total="23,382,409.50"),
+        row("2010801", "行政运行", total="23,382,409.50")], unit="元")
+    subject = "一般公共服务支出（类）审计事务（款）行政运行（项）"
+    ok = figure("amount", "2,338.24万元", subject, subject + "2,338.24万元")
+    bad = figure("amount", "2,338.34万元", subject, subject + "2,338.34万元")
+    for f, fires in ((ok, False), (bad, True)):
+        d = disclosure([t], [f])
+        link_codes(d.figures, d.tables)
+        flags, summary = run(d, pages={1: "23,382,409.50 " + f.raw})
+        assert ("narrative_amount" in checks(flags)) is fires
+        assert summary.by_check["narrative_amount"].ran == 1

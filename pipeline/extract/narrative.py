@@ -107,3 +107,53 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
                 provenance=joined.locate(m.start(), m.end(), m.group(0)),
             ))
     return figures
+
+
+_PATH = re.compile(r"(?P<lei>[^（(，。；、]*?)[（(]类[)）](?:(?P<kuan>[^（(]*?)[（(]款[)）])?"
+                   r"(?:(?P<xiang>[^（(]*?)[（(]项[)）])?")
+
+
+def _plain(s: str) -> str:
+    return re.sub(r"[\s　]+", "", s)
+
+
+def link_codes(figures: list[NarrativeFigure], tables: list) -> None:
+    """Set ``code`` on figures whose subject names a 类（款（项）path, from the function
+    codes of the document's general-budget (else expenditure) table: '社会保障和就业支出
+    （类）人力资源和社会保障管理事务（款）行政运行（项）' -> 2080101."""
+    from schemas.tables import TableKind
+
+    table = next((t for t in tables if t.kind is TableKind.general_budget_expenditure and t.rows),
+                 None) or next((t for t in tables if t.kind is TableKind.expenditure_summary
+                                and t.rows), None)
+    if table is None:
+        return
+    rows = [r for r in table.rows if r.code]
+    names = {r.code: _plain(r.name) for r in rows}
+    for f in figures:
+        if f.code is not None:
+            continue
+        m = _PATH.search(f.subject)
+        if not m:
+            continue
+        lei = _plain(m.group("lei")).rstrip("支出")
+        kuan = _plain(m.group("kuan") or "")
+        xiang = _plain(m.group("xiang") or "")
+        if not lei:
+            continue
+        classes = [c for c, n in names.items() if len(c) == 3 and n.startswith(lei)]
+        if len(classes) != 1:
+            continue
+        code = classes[0]
+        if kuan:
+            kuans = [c for c, n in names.items() if len(c) == 5 and c.startswith(code) and n == kuan]
+            if len(kuans) != 1:
+                continue
+            code = kuans[0]
+            if xiang:
+                xiangs = [c for c, n in names.items()
+                          if len(c) == 7 and c.startswith(code) and n == xiang]
+                if len(xiangs) != 1:
+                    continue
+                code = xiangs[0]
+        f.code = code

@@ -15,7 +15,6 @@ from schemas.provenance import Amount, Provenance
 from schemas.tables import ColumnKey, Table, TableKind
 
 K = ColumnKey
-_XIANG = re.compile(r"(?P<lei>[^（(，。；]*?)[（(]类[)）](?P<kuan>.*?)[（(]款[)）](?P<xiang>.*?)[（(]项[)）]")
 
 
 def _norm(s: str) -> str:
@@ -31,43 +30,43 @@ def _in_unit(value: Decimal, unit: str, target: str) -> Decimal:
     return value * UNIT_IN_WAN.get(unit, Decimal(1)) / UNIT_IN_WAN.get(target, Decimal(1))
 
 
+def _same_when_rounded(f: NarrativeFigure, table_value: Decimal, table_unit: str) -> bool:
+    """The table's figure, in the text's unit and rounded as the text prints, equals it:
+    '2,338.24万元' states 23,382,409.50 元."""
+    in_text_unit = _in_unit(table_value, table_unit, f.unit)
+    step = Decimal(1).scaleb(-places(f.raw))
+    return in_text_unit.quantize(step) == f.value.quantize(step)
+
+
 def _table(d: Disclosure, kind: TableKind) -> Table | None:
     return next((t for t in d.tables if t.kind is kind and t.part == 1 and t.rows), None)
 
 
 def check_items(d: Disclosure, rec: Recorder) -> None:
-    """'（1）X（类）Y（款）Z（项）677.21万元' against the 项 row of the general-budget table."""
-    table = _table(d, TableKind.general_budget_expenditure)
+    """'（1）X（类）Y（款）Z（项）677.21万元' against the row of the code it names (the
+    extraction links the path to its code)."""
+    table = _table(d, TableKind.general_budget_expenditure) or \
+        _table(d, TableKind.expenditure_summary)
     if table is None:
         return
-    rows = [r for r in table.rows if r.code and len(r.code) == 7]
-    names = {r.code: _norm(r.name) for r in table.rows if r.code}
+    by_code = {r.code: r for r in table.rows if r.code}
     for f in d.figures:
-        if f.kind is not FigureKind.amount:
+        if f.kind is not FigureKind.amount or f.code is None or f.code not in by_code:
             continue
-        m = _XIANG.search(f.subject)
-        if not m:
-            continue
-        lei, kuan, xiang = (_norm(m.group(g)) for g in ("lei", "kuan", "xiang"))
-        cands = [r for r in rows if _norm(r.name) == xiang
-                 and (names.get(r.code[:3], "").startswith(lei.rstrip("支出")) or not lei)  # type: ignore[index]
-                 and (names.get(r.code[:5]) == kuan or not kuan)]  # type: ignore[index]
-        if len(cands) != 1:
-            continue
-        row = cands[0]
+        row = by_code[f.code]
         a = row.values.get(K.total)
         if a is None or a.value is None:
             continue
         stated = _in_unit(f.value, f.unit, table.unit)
-        if stated == a.value:
+        if stated == a.value or _same_when_rounded(f, a.value, table.unit):
             rec.ok("narrative_amount")
             continue
         hint = ""
-        kuan_row = next((r for r in table.rows if r.code == row.code[:5]), None)  # type: ignore[index]
-        if kuan_row and (kt := kuan_row.values.get(K.total)) and kt.value == stated:
-            hint = f"; {f.raw} is the 款 total of {kuan_row.name}"
-        rec.compare("narrative_amount", f"the text states {xiang}（项）as {f.raw}, the table "
-                    f"'{table.title}' row {row.code} {row.name} says {a.raw}{hint}",
+        parent = by_code.get(f.code[:-2]) if len(f.code) > 3 else None
+        if parent and (pt := parent.values.get(K.total)) and pt.value == stated:
+            hint = f"; {f.raw} is the {'款' if len(f.code) == 7 else '类'} total of {parent.name}"
+        rec.compare("narrative_amount", f"the text states {row.name} ({f.code}) as {f.raw}, the "
+                    f"table '{table.title}' says {a.raw}{hint}",
                     a.value, Amount(value=stated, raw=f.raw, unit=table.unit,
                                     provenance=f.provenance), [a], table.unit, table.title)
 
@@ -102,6 +101,9 @@ def check_totals(d: Disclosure, rec: Recorder) -> None:
             if f.kind is not FigureKind.amount or not re.search(pattern, _norm(f.subject)):
                 continue
             stated = _in_unit(f.value, f.unit, table.unit)
+            if _same_when_rounded(f, a.value, table.unit):  # type: ignore[arg-type]
+                rec.ok("narrative_total")
+                continue
             rec.compare("narrative_total", f"the text states {f.subject[-16:]} as {f.raw}; "
                         f"'{table.title}' says {a.raw}", a.value,  # type: ignore[arg-type]
                         Amount(value=stated, raw=f.raw, unit=table.unit, provenance=f.provenance),
