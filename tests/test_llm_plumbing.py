@@ -101,3 +101,24 @@ def test_missing_endpoint_is_an_error_that_says_how_to_fix_it(monkeypatch):
     assert cfg.base_url is None and cfg.api_key == "sk-test"
     cfg = resolve(base_url="http://127.0.0.1:8080/v1")
     assert cfg.api_key  # local servers need no key; a placeholder is sent
+
+
+def test_validators_name_the_numbers_that_disagree():
+    from pydantic import ValidationError
+
+    from pipeline.llm.models import LLMTable
+
+    rows = [{"code": None, "name": "合计", "values": {"合计": "31.00"}},
+            {"code": "201", "name": "一般公共服务支出", "values": {"合计": "30.00"}},
+            {"code": "20101", "name": "人大事务", "values": {"合计": "30.00"}},
+            {"code": "2010101", "name": "行政运行", "values": {"合计": "20.00"}},
+            {"code": "2010199", "name": "其他", "values": {"合计": "9.00"}}]
+    with pytest.raises(ValidationError) as e:
+        LLMTable.model_validate({"rows": rows}, context={"check_arithmetic": True})
+    text = str(e.value)
+    assert "20101 人大事务 [合计] = 30.00 but its 2 sub-rows sum to 29.00" in text
+    assert "合计 [合计] = 31.00 but the 1 类 rows sum to 30.00" in text
+    with pytest.raises(ValidationError, match="must be 3, 5 or 7 digits"):
+        LLMTable.model_validate({"rows": [{"code": "2080", "name": "x"}]})
+    # with the arithmetic check off (the last answer, kept), the rows are accepted as given
+    assert len(LLMTable.model_validate({"rows": rows}, context={"check_arithmetic": False}).rows) == 5

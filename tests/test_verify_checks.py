@@ -199,3 +199,10 @@ def test_narrative_amount_in_another_unit_is_compared_as_printed():
         flags, summary = run(d, pages={1: "23,382,409.50 " + f.raw})
         assert ("narrative_amount" in checks(flags)) is fires
         assert summary.by_check["narrative_amount"].ran == 1
+
+
+def test_numbers_of_neighbouring_cells_are_not_glued():
+    # text input: a number split inside one cell is rejoined, separate cells never are
+    assert numbers_in("12.00\n34.00", rejoin_split=True) == {Decimal("12"), Decimal("34")}
+    assert numbers_in("12.00\t34.00", rejoin_split=True) == {Decimal("12"), Decimal("34")}
+    assert Decimal(5000) in numbers_in("≥ | 500 0 | 元", rejoin_split=True)

@@ -78,6 +78,19 @@ def hierarchy_problems(rows: list[LLMRow]) -> list[str]:
             if abs(total - pv) > Decimal("0.01") * len(kids):
                 out.append(f"{code} {parent.name} [{col}] = {raw} but its {len(kids)} sub-rows "
                            f"sum to {total}")
+    # the 合计 row is the sum of the 类 rows
+    totals = [r for r in rows if r.code is None and re.fullmatch(r"合\s*计|总\s*计", r.name.strip())]
+    classes = [r for r in rows if r.code and len(r.code) == 3]
+    if totals and classes:
+        for col, raw in totals[0].values.items():
+            tv = parse_amount(raw)
+            vals = [parse_amount(c.values.get(col, "")) for c in classes]
+            if tv is None or all(v is None for v in vals):
+                continue
+            total = sum((v for v in vals if v is not None), Decimal(0))
+            if abs(total - tv) > Decimal("0.01") * len(classes):
+                out.append(f"{totals[0].name} [{col}] = {raw} but the {len(classes)} 类 rows sum "
+                           f"to {total}")
     return out
 
 
