@@ -104,7 +104,8 @@ def _is_data_row(texts: list[str]) -> bool:
         TOTAL_LABEL.match(t) or parse_amount(t) is not None for t in filled)
 
 
-def _header_end(rows: list[GridRow], ncols: int) -> int:
+def header_end(rows: list[GridRow], ncols: int) -> int:
+    """Number of header rows: the rows before the first one with a figure, a code or 合计."""
     for i, row in enumerate(rows[:12]):
         if _is_data_row(row.texts(ncols)):
             return i
@@ -134,7 +135,7 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
     """Interpret a raw table into the schema of its kind."""
     unit = raw.unit or default_unit
     ncols = raw.ncols
-    head_n = _header_end(raw.rows, ncols)
+    head_n = header_end(raw.rows, ncols)
     labels = header_labels(raw.rows[:head_n], ncols, raw.ruled)
     body = [r for r in raw.rows[head_n:] if any(c.text.strip() for c in r.cells)]
     code_cols = {j for j in range(ncols) if _is_code_column(body, j, ncols, labels[j])}

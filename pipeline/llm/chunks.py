@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.tables import _header_end
+from pipeline.extract.tables import header_end
 from pipeline.layout.blocks import GridRow
 from pipeline.numbers import normalise_text
 from pipeline.segment.sections import RawSection
@@ -70,7 +70,7 @@ def _locs(rows: list[GridRow]) -> dict[str, list[Provenance]]:
 
 def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: int) -> list[Chunk]:
     """Chunks of one table: the header repeated in each, rows split to fit ``budget``."""
-    head_n = _header_end(raw.rows, raw.ncols) if raw.kind is not TableKind.performance_targets else 0
+    head_n = header_end(raw.rows, raw.ncols) if raw.kind is not TableKind.performance_targets else 0
     head = [_line(r, raw.ncols) for r in raw.rows[:head_n]]
     body = raw.rows[head_n:]
     room = max(budget - overhead - estimate_tokens("\n".join(head)), 200)
