@@ -40,7 +40,7 @@ def main() -> int:
     files = expand_inputs(args.inputs)
     prog = Progress(total=len(files))
     todo = {}
-    for f, key, finished in batch._todo(files):
+    for f, key, finished in batch.plan(files):
         if key is None or finished:
             prog.done += 1
             prog.skipped += finished
@@ -49,8 +49,8 @@ def main() -> int:
     while todo:
         ready, _ = ray.wait(list(todo), num_returns=1)
         f, key = todo.pop(ready[0])
-        batch._store(f, key, ray.get(ready[0]), prog)
-    summary = batch._finish(files, 0.0, prog)
+        batch.store(f, key, ray.get(ready[0]), prog)
+    summary = batch.finish(files, 0.0, prog)
     print((args.out / "summary.md").read_text(encoding="utf-8"))
     ray.shutdown()
     return 0 if summary["documents"] else 2

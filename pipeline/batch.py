@@ -170,7 +170,8 @@ class Batch:
     def error_path(self, key: str) -> Path:
         return self.out / "errors" / f"{key}.json"
 
-    def _todo(self, files: list[Path]) -> Iterator[tuple[Path, str | None, bool]]:
+    def plan(self, files: list[Path]) -> Iterator[tuple[Path, str | None, bool]]:
+        """(file, key, finished) for each file; key None when the file cannot be read."""
         for f in files:
             try:
                 key = self.key(f)
@@ -190,7 +191,7 @@ class Batch:
         prog = Progress(total=len(files))
         t0 = time.perf_counter()
         pending: list[tuple[Path, str]] = []
-        for f, key, finished in self._todo(files):
+        for f, key, finished in self.plan(files):
             if key is None:
                 self._record_error(f, f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}",
                                    {"status": "error", "error": "NotFoundError",
@@ -218,7 +219,7 @@ class Batch:
                 done, _ = wait(futures, return_when=FIRST_COMPLETED)
                 for fut in done:
                     f, key = futures.pop(fut)
-                    self._store(f, key, fut.result(), prog)
+                    self.store(f, key, fut.result(), prog)
                     nxt = next(queue, None)
                     if nxt is not None:
                         futures[pool.submit(process_one, str(nxt[0]), self.settings)] = nxt
@@ -228,10 +229,11 @@ class Batch:
             from pipeline.llm.extractor import set_global_limit
 
             set_global_limit(None)
-        summary = self._finish(files, time.perf_counter() - t0, prog)
+        summary = self.finish(files, time.perf_counter() - t0, prog)
         return summary
 
-    def _store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
+    def store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
+        """Write one ``process_one`` result atomically under its key."""
         if result["status"] == "ok":
             d = result["disclosure"]
             _write_atomic(self.doc_path(key), {"doc_id": key, "source": str(f), **d})
@@ -257,7 +259,7 @@ class Batch:
         print(("\r" if sys.stderr.isatty() else "") + "batch: " + prog.line(), end=end,
               file=sys.stderr, flush=True)
 
-    def _finish(self, files: list[Path], seconds: float, prog: Progress) -> dict[str, Any]:
+    def finish(self, files: list[Path], seconds: float, prog: Progress) -> dict[str, Any]:
         """Combined tables and the run summary, from every result on disk for these files."""
         from schemas.document import Disclosure
 
