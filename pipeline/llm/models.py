@@ -60,37 +60,33 @@ class LLMTable(BaseModel):
         return self
 
 
-def hierarchy_problems(rows: list[LLMRow]) -> list[str]:
-    """'20801 [合计] = 1410.74 but its 项 rows sum to 1617.74' for each parent whose
-    children (all present in ``rows``) do not add up beyond one cent per term."""
-    by_code = {r.code: r for r in rows if r.code}
+def _sum_problems(parent: LLMRow, parts: list[LLMRow], label: str, what: str) -> list[str]:
+    """'LABEL [col] = 30.00 but its WHAT sum to 29.00' for each column of ``parent`` that the
+    parts miss by more than one cent per part."""
     out = []
-    for code, parent in by_code.items():
-        kids = [r for r in rows if r.code and len(r.code) == len(code) + 2 and r.code.startswith(code)]
-        if not kids:
+    for col, raw in parent.values.items():
+        pv = parse_amount(raw)
+        vals = [parse_amount(k.values.get(col, "")) for k in parts]
+        if pv is None or all(v is None for v in vals):
             continue
-        for col, raw in parent.values.items():
-            pv = parse_amount(raw)
-            vals = [parse_amount(k.values.get(col, "")) for k in kids]
-            if pv is None or all(v is None for v in vals):
-                continue
-            total = sum((v for v in vals if v is not None), Decimal(0))
-            if abs(total - pv) > Decimal("0.01") * len(kids):
-                out.append(f"{code} {parent.name} [{col}] = {raw} but its {len(kids)} sub-rows "
-                           f"sum to {total}")
-    # the 合计 row is the sum of the 类 rows
+        total = sum((v for v in vals if v is not None), Decimal(0))
+        if abs(total - pv) > Decimal("0.01") * len(parts):
+            out.append(f"{label} [{col}] = {raw} but {what} sum to {total}")
+    return out
+
+
+def hierarchy_problems(rows: list[LLMRow]) -> list[str]:
+    """Each parent whose children (all present in ``rows``) do not add up, and a 合计 row
+    that is not the sum of the 类 rows, with the numbers."""
+    out = []
+    for code, parent in {r.code: r for r in rows if r.code}.items():
+        kids = [r for r in rows if r.code and len(r.code) == len(code) + 2 and r.code.startswith(code)]
+        if kids:
+            out += _sum_problems(parent, kids, f"{code} {parent.name}", f"its {len(kids)} sub-rows")
     totals = [r for r in rows if r.code is None and re.fullmatch(r"合\s*计|总\s*计", r.name.strip())]
     classes = [r for r in rows if r.code and len(r.code) == 3]
     if totals and classes:
-        for col, raw in totals[0].values.items():
-            tv = parse_amount(raw)
-            vals = [parse_amount(c.values.get(col, "")) for c in classes]
-            if tv is None or all(v is None for v in vals):
-                continue
-            total = sum((v for v in vals if v is not None), Decimal(0))
-            if abs(total - tv) > Decimal("0.01") * len(classes):
-                out.append(f"{totals[0].name} [{col}] = {raw} but the {len(classes)} 类 rows sum "
-                           f"to {total}")
+        out += _sum_problems(totals[0], classes, totals[0].name, f"the {len(classes)} 类 rows")
     return out
 
 
