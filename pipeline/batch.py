@@ -160,9 +160,15 @@ class Batch:
         self.workers = workers or os.cpu_count() or 1
         self.executor = executor
         self.quiet = quiet
+        self._hashes: dict[tuple[str, int, int], str] = {}
 
     def key(self, path: Path) -> str:
-        return f"{content_hash(path)}-{self.settings.key()}"
+        """Content hash + settings hash; a file is read once per run, not once per use."""
+        st = path.stat()
+        ident = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+        if ident not in self._hashes:
+            self._hashes[ident] = content_hash(path)
+        return f"{self._hashes[ident]}-{self.settings.key()}"
 
     def doc_path(self, key: str) -> Path:
         return self.out / "docs" / key[:2] / f"{key}.json"

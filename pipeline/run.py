@@ -104,13 +104,21 @@ def extract_document(path: str | Path, *, check: bool = True,
         table_report=report, projects=projects, indicators=indicators, figures=figures,
         extractor="rules", mentioned_tables=mentioned,
     )
-    numbers = PageNumbers(page_texts_of(doc), rejoin_split=doc.format == "text")
     d.extractor = extractor
+    numbers = None
+    checked = None  # the rules output's flags and summary, computed once
+    if check or extractor == "auto":
+        numbers = PageNumbers(page_texts_of(doc), rejoin_split=doc.format == "text")
+        checked = verify(d, numbers, tolerance)
+    model_ran = False
     if extractor != "rules":
-        chunks = _chunks(raw_tables, raw_sections, d, default_unit,
-                         llm.token_budget if llm is not None else 1500)
+        budget = llm.token_budget if llm is not None else 1500
         if extractor == "auto":
-            chunks = _needing_model(d, chunks, numbers, tolerance)
+            assert checked is not None
+            chunks = _chunks(raw_tables, [], d, default_unit, budget,
+                             only=_tables_needing_model(d, checked[0]))
+        else:
+            chunks = _chunks(raw_tables, raw_sections, d, default_unit, budget)
         if llm is None:
             if extractor == "llm":
                 raise ConfigError("--extractor llm needs a model endpoint: set OPENAI_API_KEY "
@@ -125,20 +133,25 @@ def extract_document(path: str | Path, *, check: bool = True,
             merge(d, results)
             d.llm = x.usage
             link_codes(d.figures, d.tables)
+            model_ran = True
     if check:
-        d.flags, d.checks = verify(d, numbers, tolerance)
+        assert numbers is not None and checked is not None
+        d.flags, d.checks = verify(d, numbers, tolerance) if model_ran else checked
         d.flags = _failure_flags(d) + d.flags
     d.seconds = round(time.perf_counter() - t0, 4)
     return d
 
 
 def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
-            unit: str, budget: int) -> list[Chunk]:
+            unit: str, budget: int, only: set[int] | None = None) -> list[Chunk]:
+    """Chunks of the tables (those in ``only``, if given) and of the sections."""
     from pipeline.llm.chunks import section_chunks, table_chunks
     from pipeline.llm.prompts import load
 
     out: list[Chunk] = []
     for i, raw in enumerate(raw_tables):
+        if only is not None and i not in only:
+            continue
         if d.tables[i].empty and d.tables[i].kind is not TableKind.performance_targets:
             continue  # nothing to extract
         probe = Chunk(id="", task=TABLE_TASK[raw.kind], title=raw.title, unit=d.tables[i].unit,
@@ -157,25 +170,20 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
 _TABLE_CHECKS = {"hierarchy", "row_sum", "duplicate_code", "balance"}
 
 
-def _needing_model(d: Disclosure, chunks: list[Chunk], numbers: PageNumbers,
-                   tolerance: Tolerance | None) -> list[Chunk]:
-    """Parts the rules could not parse (a titled table without rows or without mapped
-    columns, an indicator table without indicators) or whose checks failed."""
-    flags, _ = verify(d, numbers, tolerance)
+def _tables_needing_model(d: Disclosure, flags: list[Flag]) -> set[int]:
+    """Tables the rules could not parse (titled but without rows or without mapped columns,
+    an indicator table without indicators) or whose checks failed."""
     failing = {f.table for f in flags if f.check in _TABLE_CHECKS and f.severity.value == "error"}
-    keep = []
-    for c in chunks:
-        if c.table_index is None:
-            continue
-        t = d.tables[c.table_index]
+    out: set[int] = set()
+    for i, t in enumerate(d.tables):
         if t.kind is TableKind.performance_targets:
             pages = set(t.pages)
-            if not any(i.provenance.page in pages for i in d.indicators):
-                keep.append(c)
+            if not any(ind.provenance.page in pages for ind in d.indicators):
+                out.add(i)
         elif t.kind is not TableKind.other and (
                 t.title in failing or not t.rows or not any(r.values for r in t.rows)):
-            keep.append(c)
-    return keep
+            out.add(i)
+    return out
 
 
 def _failure_flags(d: Disclosure) -> list[Flag]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.layout.blocks import Block, Grid, GridRow, Line
-from pipeline.numbers import detect_unit, normalise_text
+from pipeline.numbers import detect_unit, normalise_text, parse_amount
 from pipeline.segment.classify import classify_title, normalise_title
 from schemas.tables import TableKind
 
@@ -45,8 +45,6 @@ def _is_prose(text: str) -> bool:
 
 def _opens_with_total(grid: Grid) -> bool:
     """The first row with a figure is a 合计/总计 line (a table, not a continuation)."""
-    from pipeline.numbers import parse_amount
-
     for row in grid.rows[:10]:
         texts = [normalise_text(t) for t in row.texts(grid.ncols)]
         if any(parse_amount(t) is not None and "." in t for t in texts):
