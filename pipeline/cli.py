@@ -4,11 +4,14 @@
     budget-extract schema [-o FILE]       print the JSON Schema of the output
     budget-extract batch INPUT... -o DIR  many documents: resumable, with combined tables
     budget-extract serve-local            run the local llama.cpp server (optional extra)
+    budget-extract eval [--gold DIR]      score an extractor against gold annotations
+    budget-extract eval draft FILE        draft a gold file from an extraction, to correct
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -164,6 +167,116 @@ def _cmd_serve_local(argv: list[str]) -> int:
     return 0
 
 
+def _default_docs() -> list[Path]:
+    env = os.environ.get("BUDGET_EXTRACT_DOCS")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    return [p for p in [Path("../shared/corpus")] if p.is_dir()]
+
+
+def _cmd_eval_draft(argv: list[str]) -> int:
+    from pipeline.evaluate.draft import draft_gold
+    from pipeline.evaluate.gold import GOLD_SUFFIX
+    from pipeline.run import extract_document
+
+    p = argparse.ArgumentParser(
+        prog="budget-extract eval draft",
+        description="Draft a gold file from the rules extraction of FILE, marked unreviewed. "
+        "Correct it against the document, then set \"reviewed\": true; the harness refuses "
+        "unreviewed gold.")
+    p.add_argument("file", type=Path)
+    p.add_argument("-o", "--output", type=Path,
+                   help=f"default: eval/gold/<file name>{GOLD_SUFFIX}")
+    p.add_argument("--force", action="store_true", help="overwrite an existing gold file")
+    args = p.parse_args(argv)
+    out = args.output or Path("eval/gold") / (args.file.name + GOLD_SUFFIX)
+    if out.exists() and not args.force:
+        print(f"budget-extract: error: {out} exists (reviewed gold is not overwritten; pass "
+              "--force to replace it)", file=sys.stderr)
+        return 2
+    d = extract_document(args.file, check=False)
+    from pipeline.export.atomic import atomic_write_text
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out, draft_gold(d).model_dump_json(indent=1, exclude_none=True) + "\n")
+    print(f"draft written: {out} ({sum(len(t.rows) for t in d.tables)} table rows, "
+          f"{len(d.indicators)} indicators, {len(d.figures)} figures). It is marked unreviewed: "
+          "check it against the document, then set \"reviewed\": true.")
+    return 0
+
+
+def _cmd_eval(argv: list[str]) -> int:
+    if argv[:1] == ["draft"]:
+        return _cmd_eval_draft(argv[1:])
+    from pipeline.evaluate import check_thresholds, compare, read_json, regressed, run_eval
+    from pipeline.evaluate.report import to_markdown
+    from pipeline.export.atomic import atomic_write_text
+
+    p = argparse.ArgumentParser(
+        prog="budget-extract eval",
+        description="Score an extractor against gold annotations: table cells (P/R/F1 by "
+        "kind and row key), metadata, projects, indicators, narrative figures and flags "
+        "against annotated anomalies; per document, per table kind and overall. Writes "
+        "report.json and report.md. `budget-extract eval draft FILE` drafts a gold file.")
+    p.add_argument("--gold", type=Path, default=Path("eval/gold"),
+                   help="directory of *.gold.json files (default eval/gold)")
+    p.add_argument("--docs", type=Path, action="append",
+                   help="where the documents are (repeatable; searched recursively; default "
+                        "$BUDGET_EXTRACT_DOCS or ../shared/corpus, and the gold directory)")
+    p.add_argument("--only", action="append", metavar="NAME",
+                   help="score only gold files whose name contains NAME (repeatable)")
+    p.add_argument("--out", type=Path, default=Path("eval-report"),
+                   help="where report.json and report.md go (default ./eval-report)")
+    p.add_argument("--baseline", type=Path, metavar="PREVIOUS.json",
+                   help="an earlier report.json: show what improved and what regressed")
+    p.add_argument("--thresholds", type=Path, metavar="FILE",
+                   help="fail (exit 1) if a score is below its threshold, e.g. "
+                        "eval/thresholds.json")
+    p.add_argument("--fail-on-regression", action="store_true",
+                   help="with --baseline: exit 1 if an overall score went down")
+    _model_options(p.add_argument_group("model (any OpenAI-compatible endpoint)"), "rules")
+    args = p.parse_args(argv)
+
+    from pipeline.llm.config import DEFAULT_CACHE, configured, resolve
+
+    extra = {}
+    if args.extractor == "llm" or (args.extractor == "auto"
+                                   and configured(args.base_url, args.api_key_env)):
+        extra["llm"] = resolve(args.model, args.base_url, args.api_key_env, mode=args.mode,
+                               concurrency=args.max_concurrent_calls,
+                               cache_dir=args.cache_dir or DEFAULT_CACHE)
+    baseline = read_json(args.baseline) if args.baseline else None
+    thresholds = read_json(args.thresholds) if args.thresholds else None
+
+    def progress(s) -> None:
+        f1 = s.cells.f1
+        print(f"  {s.document}: cells F1 {'-' if f1 is None else f'{f1:.4f}'}, "
+              f"{len(s.misses)} misses" + (f", error: {s.error}" if s.error else ""),
+              file=sys.stderr, flush=True)
+
+    report = run_eval(args.gold, args.docs or _default_docs(), extractor=args.extractor,
+                      only=args.only, extract_kwargs=extra, on_document=progress)
+    cmp = compare(report, baseline) if baseline else None
+    if cmp is not None:
+        report["comparison"] = cmp
+    md = to_markdown(report, cmp)
+    args.out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(args.out / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+    atomic_write_text(args.out / "report.md", md)
+    print(md.split("\n## Misses")[0])
+    print(f"reports: {args.out / 'report.md'}, {args.out / 'report.json'} (every miss listed)")
+    rc = 0
+    if thresholds is not None:
+        fails = check_thresholds(report, thresholds)
+        for f in fails:
+            print(f"BELOW THRESHOLD {f}", file=sys.stderr)
+        rc = 1 if fails else 0
+    if cmp is not None and args.fail_on_regression and regressed(cmp):
+        print("an overall score regressed against the baseline", file=sys.stderr)
+        rc = 1
+    return rc
+
+
 def _cmd_extract(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="budget-extract",
@@ -233,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_schema(argv[1:])
         if argv[:1] == ["batch"]:
             return _cmd_batch(argv[1:])
+        if argv[:1] == ["eval"]:
+            return _cmd_eval(argv[1:])
         if argv[:1] == ["serve-local"]:
             return _cmd_serve_local(argv[1:])
         return _cmd_extract(argv)

@@ -80,3 +80,9 @@ class ExtractionError(BudgetExtractError):
 
 class TooLargeError(InputError):
     """The file is over the configured size or page limit."""
+
+
+class GoldError(BudgetExtractError):
+    """A gold file cannot be used: malformed, unreviewed, or its document is missing."""
+
+    exit_code = 2
