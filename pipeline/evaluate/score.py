@@ -21,7 +21,7 @@ from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
 from schemas.gold import GoldDocument, GoldTable
 from schemas.indicators import PerformanceIndicator
-from schemas.tables import Table, TableRow
+from schemas.tables import Table, TableKind, TableRow
 
 
 @dataclass
@@ -243,6 +243,19 @@ def score_tables(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
                                          er.provenance.page))
         counts.add(c)
         s.cells.add(c)
+    if gold.coverage == "full":  # standard tables the gold does not have
+        for t in d.tables:
+            if t.kind is TableKind.other or (t.kind, t.part) in groups:
+                continue
+            extra = [(r, col, e) for r in t.rows for col, a in r.values.items()
+                     if (e := _amount_yuan(a)) is not None]
+            c = s.cells_by_kind.setdefault(t.kind.value, Counts())
+            c.fp += len(extra)
+            s.cells.fp += len(extra)
+            if extra:
+                s.misses.append(Miss("table", f"{t.kind.value} part {t.part} '{t.title}' "
+                                     "(not in gold)", None, f"{len(extra)} figures",
+                                     t.pages[0] if t.pages else None))
 
 
 # --- metadata, projects, indicators, figures -------------------------------------------
