@@ -21,7 +21,7 @@ from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
 from schemas.gold import GoldDocument, GoldTable
 from schemas.indicators import PerformanceIndicator
-from schemas.tables import Table, TableKind, TableRow
+from schemas.tables import ColumnKey, Table, TableKind, TableRow
 
 
 @dataclass
@@ -177,85 +177,104 @@ def _describe(kind: str, key: tuple, column: str) -> str:
     return " / ".join(parts) + (f" #{n}" if n > 1 else "") + f" [{column}]"
 
 
+def _pair(golds: list[GoldTable], found: list[Table]) -> list[tuple[GoldTable, Table | None]]:
+    """Each gold table with the extracted table of its kind that shares the most pages
+    (then the same part, then printed order); one extracted table per gold table."""
+    free = list(range(len(found)))
+    out: list[tuple[GoldTable, Table | None]] = []
+    for gi, gt in enumerate(golds):
+        def rank(j: int, gi: int = gi, gt: GoldTable = gt) -> tuple[int, int, int]:
+            t = found[j]
+            return (len(set(gt.pages) & set(t.pages)), int(t.part == gt.part), -abs(j - gi))
+        best = max(free, key=rank) if free else None
+        if best is not None:
+            free.remove(best)
+        out.append((gt, found[best] if best is not None else None))
+    return out
+
+
+def _value_cols(gt: GoldTable) -> list[tuple[int, str]]:
+    return [(i, col) for i, col in enumerate(gt.columns)
+            if col not in ("code", "name", "side", "unit_name", "-")]
+
+
+def _score_pair(gt: GoldTable, t: Table | None, s: DocScore) -> Counts:
+    kind = gt.kind.value
+    c = Counts()
+    if t is None:
+        n = sum(1 for row in gt.rows for i, _ in _value_cols(gt) if to_yuan(row[i], gt.unit) is not None)
+        if n or not gt.empty:
+            s.misses.append(Miss("table", f"{kind} '{gt.title}'", gt.title, "not found",
+                                 gt.pages[0] if gt.pages else None))
+        c.fn += n
+        return c
+    gkeys = _keyed([_gold_key(gt, row) for row in gt.rows])
+    ekeys = _keyed([_row_key(gt, r) for r in t.rows])
+    by_key = dict(zip(ekeys, t.rows, strict=True))
+    matched: set[tuple] = set()
+    for row, key in zip(gt.rows, gkeys, strict=True):
+        er = by_key.get(key)
+        page = er.provenance.page if er else (gt.pages[0] if gt.pages else None)
+        if er is not None:
+            matched.add(key)
+        for i, col in _value_cols(gt):
+            g = to_yuan(row[i], gt.unit)
+            e = _amount_yuan(er.values.get(ColumnKey(col))) if er is not None else None
+            if g is not None and e == g:
+                c.tp += 1
+                continue
+            if g is not None:
+                c.fn += 1
+            if e is not None:
+                c.fp += 1
+            if g is not None or e is not None:
+                s.misses.append(Miss("cell", _describe(kind, key, col), _show(g, gt.unit),
+                                     _show(e, gt.unit) if er is not None else "row not found",
+                                     page))
+        if er is not None:  # columns the gold table does not have
+            for col, a in er.values.items():
+                if col.value not in gt.columns and (e := _amount_yuan(a)) is not None:
+                    c.fp += 1
+                    s.misses.append(Miss("cell", _describe(kind, key, col.value), None,
+                                         _show(e, gt.unit), page))
+    if gt.complete:
+        for key, er in by_key.items():
+            if key in matched:
+                continue
+            for col, a in er.values.items():
+                if (e := _amount_yuan(a)) is not None:
+                    c.fp += 1
+                    s.misses.append(Miss("cell", _describe(kind, key, col.value)
+                                         + " (row not in gold)", None, _show(e, gt.unit),
+                                         er.provenance.page))
+    return c
+
+
 def score_tables(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
     """Cell P/R/F1 by kind, into ``s``."""
-    groups: dict[tuple, list[GoldTable]] = defaultdict(list)
-    for gt in gold.tables:
-        groups[(gt.kind, gt.part)].append(gt)
-    for (kind, part), gts in groups.items():
+    used: set[int] = set()
+    for kind in dict.fromkeys(gt.kind for gt in gold.tables):
+        golds = [gt for gt in gold.tables if gt.kind is kind]
+        found = [t for t in d.tables if t.kind is kind]
         counts = s.cells_by_kind.setdefault(kind.value, Counts())
-        found: list[Table] = [t for t in d.tables if t.kind is kind and t.part == part]
-        ext_rows = [r for t in found for r in t.rows]
-        if not found:
-            n = sum(1 for gt in gts for row in gt.rows for i, c in enumerate(gt.columns)
-                    if c not in ("code", "name", "side", "unit_name", "-")
-                    and to_yuan(row[i], gt.unit) is not None)
-            if n or not all(gt.empty for gt in gts):
-                s.misses.append(Miss("table", f"{kind.value} part {part}", gts[0].title,
-                                     "not found", gts[0].pages[0] if gts[0].pages else None))
-            counts.fn += n
-            s.cells.fn += n
-            continue
-        template = gts[0]
-        gold_rows = [(gt, row) for gt in gts for row in gt.rows]
-        gkeys = _keyed([_gold_key(gt, row) for gt, row in gold_rows])
-        ekeys = _keyed([_row_key(template, r) for r in ext_rows])
-        by_key = dict(zip(ekeys, ext_rows, strict=True))
-        matched: set[tuple] = set()
-        c = Counts()
-        for (gt, row), key in zip(gold_rows, gkeys, strict=True):
-            er = by_key.get(key)
-            page = er.provenance.page if er else (gt.pages[0] if gt.pages else None)
-            if er is not None:
-                matched.add(key)
-            cols = [(i, col) for i, col in enumerate(gt.columns)
-                    if col not in ("code", "name", "side", "unit_name", "-")]
-            for i, col in cols:
-                g = to_yuan(row[i], gt.unit)
-                e = _amount_yuan(er.values.get(col)) if er is not None else None  # type: ignore[call-overload]
-                if g is not None and e == g:
-                    c.tp += 1
-                    continue
-                if g is not None:
-                    c.fn += 1
-                if e is not None:
-                    c.fp += 1
-                if g is not None or e is not None:
-                    s.misses.append(Miss("cell", _describe(kind.value, key, col),
-                                         _show(g, gt.unit), _show(e, gt.unit)
-                                         if er is not None else "row not found", page))
-            if er is not None:  # columns the gold table does not have
-                for col, a in er.values.items():
-                    if col.value not in gt.columns and (e := _amount_yuan(a)) is not None:
-                        c.fp += 1
-                        s.misses.append(Miss("cell", _describe(kind.value, key, col.value),
-                                             None, _show(e, gt.unit), page))
-        if all(gt.complete for gt in gts):
-            for key, er in by_key.items():
-                if key in matched:
-                    continue
-                extra = [(col, e) for col, a in er.values.items()
-                         if (e := _amount_yuan(a)) is not None]
-                c.fp += len(extra)
-                for col, e in extra:
-                    s.misses.append(Miss("cell", _describe(kind.value, key, col.value)
-                                         + " (row not in gold)", None, _show(e, template.unit),
-                                         er.provenance.page))
-        counts.add(c)
-        s.cells.add(c)
+        for gt, t in _pair(golds, found):
+            if t is not None:
+                used.add(id(t))
+            c = _score_pair(gt, t, s)
+            counts.add(c)
+            s.cells.add(c)
     if gold.coverage == "full":  # standard tables the gold does not have
         for t in d.tables:
-            if t.kind is TableKind.other or (t.kind, t.part) in groups:
+            if t.kind is TableKind.other or id(t) in used:
                 continue
-            extra = [(r, col, e) for r in t.rows for col, a in r.values.items()
+            extra = [e for r in t.rows for a in r.values.values()
                      if (e := _amount_yuan(a)) is not None]
             c = s.cells_by_kind.setdefault(t.kind.value, Counts())
             c.fp += len(extra)
             s.cells.fp += len(extra)
             if extra:
-                s.misses.append(Miss("table", f"{t.kind.value} part {t.part} '{t.title}' "
-                                     "(not in gold)", None, f"{len(extra)} figures",
-                                     t.pages[0] if t.pages else None))
+                s.misses.append(Miss("table", f"{t.kind.value} '{t.title}' (not in gold)", None,
+                                     f"{len(extra)} figures", t.pages[0] if t.pages else None))
 
 
 # --- metadata, projects, indicators, figures -------------------------------------------
