@@ -45,6 +45,10 @@ _COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
     (re.compile(r"其他收入"), _K.other_income),
     (re.compile(r"单位资金|其他资金"), _K.unit_funds),
 ]
+_FUND_KEYS = {_K.general_budget, _K.government_fund, _K.state_capital}
+_SOURCE_KEYS = {_K.fiscal, *_FUND_KEYS, _K.fiscal_special, _K.unit_funds}
+_INCOME_KEYS = {*_SOURCE_KEYS, _K.business_income, _K.operating_income, _K.superior_subsidy,
+                _K.affiliated_remit, _K.other_income}
 _TOTAL_WORDS = re.compile(r"合计|总计|小计|金额|预算数|决算数|本年|支出数|收入数|^(预算|决算)$")
 _AMOUNT_WORDS = re.compile(r"预算数|决算数|金额|^(预算|决算)$")
 _CODE_LABEL = re.compile(r"编码|代码|科目代码|^类$|/类$|^款$|/款$|^项$|/项$")
@@ -72,23 +76,42 @@ def column_key(label: str, kind: TableKind,
         if year_cols and year_cols[0].startswith("上年"):
             return False  # last year's figures printed beside this year's: kept under `other`
     subtotal = False
-    for part in reversed(parts):
+    for i in range(len(parts) - 1, -1, -1):
+        part = parts[i]
         if part == "小计":
-            subtotal = True
+            subtotal = True  # defers to its group heading
             continue
+        if part == "金额" and i > 0 and kind not in SUMMARY_KINDS:
+            parent = column_key("/".join(parts[:i]), kind, allowed)
+            if parent in _INCOME_KEYS:
+                return parent  # 事业收入/金额 beside 事业收入/其中：教育收费
         if re.fullmatch(r"合计|总计", part):
+            if i > 0 and _SOURCE_KEYS & {column_key(parts[i - 1], kind, allowed)}:
+                subtotal = True  # 财政拨款/合计: the total of a source of funds
+                continue
             return _K.total
         if "非财政拨款" in part:
             return False  # 使用非财政拨款结余: not 财政拨款
         for pattern, key in _COLUMN_RULES:
             if pattern.search(part):
-                # a heading this table kind has no key for: keep it under `other`
-                return key if key is None or allowed is None or key in allowed else False
+                if key is None or allowed is None or key in allowed:
+                    if subtotal and key is _K.basic and kind is TableKind.basic_expenditure:
+                        return _K.total  # 基本支出/小计 of a basic-expenditure table
+                    return key
+                if subtotal:
+                    return _K.total  # the subtotal of a group this kind has no key for
+                if key in _FUND_KEYS and i > 0:
+                    break  # 总计/一般公共预算: the fund split of the parent column
+                return False  # a heading this table kind has no key for: keep it under `other`
         else:
+            if part.startswith("其中"):
+                return False  # 事业收入/其中：教育收费 is a part, not the parent
             if _TOTAL_WORDS.search(part):
                 if kind in SUMMARY_KINDS and _AMOUNT_WORDS.search(part):
                     return _K.amount
                 return _K.total
+            continue
+        continue
     return _K.total if subtotal else False
 
 
@@ -170,8 +193,9 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
     for lo, hi, side in sides:
         roles = _roles(labels, text_cols, code_cols, lo, hi, raw.kind, allowed)
         keys_by_col.update({j: k for j, (role, k) in roles.items() if role == "amount"})
+        carry: dict[int, str] = {}  # 类/款 printed only on their own row, carried down
         for row in body:
-            tr = _row(row, roles, labels, ncols, unit, side)
+            tr = _row(row, roles, labels, ncols, unit, side, carry)
             if tr is not None:
                 rows.append(tr)
     if raw.kind is TableKind.performance_targets:
@@ -222,7 +246,8 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
             used.add(key)
     projects = [j for j, (role, _) in roles.items() if role == "project"]
     names = [j for j, (role, _) in roles.items() if role == "name"]
-    if projects and names and not _NAME_LABEL.search(labels[names[0]]):
+    if projects and names and (not _NAME_LABEL.search(labels[names[0]])
+                               or re.search(r"类别|类型|性质", labels[names[0]])):
         roles[names[0]] = ("text", None)  # e.g. 绩效目标 text beside 项目名称
         name_set = False
     if not name_set:
@@ -233,8 +258,25 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
     return roles
 
 
+def _carry_parts(parts: dict[int, str], primary: list[int], carry: dict[int, str]) -> list[str]:
+    """类|款|项 parts of a row, the leading ones taken from the rows above when the row
+    prints only its own level (a 款 row shows 08, a 项 row shows 03)."""
+    filled = [j for j in primary if parts.get(j)]
+    if not filled:
+        return []
+    if filled[0] != primary[0] and all(carry.get(j) for j in primary if j < filled[0]):
+        parts = {**{j: carry[j] for j in primary if j < filled[0]}, **parts}
+    last = max(j for j in primary if parts.get(j))
+    for j in primary:
+        if parts.get(j) and j <= last:
+            carry[j] = parts[j]
+        elif j > last:
+            carry.pop(j, None)
+    return [parts[j] for j in primary if parts.get(j)]
+
+
 def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, unit: str,
-         side: str | None) -> TableRow | None:
+         side: str | None, carry: dict[int, str] | None = None) -> TableRow | None:
     texts = row.texts(ncols)
     code_parts: list[str] = []
     name = unit_name = project_name = total_label = None
@@ -243,6 +285,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
     other: dict[str, Amount] = {}
     extra: dict[str, str] = {}
     code_cols = sorted(j for j, (role, _) in roles.items() if role == "code")
+    part_at: dict[int, str] = {}
     primary = {code_cols[0]} if code_cols else set()
     for j in code_cols[1:]:
         if j - 1 in primary:
@@ -255,12 +298,15 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
                 extra["code_2"] = extra.get("code_2", "") + t  # a second classification
             elif re.fullmatch(r"\d+", t):
                 code_parts.append(t)
+                part_at[j] = t
             elif TOTAL_LABEL.match(t):
                 total_label = t
             elif t and not re.fullmatch(r"[类款项]|\*+", t):
                 name = name or t
         elif role == "name":
-            name, name_col = t, j
+            name_col = j
+            if t:
+                name = t
         elif role == "unit":
             unit_name = t or None
         elif role == "project":
@@ -278,6 +324,8 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
                 other[labels[j] or f"col{j + 1}"] = amt
         elif role == "text" and t:
             extra[labels[j] or f"col{j + 1}"] = t
+    if len(primary) > 1 and carry is not None:
+        code_parts = _carry_parts(part_at, sorted(primary), carry)
     code = "".join(code_parts) or None
     label = name or ""
     if code is None and label:
