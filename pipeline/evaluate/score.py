@@ -265,7 +265,7 @@ def score_tables(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
             s.cells.add(c)
     if gold.coverage == "full":  # standard tables the gold does not have
         for t in d.tables:
-            if t.kind is TableKind.other or id(t) in used:
+            if t.kind in (TableKind.other, TableKind.performance_targets) or id(t) in used:
                 continue
             extra = [e for r in t.rows for a in r.values.values()
                      if (e := _amount_yuan(a)) is not None]

@@ -136,6 +136,8 @@ def header_end(rows: list[GridRow], ncols: int) -> int:
 
 
 def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bool:
+    if _UNIT_LABEL.search(label):
+        return False  # 单位编码 117001 is a unit, not a classification code
     if _CODE_LABEL.search(label) and not _NAME_LABEL.search(label.split("/")[-1]):
         return True
     texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
@@ -170,7 +172,8 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
             code_cols.add(k)
             k += 1
     text_cols = [j for j in range(ncols)
-                 if j in code_cols or _is_text_column(body, j, ncols)]
+                 if j in code_cols or _is_text_column(body, j, ncols)
+                 or re.search(r"编码|代码", labels[j])]  # 单位编码 117001 is not an amount
     allowed = set(KIND_SPECS[raw.kind].columns) if raw.kind is not TableKind.other else None
 
     sides: list[tuple[int, int, str | None]] = [(0, ncols, None)]
@@ -215,20 +218,64 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
 Role = tuple[str, ColumnKey | None]
 
 
+_PERIOD_PART = re.compile(r"(上年|当年|本年|\d{4}\s*年)(度)?(预算|决算|执行)?数?|(年初)?(预算|决算)数?")
+
+
+def _periods(labels: list[str]) -> dict[int, str]:
+    """Columns of an earlier period printed beside this one ('previous': 上年…, the older of
+    two years, 预算数 beside 决算数) or of the change between them ('change')."""
+    years = {int(y) for lb in labels for y in re.findall(r"(\d{4})\s*年", lb.split("/")[0])}
+    final = any(re.fullmatch(r"决算数?", p) for lb in labels for p in lb.split("/"))
+    out: dict[int, str] = {}
+    for j, lb in enumerate(labels):
+        parts = lb.split("/")
+        year = re.match(r"(\d{4})\s*年", parts[0])
+        older = bool(year) and len(years) > 1 and int(year.group(1)) < max(years)
+        budget_beside_final = final and any(re.fullmatch(r"(年初)?预算数?", p) for p in parts)
+        if re.search(r"增减|变化", parts[0]):
+            out[j] = "change"
+        elif parts[0].startswith("上年") or older or budget_beside_final:
+            out[j] = "previous"
+    return out
+
+
 def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int, hi: int,
            kind: TableKind, allowed: set[ColumnKey] | None) -> dict[int, Role]:
     roles: dict[int, Role] = {}
     used: set[ColumnKey] = set()
     name_set = False
-    for j in range(lo, hi):
+    periods = _periods(labels) if kind is TableKind.three_public else {}
+    # 合计 beside 会议费 and 培训费 adds them to the 三公 经费: the 三公 小计 is the total
+    extra_fees = kind is TableKind.three_public and any(
+        re.search(r"会议费|培训费", lb) for lb in labels)
+    dept_econ = [j for j in range(lo, hi) if j in text_cols and re.search(r"部门.*经济", labels[j])]
+    gov_econ = [j for j in range(lo, hi) if j in text_cols and re.search(r"政府.*经济", labels[j])]
+    prefer_dept = bool(dept_econ and gov_econ) and not any(
+        "功能" in labels[j] for j in range(lo, hi) if j in text_cols)
+    order = sorted(range(lo, hi), key=lambda j: (j not in dept_econ) if prefer_dept else 0)
+    for j in order:
         label = labels[j]
+        if prefer_dept and j in gov_econ:
+            roles[j] = ("text", None)  # the government economic class beside the department's
+            continue
+        if j in periods:
+            bare = "/".join(p for p in label.split("/") if not _PERIOD_PART.fullmatch(p))
+            key = column_key(bare, kind, allowed) if bare else _K.total
+            if (periods[j] == "previous" and key is _K.total and _K.budget_amount not in used
+                    and (allowed is None or _K.budget_amount in allowed)
+                    and not (extra_fees and "三公" not in label)):
+                roles[j] = ("amount", _K.budget_amount)
+                used.add(_K.budget_amount)
+            else:
+                roles[j] = ("other", None)
+            continue
         if j in text_cols:
             if j in code_cols:
                 roles[j] = ("code", None)
             elif _PROJECT_LABEL.search(label):
                 roles[j] = ("project", None)
             elif _UNIT_LABEL.search(label):
-                roles[j] = ("unit", None)
+                roles[j] = ("text", None) if re.search(r"编码|代码", label) else ("unit", None)
             elif not name_set:
                 roles[j] = ("name", None)
                 name_set = True
@@ -236,6 +283,8 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
                 roles[j] = ("text", None)
             continue
         key = column_key(label, kind, allowed)
+        if extra_fees and key is _K.total and "三公" not in label:
+            key = False  # 合计 including 会议费 and 培训费
         if key is None:
             roles[j] = ("skip", None)
         elif key is False or (allowed is not None and key not in allowed) or key in used:
@@ -250,12 +299,12 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
                                or re.search(r"类别|类型|性质", labels[names[0]])):
         roles[names[0]] = ("text", None)  # e.g. 绩效目标 text beside 项目名称
         name_set = False
-    if not name_set:
-        for j, (role, _) in roles.items():
-            if role == "unit" and not projects:
-                roles[j] = ("name", None)
-                break
-    return roles
+    if not name_set and not projects:
+        units = sorted((j for j, (role, _) in roles.items() if role == "unit"),
+                       key=lambda j: "名称" not in labels[j])
+        if units:
+            roles[units[0]] = ("name", None)
+    return dict(sorted(roles.items()))
 
 
 def _carry_parts(parts: dict[int, str], primary: list[int], carry: dict[int, str]) -> list[str]:
@@ -324,6 +373,8 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
                 other[labels[j] or f"col{j + 1}"] = amt
         elif role == "text" and t:
             extra[labels[j] or f"col{j + 1}"] = t
+            if TOTAL_LABEL.match(normalise_text(t)):
+                total_label = t  # 合计 printed in a unit-code or second-class column
     if len(primary) > 1 and carry is not None:
         code_parts = _carry_parts(part_at, sorted(primary), carry)
     code = "".join(code_parts) or None
