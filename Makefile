@@ -10,7 +10,7 @@ $(BIN)/budget-extract: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-.PHONY: demo test bench lint
+.PHONY: demo test bench lint eval
 demo: $(BIN)/budget-extract
 	$(BIN)/budget-extract $(SAMPLE) -o putuo.json
 
@@ -23,3 +23,7 @@ test: lint
 
 bench: $(BIN)/budget-extract
 	$(BIN)/python bench/bench_corpus.py
+
+# accuracy against the gold annotations (eval/gold); fails below eval/thresholds.json
+eval: $(BIN)/budget-extract
+	$(BIN)/budget-extract eval --thresholds eval/thresholds.json

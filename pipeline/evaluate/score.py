@@ -327,8 +327,10 @@ def score_projects(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
         for j, ep in enumerate(d.projects):
             if j not in used:
                 s.projects.fp += 1
+                amount = _amount_yuan(ep.amount)
                 s.misses.append(Miss("project", ep.name + " (not in gold)", None,
-                                     _show(_amount_yuan(ep.amount), "万元"), ep.provenance.page))
+                                     _show(amount, ep.amount.unit) if ep.amount and amount
+                                     is not None else "listed, no amount", ep.provenance.page))
 
 
 _IND_FIELDS = ("project", "level1", "level2", "name", "operator", "value", "measure_unit")

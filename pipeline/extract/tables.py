@@ -359,7 +359,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
         elif role == "unit":
             unit_name = t or None
         elif role == "project":
-            project_name = t or None
+            project_name = t or project_name  # a second 项目名称 column refines the first
         elif role in ("amount", "other"):
             cell = row.cell_at(j)
             if cell is None or not cell.text.strip():
