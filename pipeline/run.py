@@ -59,18 +59,19 @@ def extract_document(path: str | Path, *, check: bool = True,
     stated_units = [t.unit for t in raw_tables if t.unit]
     default_unit = max(set(stated_units), key=stated_units.count) if stated_units else "万元"
     for raw in raw_tables:
-        if raw.kind is TableKind.performance_targets or has_indicators(raw):
+        indicator_table = raw.kind is TableKind.performance_targets or has_indicators(raw)
+        if indicator_table:
             inds, projs = extract_indicators(raw, raw.unit or default_unit)
             indicators.extend(inds)
             projects.extend(projs)
         table = extract_table(raw, default_unit)
         tables.append(table)
-        if table.kind is TableKind.project_expenditure:
+        if table.kind is TableKind.project_expenditure and not indicator_table:
             projects.extend(
                 Project(unit_name=r.unit_name, name=r.project_name or r.name,
                         amount=r.values.get(next(iter(r.values))) if r.values else None,
                         provenance=r.provenance)
-                for r in table.rows if not r.is_total and (r.project_name or r.name)
+                for r in table.rows if not r.is_total and (r.project_name or r.name) and r.values
             )
 
     meta = extract_metadata(pages, tables, doc.title)

@@ -62,6 +62,38 @@ def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int | None]:
     return None, None, None
 
 
+_BLOCK_HEAD = re.compile(r"^(项目名称|专项资金名称|项目)$")
+
+
+def _is_block_head(texts: list[str]) -> bool:
+    """'项目名称 | 民政业务工作经费': a project block's first line, not a column header."""
+    return 2 <= len(texts) <= 3 and bool(_BLOCK_HEAD.match(_norm(texts[0]))) and not re.search(
+        r"指标|金额|总额|预算|目标|单位|类别|名称", _norm(texts[1]))
+
+
+def _spread_merged_levels(raw: RawTable) -> dict[tuple[int, int], str]:
+    """一级/二级 labels of vertically merged cells, for every row of the merge. A PDF prints
+    the label in the middle of its span, so without this the rows above it would inherit
+    the level of the block before. Keyed by (row, column)."""
+    out: dict[tuple[int, int], str] = {}
+    for j in range(raw.ncols):
+        start = 0
+        for r in range(len(raw.rows) + 1):
+            cell = raw.rows[r].cell_at(j) if r < len(raw.rows) else None
+            if r < len(raw.rows) and cell is not None and cell.open_top and r > start:
+                continue
+            span = range(start, r)
+            texts = [(i, c.text.strip()) for i in span
+                     for c in [raw.rows[i].cell_at(j)] if c is not None and c.text.strip()]
+            if len(span) > 1 and len(texts) == 1:
+                label = _norm(texts[0][1])
+                if LEVEL1.match(label) or LEVEL2.match(label):
+                    for i in span:
+                        out[(i, j)] = texts[0][1]
+            start = r
+    return out
+
+
 def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndicator], list[Project]]:
     """Indicators and the projects they belong to, from a table with indicator columns."""
     indicators: list[PerformanceIndicator] = []
@@ -71,7 +103,12 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
     unit_name: str | None = None
     last_name: str | None = None
     proj_col, unit_col, amount_col = _header_columns(raw)
-    for row in raw.rows:
+    blocks = any(_is_block_head([c.text.strip() for c in r.cells if c.text.strip()])
+                 for r in raw.rows)
+    if blocks:
+        proj_col = unit_col = amount_col = None  # one block per project: 项目名称 | name
+    spread = _spread_merged_levels(raw) if raw.ruled else {}
+    for ri, row in enumerate(raw.rows):
         by_col = row.texts(raw.ncols)
         if proj_col is not None and proj_col < len(by_col):
             p = by_col[proj_col].strip()
@@ -91,13 +128,13 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         if unit_col is not None and unit_col < len(by_col) and by_col[unit_col].strip() and \
                 "单位" not in _norm(by_col[unit_col])[:4]:
             unit_name = by_col[unit_col].strip()
-        cells = [c for c in row.cells if c.text.strip()]
-        texts = [c.text.strip() for c in cells]
+        cells = [c for c in row.cells if c.text.strip() or (ri, c.col) in spread]
+        texts = [c.text.strip() or spread[(ri, c.col)] for c in cells]
         norm = [_norm(t) for t in texts]
         if not texts:
             continue
         # a project header: 项目名称 | name  (tables with one block per project)
-        if norm[0] in ("项目名称", "项目") and len(texts) >= 2:
+        if _is_block_head(texts):
             project = texts[1]
             projects.append(Project(name=project, unit_name=unit_name,
                                     provenance=cell_provenance(cells[1], row)))
@@ -113,7 +150,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                     break
         if op_idx is None and value_idx is None:
             before = len(projects)
-            if proj_col is None:
+            if proj_col is None and not blocks:  # in blocks, 其中：财政拨款 | 174.00 is money
                 _maybe_project(row, cells, norm, unit, projects)
             if len(projects) > before:
                 project = projects[-1].name
@@ -128,11 +165,13 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         anchor = op_idx if op_idx is not None else value_idx
         assert anchor is not None
         name = None
+        row_l1 = False
         for t, n in zip(texts[:anchor], norm[:anchor], strict=False):
-            if LEVEL1.match(n):
+            if LEVEL1.match(n) and not row_l1:
                 level1, level2 = n, None
-            elif LEVEL2.match(n):
-                level2 = n
+                row_l1 = True
+            elif LEVEL2.match(n) or (row_l1 and LEVEL1.match(n)):
+                level2 = n  # 产出指标 | 成本指标: the second level word is the 二级
             elif parse_amount(n) is None and not re.match(r"^\d{5,}", n) and len(n) > 1:
                 name = t
         if name is None:
