@@ -108,6 +108,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
     if blocks:
         proj_col = unit_col = amount_col = None  # one block per project: 项目名称 | name
     spread = _spread_merged_levels(raw) if raw.ruled else {}
+    in_region = False
     for ri, row in enumerate(raw.rows):
         by_col = row.texts(raw.ncols)
         if proj_col is not None and proj_col < len(by_col):
@@ -139,6 +140,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
             projects.append(Project(name=project, unit_name=unit_name,
                                     provenance=cell_provenance(cells[1], row)))
             level1 = level2 = None
+            in_region = False
             continue
         op_idx = next((i for i, t in enumerate(texts) if _op(t)), None)
         value_idx = None
@@ -148,6 +150,24 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                 if i > 0 and _OP_PREFIX.match(t) and not LEVEL2.match(t):
                     value_idx = i
                     break
+        if INDICATOR_HEADER.search(" ".join(norm)) and re.search(r"三级指标|指标值", " ".join(norm)):
+            in_region = True  # the indicator columns start here
+            continue
+        if op_idx is None and value_idx is None and raw.ruled and in_region:
+            plain = _plain_indicator(texts, norm, level1, level2)
+            if plain is not None:
+                level1, level2, name, value, measure, weight = plain
+                vm = _VALUE_UNIT.match(_norm(value))
+                if vm and re.search(r"\d", vm.group(2)):
+                    vm = None  # a date, 2025年12月31日: the value as printed
+                indicators.append(PerformanceIndicator(
+                    project=project, unit_name=unit_name, level1=level1, level2=level2,
+                    name=name, operator=None, value=vm.group(1) if vm and vm.group(2) else value,
+                    value_number=_number(vm.group(1)) if vm else None,
+                    measure_unit=measure or (vm.group(2) or None if vm else None), weight=weight,
+                    provenance=cell_provenance(cells[-1], row, " ".join(texts))))
+                last_name = name
+                continue
         if op_idx is None and value_idx is None:
             before = len(projects)
             if proj_col is None and not blocks:  # in blocks, 其中：财政拨款 | 174.00 is money
@@ -165,13 +185,14 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         anchor = op_idx if op_idx is not None else value_idx
         assert anchor is not None
         name = None
-        row_l1 = False
+        row_l1 = row_l2 = False
         for t, n in zip(texts[:anchor], norm[:anchor], strict=False):
-            if LEVEL1.match(n) and not row_l1:
+            if LEVEL1.match(n) and not row_l1 and not row_l2:
                 level1, level2 = n, None
                 row_l1 = True
-            elif LEVEL2.match(n) or (row_l1 and LEVEL1.match(n)):
+            elif (LEVEL2.match(n) or (row_l1 and LEVEL1.match(n))) and not row_l2:
                 level2 = n  # 产出指标 | 成本指标: the second level word is the 二级
+                row_l2 = True
             elif parse_amount(n) is None and not re.match(r"^\d{5,}", n) and len(n) > 1:
                 name = t
         if name is None:
@@ -210,6 +231,33 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
             provenance=cell_provenance(cells[anchor], row, " ".join(texts)),
         ))
     return indicators, projects
+
+
+def _plain_indicator(texts: list[str], norm: list[str], level1: str | None,
+                     level2: str | None) -> tuple | None:
+    """A row 'level… | 三级指标 | value [| weight]' whose value has no operator (7次,
+    有效减轻): (level1, level2, name, value, unit, weight), or None if it is not one."""
+    i = 0
+    seen = 0  # level words read in this row: the first LEVEL1 word is the 一级
+    while i < len(norm) and (LEVEL1.match(norm[i]) or LEVEL2.match(norm[i])
+                             or norm[i] in ("绩效指标", "年度绩效指标", "")):
+        if LEVEL1.match(norm[i]) and not seen:
+            level1, level2 = norm[i], None
+            seen += 1
+        elif LEVEL1.match(norm[i]) or LEVEL2.match(norm[i]):
+            level2 = norm[i]
+            seen += 1
+        i += 1
+    rest = texts[i:]
+    if level1 is None or len(rest) < 2 or len(rest) > 3:
+        return None
+    name, value = rest[0], rest[1]
+    if parse_amount(_norm(name)) is not None or len(_norm(value)) > 12:
+        return None
+    weight = _number(_norm(rest[2])) if len(rest) == 3 and _WEIGHT.match(_norm(rest[2])) else None
+    if len(rest) == 3 and weight is None:
+        return None
+    return level1, level2, name, value, None, weight
 
 
 _PROJECT_CODE = re.compile(r"^\d{5,}")
