@@ -16,9 +16,9 @@ from schemas.provenance import Provenance
 _FIG = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|%|％)"
 )
-_INC = re.compile(r"(增加|增长|上升|提高|增)\s*$")
-_DEC = re.compile(r"(减少|下降|降低|减)\s*$")
-_SHARE = re.compile(r"占[^，。；]{0,12}?(比重|比例)?(为)?\s*$")
+_INC = re.compile(r"(增加|增长|上升|提高|增|(比|较)[^，。；]{0,14}多)\s*$")
+_DEC = re.compile(r"(减少|下降|降低|减|(比|较)[^，。；]{0,14}少)\s*$")
+_SHARE = re.compile(r"(占[^，。；]{0,12}?(比重|比例)?(为)?|完成[^，。；]{0,8}的)\s*$")
 _CLAUSE = re.compile(r"[，。；：,;:！？、\n]|其中")
 _ENUM = re.compile(r"^([（(]\d{1,2}[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
 
@@ -63,9 +63,13 @@ def _sentence(text: str, start: int, end: int) -> str:
 def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
     figures: list[NarrativeFigure] = []
     for sec in sections:
-        if not sec.lines:
+        lines = list(sec.lines)
+        head = sec.heading_line
+        if head is not None and _FIG.search(head.text):
+            lines.insert(0, head)  # '（一）在职人员经费2,422.61 万元，…' is a heading with figures
+        if not lines:
             continue
-        joined = _Text(sec.lines)
+        joined = _Text(lines)
         text = joined.text
         prev_end = -1000
         for m in _FIG.finditer(text):
@@ -74,9 +78,9 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
             value = Decimal(normalise_text(m.group("num")).replace(",", ""))
             tail = before[-8:]
             direction = None
-            if _INC.search(tail):
+            if _INC.search(tail) or (_INC.search(before[-18:]) and "多" in tail):
                 direction = "increase"
-            elif _DEC.search(tail):
+            elif _DEC.search(tail) or (_DEC.search(before[-18:]) and "少" in tail):
                 direction = "decrease"
             if unit == "%":
                 if direction is not None:
