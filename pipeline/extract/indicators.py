@@ -57,7 +57,7 @@ def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int | None]:
                          if re.search(r"项目名称", labels[j])), None)
             unit = next((j for j, lb in enumerate(labels) if re.search(r"单位名称|预算单位", lb)), None)
             amount = next((j for j, lb in enumerate(labels)
-                           if re.search(r"预算数|金额|资金总额|预算资金", lb)), None)
+                           if re.search(r"预算数|金额|总额|预算资金", lb)), None)
             return proj, unit, amount
     return None, None, None
 
@@ -71,25 +71,40 @@ def _is_block_head(texts: list[str]) -> bool:
         r"指标|金额|总额|预算|目标|单位|类别|名称", _norm(texts[1]))
 
 
-def _spread_merged_levels(raw: RawTable) -> dict[tuple[int, int], str]:
-    """一级/二级 labels of vertically merged cells, for every row of the merge. A PDF prints
-    the label in the middle of its span, so without this the rows above it would inherit
-    the level of the block before. Keyed by (row, column)."""
+def _fragment_row(raw: RawTable, ri: int, col: int) -> int:
+    """The row, in the vertically merged cell that covers (ri, col), where its text is."""
+    lo = ri
+    while lo > 0 and (c := raw.rows[lo].cell_at(col)) is not None and c.open_top:
+        lo -= 1
+    for i in range(lo, len(raw.rows)):
+        c = raw.rows[i].cell_at(col)
+        if c is not None and c.text.strip():
+            return i
+        if i > ri and (c is None or not c.open_top):
+            break
+    return ri
+
+
+def _merged_texts(raw: RawTable) -> dict[tuple[int, int], str]:
+    """The text of every vertically merged cell, for every row of its span. A PDF prints a
+    merged label in the middle of its span and wraps a long one over several grid rows, so
+    without this the rows above inherit the label of the block before and a project name
+    arrives in pieces. Keyed by (row, column); only spans of two rows or more."""
     out: dict[tuple[int, int], str] = {}
     for j in range(raw.ncols):
         start = 0
         for r in range(len(raw.rows) + 1):
             cell = raw.rows[r].cell_at(j) if r < len(raw.rows) else None
-            if r < len(raw.rows) and cell is not None and cell.open_top and r > start:
+            if r < len(raw.rows) and cell is not None and cell.col == j and cell.open_top \
+                    and r > start:
                 continue
             span = range(start, r)
-            texts = [(i, c.text.strip()) for i in span
-                     for c in [raw.rows[i].cell_at(j)] if c is not None and c.text.strip()]
-            if len(span) > 1 and len(texts) == 1:
-                label = _norm(texts[0][1])
-                if LEVEL1.match(label) or LEVEL2.match(label):
-                    for i in span:
-                        out[(i, j)] = texts[0][1]
+            parts = [c.text.strip() for i in span for c in [raw.rows[i].cell_at(j)]
+                     if c is not None and c.col == j and c.text.strip()]
+            if len(span) > 1 and parts:
+                joined = "".join(parts)
+                for i in span:
+                    out[(i, j)] = joined
             start = r
     return out
 
@@ -107,12 +122,18 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                  for r in raw.rows)
     if blocks:
         proj_col = unit_col = amount_col = None  # one block per project: 项目名称 | name
-    spread = _spread_merged_levels(raw) if raw.ruled else {}
+    merged = _merged_texts(raw) if raw.ruled else {}
+    spread = {k: v for k, v in merged.items()
+              if LEVEL1.match(_norm(v)) or LEVEL2.match(_norm(v))}
     in_region = False
     for ri, row in enumerate(raw.rows):
         by_col = row.texts(raw.ncols)
         if proj_col is not None and proj_col < len(by_col):
-            p = by_col[proj_col].strip()
+            p = merged.get((ri, proj_col), by_col[proj_col]).strip()
+            shifted = parse_amount(_norm(p)) is not None and proj_col > 0
+            if shifted:
+                # a continuation page printed one column to the left: the amount sits here
+                p = merged.get((ri, proj_col - 1), by_col[proj_col - 1]).strip()
             n = _norm(p)
             is_name = p and not INDICATOR_HEADER.search(p) and not LEVEL1.match(n) \
                 and not LEVEL2.match(n) and "项目名称" not in n and not _op(p) \
@@ -122,15 +143,19 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                 level1 = level2 = None
                 if unit_col is not None and by_col[unit_col].strip():
                     unit_name = by_col[unit_col].strip()
-                cell = row.cell_at(amount_col) if amount_col is not None else None
-                amount = make_amount(cell, row, unit) if cell is not None and cell.text else None
+                amount = None
+                if amount_col is not None:
+                    col = amount_col - 1 if shifted else amount_col
+                    at = raw.rows[_fragment_row(raw, ri, col)] if raw.ruled else row
+                    cell = at.cell_at(col)
+                    amount = make_amount(cell, at, unit) if cell is not None and cell.text else None
                 projects.append(Project(name=p, unit_name=unit_name, amount=amount,
                                         provenance=cell_provenance(row.cell_at(proj_col), row)))
         if unit_col is not None and unit_col < len(by_col) and by_col[unit_col].strip() and \
                 "单位" not in _norm(by_col[unit_col])[:4]:
             unit_name = by_col[unit_col].strip()
         cells = [c for c in row.cells if c.text.strip() or (ri, c.col) in spread]
-        texts = [c.text.strip() or spread[(ri, c.col)] for c in cells]
+        texts = [spread.get((ri, c.col), c.text.strip()) for c in cells]
         norm = [_norm(t) for t in texts]
         if not texts:
             continue
