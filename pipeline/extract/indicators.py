@@ -17,6 +17,10 @@ LEVEL2 = re.compile(
     r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|"
     r"经济成本|社会成本|生态环境成本|效益)(指标)?$"
 )
+# 部门整体 tables print 一级+二级+三级 in one cell: 产出指标数量指标出具数据分析报告
+_JOINED_LEVELS = re.compile(
+    r"^((?:产出|效益|满意度|成本|效果|影响)指标)((?:数量|质量|时效|成本|经济效益|社会效益|生态效益|"
+    r"可持续影响|服务对象满意度|满意度|经济成本|社会成本|生态环境成本|效益)(?:指标)?)(.+)$")
 _OP_CELL = {"≥": "≥", "≧": "≥", ">=": "≥", "＞=": "≥", "大于等于": "≥", "≤": "≤", "≦": "≤",
             "<=": "≤", "小于等于": "≤", "=": "=", "＝": "=", "等于": "=", ">": ">", "＞": ">",
             "大于": ">", "<": "<", "＜": "<", "小于": "<", "定性": "定性"}
@@ -48,18 +52,23 @@ def has_indicators(raw: RawTable) -> bool:
     return any(INDICATOR_HEADER.search(c.text) for r in raw.rows[:8] for c in r.cells)
 
 
-def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int | None]:
-    """Columns of the project name, unit name and project amount, from the header."""
+def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int | None, bool]:
+    """Columns of the project name, unit name and project amount, from the header, and
+    whether the 'project' column is an 活动 (activity) rather than a project."""
     for i, row in enumerate(raw.rows[:8]):
         if any(INDICATOR_HEADER.search(c.text) for c in row.cells):
             labels = header_labels(raw.rows[: i + 1], raw.ncols, raw.ruled)
             proj = next((j for j in range(len(labels) - 1, -1, -1)
                          if re.search(r"项目名称", labels[j])), None)
+            activity = proj is None
+            if proj is None:  # 部门整体 tables: indicators grouped by 活动
+                proj = next((j for j, lb in enumerate(labels) if re.search(r"(^|/)活动(名称)?$", lb)),
+                            None)
             unit = next((j for j, lb in enumerate(labels) if re.search(r"单位名称|预算单位", lb)), None)
             amount = next((j for j, lb in enumerate(labels)
                            if re.search(r"预算数|金额|总额|预算资金", lb)), None)
-            return proj, unit, amount
-    return None, None, None
+            return proj, unit, amount, activity and proj is not None
+    return None, None, None, False
 
 
 _BLOCK_HEAD = re.compile(r"^(项目名称|专项资金名称|项目)$")
@@ -117,7 +126,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
     project: str | None = None
     unit_name: str | None = None
     last_name: str | None = None
-    proj_col, unit_col, amount_col = _header_columns(raw)
+    proj_col, unit_col, amount_col, activity = _header_columns(raw)
     blocks = any(_is_block_head([c.text.strip() for c in r.cells if c.text.strip()])
                  for r in raw.rows)
     if blocks:
@@ -149,8 +158,9 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                     at = raw.rows[_fragment_row(raw, ri, col)] if raw.ruled else row
                     cell = at.cell_at(col)
                     amount = make_amount(cell, at, unit) if cell is not None and cell.text else None
-                projects.append(Project(name=p, unit_name=unit_name, amount=amount,
-                                        provenance=cell_provenance(row.cell_at(proj_col), row)))
+                if not activity:  # an 活动 groups indicators but is not a project
+                    projects.append(Project(name=p, unit_name=unit_name, amount=amount,
+                                            provenance=cell_provenance(row.cell_at(proj_col), row)))
         if unit_col is not None and unit_col < len(by_col) and by_col[unit_col].strip() and \
                 "单位" not in _norm(by_col[unit_col])[:4]:
             unit_name = by_col[unit_col].strip()
@@ -159,6 +169,14 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         norm = [_norm(t) for t in texts]
         if not texts:
             continue
+        # a block's money line: 年度预算资金总额： | 176.00 or 年度预算资金（万元） | 2149.09
+        if blocks and projects and projects[-1].amount is None and not in_region and any(
+                re.search(r"(预算)?资金总额|年度预算资金", n) for n in norm):
+            money = next((c for c in cells if parse_amount(_norm(c.text)) is not None
+                          and "." in c.text), None)
+            if money is not None:
+                projects[-1].amount = make_amount(money, row, unit)
+                continue
         # a project header: 项目名称 | name  (tables with one block per project)
         if _is_block_head(texts):
             project = texts[1]
@@ -212,6 +230,11 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         name = None
         row_l1 = row_l2 = False
         for t, n in zip(texts[:anchor], norm[:anchor], strict=False):
+            joined = _JOINED_LEVELS.match(n)
+            if joined and not row_l1:
+                level1, level2, name = joined.group(1), joined.group(2), joined.group(3)
+                row_l1 = row_l2 = True
+                continue
             if LEVEL1.match(n) and not row_l1 and not row_l2:
                 level1, level2 = n, None
                 row_l1 = True
