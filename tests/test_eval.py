@@ -197,3 +197,18 @@ def test_cli_eval_draft(tmp_path, capsys):
     assert load_gold(out).reviewed is False
     assert main(["eval", "draft", str(src), "-o", str(out)]) == 2  # never overwrites
     assert "exists" in capsys.readouterr().err
+
+
+def test_the_harness_scores_the_model_path(tmp_path):
+    """`--extractor llm` goes through the same scoring; here with a scripted fake model (no
+    model: it answers every chunk with nothing), so the scores must collapse."""
+    from pipeline.llm.config import LLMConfig
+    from tests.fake_model import ScriptedFakeModel
+
+    shutil.copy(GOLD / "shaoxing-shangyu-hrss-2024-budget.txt.gold.json", tmp_path)
+    cfg = LLMConfig(model="fake", base_url="http://fake", cache_dir=None)
+    rep = run_eval(tmp_path, [CORPUS], extractor="llm",
+                   extract_kwargs={"llm": cfg, "client": ScriptedFakeModel({})})
+    d = rep["documents"]["shaoxing-shangyu-hrss-2024-budget.txt"]
+    assert rep["extractor"] == "llm"
+    assert d["cell_recall"] < 0.1 and d["flag_recall"] == 0.0
