@@ -112,6 +112,19 @@ def _model_options(g, default_extractor: str) -> None:
     g.add_argument("--cache-dir", type=Path, help="answer cache (default ~/.cache/budget-extract)")
 
 
+def _llm_config(args):
+    """The model configuration the options ask for: always for `llm`, for `auto` only when
+    an endpoint is configured; None otherwise. Raises ConfigError with the fix."""
+    from pipeline.llm.config import DEFAULT_CACHE, configured, resolve
+
+    if args.extractor == "llm" or (args.extractor == "auto"
+                                   and configured(args.base_url, args.api_key_env)):
+        return resolve(args.model, args.base_url, args.api_key_env, mode=args.mode,
+                       concurrency=args.max_concurrent_calls,
+                       cache_dir=args.cache_dir or DEFAULT_CACHE)
+    return None
+
+
 def _cmd_batch(argv: list[str]) -> int:
     from pipeline.batch import Batch, Settings
 
@@ -237,14 +250,8 @@ def _cmd_eval(argv: list[str]) -> int:
     _model_options(p.add_argument_group("model (any OpenAI-compatible endpoint)"), "rules")
     args = p.parse_args(argv)
 
-    from pipeline.llm.config import DEFAULT_CACHE, configured, resolve
-
-    extra = {}
-    if args.extractor == "llm" or (args.extractor == "auto"
-                                   and configured(args.base_url, args.api_key_env)):
-        extra["llm"] = resolve(args.model, args.base_url, args.api_key_env, mode=args.mode,
-                               concurrency=args.max_concurrent_calls,
-                               cache_dir=args.cache_dir or DEFAULT_CACHE)
+    llm = _llm_config(args)
+    extra = {"llm": llm} if llm is not None else {}
     baseline = read_json(args.baseline) if args.baseline else None
     thresholds = read_json(args.thresholds) if args.thresholds else None
 
@@ -302,17 +309,10 @@ def _cmd_extract(argv: list[str]) -> int:
     args = p.parse_args(argv)
 
     from pipeline.export.jsonfile import write_json
-    from pipeline.llm.config import DEFAULT_CACHE, configured, resolve
     from pipeline.run import extract_document
     from pipeline.verify import Tolerance
 
-    llm = None
-    wants_model = args.extractor == "llm" or (
-        args.extractor == "auto" and configured(args.base_url, args.api_key_env))
-    if wants_model:
-        llm = resolve(args.model, args.base_url, args.api_key_env, mode=args.mode,
-                      concurrency=args.max_concurrent_calls,
-                      cache_dir=args.cache_dir or DEFAULT_CACHE)
+    llm = _llm_config(args)
     done = [0]
 
     def progress(result) -> None:
