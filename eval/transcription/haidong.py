@@ -36,6 +36,8 @@ tables=[
 ]
 P1='63020000023T000000040-劳动维权工作经费'
 P2='63020000024R000006330-编制外长期聘用人员支出'
+P3='63020000024T000000453-职业技能提升培训工作经费'
+P4='6302000024T000000465-信息系统运行维护费'
 def I(proj,l1,l2,name,op,val,mu): return dict(project=proj,level1=l1,level2=l2,name=name,operator=op,value=val,measure_unit=mu)
 inds=[
  I(P1,'成本指标','经济成本','仲裁庭规范化执法办案办公设备','≥','10','万元'),
@@ -55,6 +57,28 @@ inds=[
  I(P1,'满意度指标','服务对象满意度','通过强化劳动保障监察执法和调整仲裁质效,有效维护政府公信力,树立良好的社会形象.满意度调查','≥','95','%'),
  I(P2,'产出指标','数量指标','预算编制精准率','=','100','%'),
  I(P2,'效益指标','经济效益','结余率=结余数/预算数','≤','5','%'),
+ I(P3,'成本指标','社会成本','对参加职业培训人员进行定量补贴','定性','优','优良中低差'),
+ I(P3,'成本指标','社会成本','对参加职业培训年内评价人员进行','=','200','元'),
+ I(P3,'产出指标','数量指标','宣传职业技能评价政策,年度培训目标任务 = 25000 人/次','=','25000','人/次'),
+ I(P3,'产出指标','数量指标','印刷宣传资料','≥','25000','份'),
+ I(P3,'产出指标','质量指标','职业技能等级评价取证率','≥','80','%'),
+ I(P3,'产出指标','质量指标','职业技能培训合格证(合格率)','≥','85','%'),
+ I(P3,'产出指标','时效指标','年内完成','定性','优','优良中低差'),
+ I(P3,None,None,'通过培训年劳务收入达到','≥','10000','元'),
+ I(P3,None,None,'通过等级评定、持证人员收入明显提高','定性','优','优良中低差'),
+ I(P3,None,None,'提高培训和评价、使培训人员技能水平大幅度提高','定性','优','优良中低差'),
+ I(P3,None,None,'不断提高从业人员的就业机会和收入水平','定性','优','优良中低差'),
+ I(P4,'成本指标','经济成本','托管费用','=','60000','元'),
+ I(P4,'成本指标','经济成本','维护费用、拖欠农民工工资监管平台服务费','=','100000','元'),
+ I(P4,'成本指标','经济成本','财务专用、金保系统专网维护费','=','30000','元'),
+ I(P4,'成本指标','经济成本','微信公众号服务费','=','50000','元'),
+ I(P4,'产出指标','数量指标','年内浏览量','≥','10000','次'),
+ I(P4,'产出指标','数量指标','托管','=','1','年'),
+ I(P4,'产出指标','数量指标','维护、安全防护、年数据备份','=','12','次'),
+ I(P4,'产出指标','数量指标','评估及培训费','=','12','人'),
+ I(P4,'效益指标','社会效益','实现政府网站资源优化融合、平台整合安全、数据互认共享、管理统筹规范、服务便捷高效','定性','优','优良中低差'),
+ I(P4,'效益指标','社会效益','推行人社服务“一网通办”事项落地见效，实现人社服务事项网上办理','定性','优','优良中低差'),
+ I(P4,'满意度指标','服务对象满意度','全面提高网络服务质量，社会满意度','=','100','%'),
 ]
 figs=[]
 for a,b in ((1,123),(377,498)):
@@ -73,9 +97,9 @@ for i,l in enumerate(L[:498],1):
 def chg(line, pct, desc):
     return dict(description=f'Line {line}: {desc}', checks=['narrative_change'], values=[pct])
 write(P, coverage='full',
-  method='Tables typed from the tab-separated table lines of the text (cells split at tabs; line ranges and column meanings chosen by reading each header), compared row by row with the text; 类/款/项 sums re-added on the gold. Narrative figures: every money and percent figure in lines 1-123 and 377-498 listed with context; kind and direction read from the sentence; each stated change re-computed by hand to find the inconsistent ones. Indicators: the first two projects of the shifted 绩效目标表 (lines 504-525), read cell by cell.',
+  method='Tables typed from the tab-separated table lines of the text (cells split at tabs; line ranges and column meanings chosen by reading each header), compared row by row with the text; 类/款/项 sums re-added on the gold. Narrative figures: every money and percent figure in lines 1-123 and 377-498 listed with context; kind and direction read from the sentence; each stated change re-computed by hand to find the inconsistent ones. Indicators: four projects of the shifted 绩效目标表 (lines 504-541, 574-587), read cell by cell.',
   decisions=['Text input has no page breaks: every page is 1.',
-             'Indicators are NOT complete: the 绩效目标表 (lines 499-900) is badly shifted (names, operators and values drift across columns); only the rows of its first two projects are annotated, with 一级/二级指标 carried down from the merged cell above (indicators_complete = false).',
+             'Indicators are NOT complete: the 绩效目标表 (lines 499-900) is badly shifted (names, operators and values drift across columns); the rows of four projects are annotated (lines 504-541 and 574-587), with 一级/二级指标 carried down from the merged cell above (indicators_complete = false).', 'Rows that print no 三级指标 (lines 538-541: 满意度指标 | 服务对象满意度 | ≥ | 95 | %; lines 583-584: a 二级 with no name) have nothing to key on and are not annotated. Lines 534-537 print neither 一级 nor 二级 (the text lost them): their levels are null. Line 532 prints 时效指标 in the 一级 column: it is the 二级 under 产出指标. The code 6302000024T000000465 of 信息系统运行维护费 is one digit short; kept as printed.',
              'Indicator project names are the 项目名称 cell with the wrapping spaces removed, e.g. 63020000023T000000040-劳动维权工作经费. Values such as "500 0" are wrapped 5000.',
              'Line 393 (财政拨款 比上年增加 259.91 万元) and line 401 (一般公共预算当年拨款 比上年增加 514.52 万元) state different increases for the same 2791.77: last year\'s bases are not printed, so this is not annotated as an anomaly.',
              'Changes whose percentage fits the implied base (new ∓ change) within rounding are not anomalies: lines 415, 417, 423, 429, 431, 433, 437, 441, 443, 447, 451, 455, 457, 485.'],

@@ -139,9 +139,11 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         by_col = row.texts(raw.ncols)
         if proj_col is not None and proj_col < len(by_col):
             p = merged.get((ri, proj_col), by_col[proj_col]).strip()
-            shifted = parse_amount(_norm(p)) is not None and proj_col > 0
+            shifted = proj_col > 0 and (parse_amount(_norm(p)) is not None
+                                        or bool(re.match(r"^\d{1,2}-.*类$", _norm(p))))
             if shifted:
-                # a continuation page printed one column to the left: the amount sits here
+                # printed one column to the left (a continuation page, a converter's shift):
+                # the amount or the 项目类别 sits where the name should be
                 p = merged.get((ri, proj_col - 1), by_col[proj_col - 1]).strip()
             n = _norm(p)
             is_name = p and not INDICATOR_HEADER.search(p) and not LEVEL1.match(n) \
