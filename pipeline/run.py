@@ -66,10 +66,14 @@ def extract_document(path: str | Path, *, check: bool = True,
             projects.extend(projs)
         table = extract_table(raw, default_unit)
         tables.append(table)
-        if table.kind is TableKind.project_expenditure and not indicator_table:
+        # a project table, or an untitled list with a 项目名称 column (a goal list in the text)
+        listed = table.kind is TableKind.project_expenditure or (
+            table.kind is TableKind.other and any(r.project_name for r in table.rows))
+        if listed and not indicator_table:
             projects.extend(
                 Project(unit_name=r.unit_name, name=r.project_name or r.name,
                         amount=r.values.get(next(iter(r.values))) if r.values else None,
+                        goal=next((v for k, v in r.texts.items() if "目标" in k), None),
                         provenance=r.provenance)
                 for r in table.rows if not r.is_total and (r.project_name or r.name) and r.values
             )
