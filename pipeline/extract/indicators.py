@@ -12,15 +12,13 @@ from pipeline.segment.tables import RawTable
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.provenance import Amount
 
-LEVEL1 = re.compile(r"^(产出|效益|满意度|成本|效果|影响)指标$")
-LEVEL2 = re.compile(
-    r"^(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|"
-    r"经济成本|社会成本|生态环境成本|效益)(指标)?$"
-)
+_L1 = r"(?:产出|效益|满意度|成本|效果|影响)指标"
+_L2 = (r"(?:数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度|"
+       r"经济成本|社会成本|生态环境成本|效益)(?:指标)?")
+LEVEL1 = re.compile(f"^{_L1}$")
+LEVEL2 = re.compile(f"^{_L2}$")
 # 部门整体 tables print 一级+二级+三级 in one cell: 产出指标数量指标出具数据分析报告
-_JOINED_LEVELS = re.compile(
-    r"^((?:产出|效益|满意度|成本|效果|影响)指标)((?:数量|质量|时效|成本|经济效益|社会效益|生态效益|"
-    r"可持续影响|服务对象满意度|满意度|经济成本|社会成本|生态环境成本|效益)(?:指标)?)(.+)$")
+_JOINED_LEVELS = re.compile(f"^({_L1})({_L2})(.+)$")
 _OP_CELL = {"≥": "≥", "≧": "≥", ">=": "≥", "＞=": "≥", "大于等于": "≥", "≤": "≤", "≦": "≤",
             "<=": "≤", "小于等于": "≤", "=": "=", "＝": "=", "等于": "=", ">": ">", "＞": ">",
             "大于": ">", "<": "<", "＜": "<", "小于": "<", "定性": "定性"}
@@ -80,26 +78,13 @@ def _is_block_head(texts: list[str]) -> bool:
         r"指标|金额|总额|预算|目标|单位|类别|名称", _norm(texts[1]))
 
 
-def _fragment_row(raw: RawTable, ri: int, col: int) -> int:
-    """The row, in the vertically merged cell that covers (ri, col), where its text is."""
-    lo = ri
-    while lo > 0 and (c := raw.rows[lo].cell_at(col)) is not None and c.open_top:
-        lo -= 1
-    for i in range(lo, len(raw.rows)):
-        c = raw.rows[i].cell_at(col)
-        if c is not None and c.text.strip():
-            return i
-        if i > ri and (c is None or not c.open_top):
-            break
-    return ri
-
-
-def _merged_texts(raw: RawTable) -> dict[tuple[int, int], str]:
-    """The text of every vertically merged cell, for every row of its span. A PDF prints a
-    merged label in the middle of its span and wraps a long one over several grid rows, so
-    without this the rows above inherit the label of the block before and a project name
-    arrives in pieces. Keyed by (row, column); only spans of two rows or more."""
-    out: dict[tuple[int, int], str] = {}
+def _merged_cells(raw: RawTable) -> dict[tuple[int, int], tuple[str, int]]:
+    """Every vertically merged cell, for every row of its span: its whole text and the row
+    that holds its first fragment. A PDF prints a merged label in the middle of its span and
+    wraps a long one over several grid rows, so without this the rows above inherit the
+    label of the block before and a project name arrives in pieces. Keyed by (row, column);
+    only spans of two rows or more."""
+    out: dict[tuple[int, int], tuple[str, int]] = {}
     for j in range(raw.ncols):
         start = 0
         for r in range(len(raw.rows) + 1):
@@ -107,13 +92,13 @@ def _merged_texts(raw: RawTable) -> dict[tuple[int, int], str]:
             if r < len(raw.rows) and cell is not None and cell.col == j and cell.open_top \
                     and r > start:
                 continue
-            span = range(start, r)
-            parts = [c.text.strip() for i in span for c in [raw.rows[i].cell_at(j)]
+            parts = [(i, c.text.strip()) for i in range(start, r)
+                     for c in [raw.rows[i].cell_at(j)]
                      if c is not None and c.col == j and c.text.strip()]
-            if len(span) > 1 and parts:
-                joined = "".join(parts)
-                for i in span:
-                    out[(i, j)] = joined
+            if r - start > 1 and parts:
+                joined = "".join(t for _, t in parts)
+                for i in range(start, r):
+                    out[(i, j)] = (joined, parts[0][0])
             start = r
     return out
 
@@ -131,7 +116,8 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                  for r in raw.rows)
     if blocks:
         proj_col = unit_col = amount_col = None  # one block per project: 项目名称 | name
-    merged = _merged_texts(raw) if raw.ruled else {}
+    spans = _merged_cells(raw) if raw.ruled else {}
+    merged = {k: text for k, (text, _) in spans.items()}
     spread = {k: v for k, v in merged.items()
               if LEVEL1.match(_norm(v)) or LEVEL2.match(_norm(v))}
     in_region = False
@@ -157,7 +143,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                 amount = None
                 if amount_col is not None:
                     col = amount_col - 1 if shifted else amount_col
-                    at = raw.rows[_fragment_row(raw, ri, col)] if raw.ruled else row
+                    at = raw.rows[spans[(ri, col)][1]] if (ri, col) in spans else row
                     cell = at.cell_at(col)
                     amount = make_amount(cell, at, unit) if cell is not None and cell.text else None
                 if not activity:  # an 活动 groups indicators but is not a project
@@ -201,7 +187,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
         if op_idx is None and value_idx is None and raw.ruled and in_region:
             plain = _plain_indicator(texts, norm, level1, level2)
             if plain is not None:
-                level1, level2, name, value, measure, weight = plain
+                level1, level2, name, value, weight = plain
                 vm = _VALUE_UNIT.match(_norm(value))
                 if vm and re.search(r"\d", vm.group(2)):
                     vm = None  # a date, 2025年12月31日: the value as printed
@@ -209,7 +195,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
                     project=project, unit_name=unit_name, level1=level1, level2=level2,
                     name=name, operator=None, value=vm.group(1) if vm and vm.group(2) else value,
                     value_number=_number(vm.group(1)) if vm else None,
-                    measure_unit=measure or (vm.group(2) or None if vm else None), weight=weight,
+                    measure_unit=(vm.group(2) or None) if vm else None, weight=weight,
                     provenance=cell_provenance(cells[-1], row, " ".join(texts))))
                 last_name = name
                 continue
@@ -286,7 +272,7 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
 def _plain_indicator(texts: list[str], norm: list[str], level1: str | None,
                      level2: str | None) -> tuple | None:
     """A row 'level… | 三级指标 | value [| weight]' whose value has no operator (7次,
-    有效减轻): (level1, level2, name, value, unit, weight), or None if it is not one."""
+    有效减轻): (level1, level2, name, value, weight), or None if it is not one."""
     i = 0
     seen = 0  # level words read in this row: the first LEVEL1 word is the 一级
     while i < len(norm) and (LEVEL1.match(norm[i]) or LEVEL2.match(norm[i])
@@ -307,7 +293,7 @@ def _plain_indicator(texts: list[str], norm: list[str], level1: str | None,
     weight = _number(_norm(rest[2])) if len(rest) == 3 and _WEIGHT.match(_norm(rest[2])) else None
     if len(rest) == 3 and weight is None:
         return None
-    return level1, level2, name, value, None, weight
+    return level1, level2, name, value, weight
 
 
 _PROJECT_CODE = re.compile(r"^\d{5,}")
