@@ -397,23 +397,23 @@ def score_indicators(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
 _FIGURE = re.compile(r"(-?[\d,]*\.?\d+)\s*(万元|亿元|元|%)")
 
 
-def figure_key(kind: str, raw: str, direction: str | None) -> tuple | None:
-    m = _FIGURE.search(normalise_text(raw))
-    if not m:
-        return None
-    value = parse_amount(m.group(1))
-    if value is None:
-        return None
-    unit = m.group(2)
+def _figure_key(kind: str, value: Decimal, unit: str, direction: str | None) -> tuple:
     value = value if unit == "%" else value * UNIT_SCALE[unit]
     return (kind, value.normalize(), "%" if unit == "%" else "元", direction)
+
+
+def figure_key(kind: str, raw: str, direction: str | None) -> tuple | None:
+    """The matching key of a gold figure written as printed ('2961.68万元', '3.4%')."""
+    m = _FIGURE.search(normalise_text(raw))
+    value = parse_amount(m.group(1)) if m else None
+    return None if m is None or value is None else _figure_key(kind, value, m.group(2), direction)
 
 
 def score_figures(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
     if not gold.figures:
         return
     gkeys = [figure_key(f.kind.value, f.raw, f.direction) for f in gold.figures]
-    ekeys = [figure_key(f.kind.value, f.raw, f.direction) for f in d.figures]
+    ekeys = [_figure_key(f.kind.value, f.value, f.unit, f.direction) for f in d.figures]
     # prefer the figure on the same page: match page-qualified keys first
     hits: list[int | None] = [None] * len(gkeys)
     used: set[int] = set()
