@@ -25,6 +25,8 @@ from typing import Any
 
 from pipeline.errors import BudgetExtractError, InputError
 from pipeline.export.atomic import atomic_write_text
+from pipeline.export.quality import markdown as quality_markdown
+from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
@@ -307,6 +309,7 @@ class Batch:
             "docs_per_second": round((prog.done - prog.skipped) / seconds, 2) if seconds else 0,
             "model_calls": prog.calls, "model_tokens": prog.tokens,
             "settings": asdict(self.settings), "table_rows": counts,
+            "quality": summarise_quality(rows["quality"]),
         }
         _write_atomic(self.out / "summary.json", summary)
         md = ["# Batch summary\n", f"{len(files)} documents, {pages} pages, "
@@ -319,5 +322,6 @@ class Batch:
             md += ["", "| flag (warnings and errors) | count |", "|---|---:|"]
             md += [f"| {k} | {v} |" for k, v in flags.most_common()]
         md += ["", "| table | rows |", "|---|---:|"] + [f"| {k} | {v} |" for k, v in counts.items()]
+        md += quality_markdown(summary["quality"], rows["quality"])
         atomic_write_text(self.out / "summary.md", "\n".join(md) + "\n")
         return summary

@@ -51,6 +51,12 @@ class TableReport(BaseModel):
         description="Standard tables of this document kind that were not found."
     )
     empty: list[TableKind] = Field(description="Found, but with no data (空表).")
+    codes_printed: int | None = Field(
+        default=None, description="Distinct 款/项 function codes printed before a name anywhere "
+        "in the source (null when the document was not checked).")
+    codes_in_standard_tables: int | None = Field(
+        default=None, description="How many of those sit in rows of standard tables; the rest "
+        "were lost, truncated or left in unclassified tables (flag codes_outside).")
 
 
 class ChunkFailure(BaseModel):

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.export.atomic import atomic_write
+from pipeline.export.quality import QUALITY_COLUMNS, quality_row
 from schemas.document import Disclosure
 from schemas.tables import TableKind
 
 TABLES = ["documents", "function_expenditures", "economic_expenditures", "three_public",
-          "projects", "indicators", "figures", "flags", "errors"]
+          "projects", "indicators", "figures", "flags", "errors", "quality"]
 FUNCTION_KINDS = {TableKind.expenditure_summary, TableKind.general_budget_expenditure,
                   TableKind.government_fund, TableKind.state_capital, TableKind.income_summary}
 
@@ -27,6 +28,7 @@ def document_rows(doc_id: str, path: str, d: Disclosure) -> dict[str, list[dict[
     m = d.metadata
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     errors = sum(1 for f in d.flags if f.severity.value == "error")
+    out["quality"].append(quality_row(doc_id, d))
     out["documents"].append({
         "doc_id": doc_id, "source": path, "department": m.department, "year": m.year,
         "kind": m.kind.value, "level": m.level, "currency_unit": m.currency_unit,
@@ -104,6 +106,7 @@ COLUMNS: dict[str, list[str]] = {
     "flags": ["doc_id", "check", "severity", "message", "table", "expected", "found",
               "difference", "pages", "page"],
     "errors": ["doc_id", "source", "error", "reason", "page"],
+    "quality": list(QUALITY_COLUMNS),
 }
 COLUMNS["economic_expenditures"] = COLUMNS["function_expenditures"]
 COLUMNS["three_public"] = COLUMNS["function_expenditures"]

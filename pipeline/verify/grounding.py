@@ -14,11 +14,15 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from pipeline.verify.checks import Recorder
+from pipeline.verify.coverage import printed_codes
 from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
 from schemas.provenance import Amount, Provenance
 
 _NUM = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\d.,])\d+(?:\.\d+)?(?![\d])")
+# ASCII digits only: str.isdigit() and \d also accept superscripts and other scripts' digits
+_LEADING_DIGITS = re.compile(r"[0-9][0-9.,]*")
+_TRAILING_DIGITS = re.compile(r"[0-9.,]+$")
 SCALES = (Decimal(10000), Decimal("0.0001"), Decimal(100000000), Decimal("0.00000001"))
 
 
@@ -38,6 +42,7 @@ class PageNumbers:
     def __init__(self, page_texts: dict[int, str], rejoin_split: bool = False):
         self.by_page = {p: numbers_in(t, rejoin_split) for p, t in page_texts.items()}
         self.anywhere: set[Decimal] = set().union(*self.by_page.values()) if self.by_page else set()
+        self.codes = printed_codes(page_texts)  # function codes printed before a name
 
     def on(self, page: int, v: Decimal) -> bool:
         return v.normalize() in self.by_page.get(page, set())
@@ -103,10 +108,11 @@ def page_texts_of(source) -> dict[int, str]:
             out[p.number] = "\n".join(ln.text for ln in p.lines)
             continue
         parts = [w.text for w in p.words]
-        tails = sorted((w for w in p.words if w.text[:1].isdigit()), key=lambda w: w.cy)
+        tails = sorted((w for w in p.words if _LEADING_DIGITS.match(w.text)), key=lambda w: w.cy)
         ys = [w.cy for w in tails]
         for a in p.words:
-            if not re.search(r"[\d.,]$", a.text):
+            head = _TRAILING_DIGITS.search(a.text)
+            if head is None:
                 continue
             h = a.y1 - a.y0
             lo, hi = bisect_left(ys, a.cy - 0.5 * h), bisect_right(ys, a.cy + 2.5 * h)
@@ -116,7 +122,6 @@ def page_texts_of(source) -> dict[int, str]:
                     (a.x0 - 2 <= b.x0 and b.x1 <= a.x1 + 2)  # wrapped inside a narrow cell
                     or b.x0 < a.x0 - 50)  # prose wrapped to the start of the next line
                 if same_line or below:
-                    parts.append(re.search(r"[\d.,]+$", a.text).group(0)  # type: ignore[union-attr]
-                                 + re.match(r"[\d.,]+", b.text).group(0))  # type: ignore[union-attr]
+                    parts.append(head.group(0) + _LEADING_DIGITS.match(b.text).group(0))  # type: ignore[union-attr]
         out[p.number] = "\n".join(parts)
     return out
