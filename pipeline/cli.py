@@ -26,7 +26,8 @@ def _summary(d: Disclosure, out: Path | None, seconds: float, max_flags: int = 2
     m = d.metadata
     kind = "final account (决算)" if m.kind.value == "final_account" else "budget (预算)"
     lines = [
-        f"{d.source}: {m.department}, {m.year} {kind}, {m.level}, amounts in {m.currency_unit}",
+        f"{d.source}: {m.department}, {m.year or 'year unknown'} {kind}, {m.level}, "
+        f"amounts in {m.currency_unit}",
         f"  pages: {d.page_count} ({d.source_format})",
     ]
     by_kind: dict[str, list[str]] = {}

@@ -78,7 +78,7 @@ def extract_document(path: str | Path, *, check: bool = True,
                 for r in table.rows if not r.is_total and (r.project_name or r.name) and r.values
             )
 
-    meta = extract_metadata(pages, tables, doc.title)
+    meta = extract_metadata(pages, tables, doc.title, Path(path).name)
     found = {t.kind for t in tables if t.kind is not TableKind.other}
     if meta is None:
         evidence = ", ".join(sorted(k.value for k in found)) or "no standard table"

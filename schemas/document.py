@@ -23,7 +23,8 @@ class Metadata(BaseModel):
     """What the document is."""
 
     department: str = Field(description="Publishing department or unit, as on the title page.")
-    year: int = Field(description="Budget or account year (not the publication date).")
+    year: int | None = Field(description="Budget or account year (not the publication date); "
+                             "null when neither the document nor its file name states one.")
     kind: DocumentKind = Field(description="budget (部门/单位预算) or final_account (决算).")
     level: Literal["department", "unit"] = Field(
         default="department", description="部门 (department) or 单位 (unit) disclosure."
@@ -31,6 +32,10 @@ class Metadata(BaseModel):
     currency_unit: CurrencyUnit = Field(description="Unit most tables state (usually 万元).")
     title: str = Field(description="Title as printed, e.g. '2024年度部门决算'.")
     provenance: Provenance = Field(description="Where the title was read.")
+    inferred: dict[str, str] = Field(
+        default_factory=dict,
+        description="Fields not read from a title, and where they came from instead (body "
+        "lines, table titles, the file name) or 'unknown' (flag metadata_inferred).")
 
 
 class Section(BaseModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pipeline.ingest.model import Page, SourceDocument, Word
 from pipeline.verify.coverage import printed_codes
 from pipeline.verify.grounding import numbers_in, page_texts_of
+from tests.conftest import CORPUS
 
 
 def _pdf(words: list[Word]) -> SourceDocument:
@@ -49,3 +50,55 @@ def test_every_printed_code_of_a_clean_document_is_in_a_standard_table(cli_outpu
     r = d["table_report"]
     assert r["codes_printed"] >= 20 and r["codes_in_standard_tables"] == r["codes_printed"]
     assert not [f for f in d["flags"] if f["check"] == "codes_outside"]
+
+
+REALWORLD = CORPUS / "realworld"
+
+
+def _extract(name: str):
+    from pipeline.run import extract_document
+
+    p = REALWORLD / name
+    if not p.exists():
+        raise FileNotFoundError(f"development PDF missing: {p}")
+    return extract_document(p)
+
+
+def test_number_label_above_the_title_is_not_the_title():
+    """Jiangsu 2018 tables-only (公开01表 … 公开12表): the label is printed above the title,
+    and the ruled frame holds the title and 部门/单位 lines in its first row. Every table is
+    classified by its real title (p.5 财政拨款支出预算表, p.6 一般公共预算基本支出预算表)."""
+    d = _extract("600311282f84.pdf")
+    kinds = {t.pages[0]: t.kind.value for t in d.tables}
+    assert kinds[1] == "income_expenditure_summary" and kinds[4] == "fiscal_summary"
+    assert kinds[5] == "general_budget_expenditure" and kinds[6] == "basic_expenditure"
+    t5 = next(t for t in d.tables if t.pages == [5])
+    assert t5.title == "财政拨款支出预算表"
+    row = next(r for r in t5.rows if r.code == "2010201")  # 行政运行 4,432.78 on p.5
+    assert str(row.values[next(iter(row.values))].value) == "4432.78"
+
+
+def test_tables_only_file_without_any_year_is_processed_not_refused():
+    """Neither the pages nor the file name of 600311282f84.pdf print a year: the document
+    is processed, the year is null and an info flag says what was inferred."""
+    d = _extract("600311282f84.pdf")
+    assert d.metadata.year is None and d.metadata.department == "江苏省政协办公厅"
+    flag = next(f for f in d.flags if f.check == "metadata_inferred")
+    assert flag.severity.value == "info" and "year from unknown" in flag.message
+
+
+def test_a_performance_declaration_alone_is_processed():
+    """广州 部门整体预算绩效目标申报表 (2 pages, no title page): a disclosure's performance
+    table alone is still a disclosure."""
+    d = _extract("a63d8f131056.pdf")
+    assert d.metadata.department == "广州市政务服务和数据管理局"
+    assert any(i.name for i in d.indicators)
+
+
+def test_a_stray_rule_beside_the_frame_does_not_split_a_table_across_pages():
+    """Beijing 2026 支出总表 (8ce2fb44eff7, p.3-6): page 3 has a sliver column left of the
+    frame that later pages lack; the pages still form one table with the 3-code rows."""
+    d = _extract("8ce2fb44eff7.pdf")
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    assert t.pages[:4] == [3, 4, 5, 6]
+    assert any(r.code == "2040202" for r in t.rows)  # 一般行政管理事务, first rows of p.4

@@ -42,8 +42,10 @@ def _dept(text: str) -> str:
 
 
 def extract_metadata(pages: list[list[Block]], tables: list[Table],
-                     doc_title: str = "") -> Metadata | None:
-    """Metadata, or None when nothing names a year and 预算/决算."""
+                     doc_title: str = "", file_name: str = "") -> Metadata | None:
+    """Metadata from the title page; else from the body, the table titles and the file
+    name (``inferred`` says which fields and from where). None only when neither a title
+    naming 预算/决算 nor a standard table is found."""
     lines = _lines(pages, 3)
     units = Counter(t.unit for t in tables if t.unit_stated)
     unit = units.most_common(1)[0][0] if units else "万元"
@@ -70,7 +72,7 @@ def extract_metadata(pages: list[list[Block]], tables: list[Table],
             dept = dept or _department_from_body(pages)
             kind = DocumentKind.final_account if m.group("kind") == "决算" else \
                 DocumentKind.budget
-            level = "unit" if m.group("level") == "单位" else "department"
+            level = "unit" if m.group("level") == "单位" or _says_unit(lines) else "department"
             ln = window[0]
             return Metadata(
                 department=dept or "(unknown)", year=int(m.group("year")), kind=kind,
@@ -78,13 +80,27 @@ def extract_metadata(pages: list[list[Block]], tables: list[Table],
                 provenance=Provenance(page=ln.page, bbox=ln.bbox, span=ln.span,
                                       source="".join(x.text for x in window)),
             )
-    return _from_body(pages, tables, unit, doc_title)
+    return _from_body(pages, tables, unit, doc_title, file_name)
+
+
+_UNIT_LEVEL = re.compile(r"单位(综合)?(预算|决算)")
+_DEPT_LEVEL = re.compile(r"部门(综合)?(预算|决算)")
+
+
+def _says_unit(lines: list[Line]) -> bool:
+    """单位预算/单位决算 named more often than 部门预算/部门决算 on the first pages."""
+    text = "".join(_clean(x.text) for x in lines)
+    return len(_UNIT_LEVEL.findall(text)) > len(_DEPT_LEVEL.findall(text))
+
+
+_FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
 def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
-               doc_title: str) -> Metadata | None:
+               doc_title: str, file_name: str = "") -> Metadata | None:
     """No title page (tables-only files, texts that start with chapter one): read the year
-    and department where the body states them, the kind from the table titles."""
+    and department where the body states them, the kind from the table titles, else from
+    the file name; what stays unknown is said in ``inferred``."""
     lines = _lines(pages, len(pages))
     years: Counter[int] = Counter()
     where: dict[int, Line] = {}
@@ -98,11 +114,22 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
     if not years and m2:
         years[int(m2.group(1))] += 1
     titles = " ".join(t.title for t in tables)
-    if not years or not re.search(r"预算|决算", titles + doc_title + "".join(
-            x.text for x in lines[:200])):
+    standard = any(t.kind.value != "other" for t in tables)
+    budget_words = re.search(r"预算|决算", titles + doc_title + "".join(x.text for x in lines[:200]))
+    if not standard and (not years or not budget_words):
         return None
-    year = years.most_common(1)[0][0]
-    kind = DocumentKind.final_account if "决算" in titles else DocumentKind.budget
+    inferred: dict[str, str] = {}
+    if years:
+        year: int | None = years.most_common(1)[0][0]
+        inferred["year"] = "body"
+    elif (fy := _FILE_YEAR.search(file_name)) is not None:
+        year, inferred["year"] = int(fy.group(1)), "file name"
+    else:
+        year, inferred["year"] = None, "unknown"
+    kind = DocumentKind.final_account if "决算" in titles or (
+        not re.search(r"预算", titles) and "决算" in file_name) else DocumentKind.budget
+    inferred["kind"] = "table titles" if re.search(r"预算|决算", titles) else \
+        "file name" if re.search(r"预算|决算", file_name) else "unknown (budget assumed)"
     dept = _department_from_body(pages)
     if not dept:
         m = re.search(r"关于(?P<d>\S{3,30}?)(20\d{2})年", "".join(_clean(x.text) for x in lines[:400]))
@@ -113,11 +140,14 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
         dept = short.most_common(1)[0][0] if short else ""
     if not dept and m2:
         dept = _dept(doc_title[: m2.start()])
-    ln = where.get(year) or lines[0]
+    inferred["department"] = "body" if dept else "unknown"
+    ln = (where.get(year) if year is not None else None) or lines[0]
     return Metadata(
-        department=dept or "(unknown)", year=year, kind=kind, level="department",
-        currency_unit=unit, title=f"{year}年{dept}{'决算' if kind.value == 'final_account' else '预算'}",  # type: ignore[arg-type]
+        department=dept or "(unknown)", year=year, kind=kind,
+        level="unit" if _says_unit(lines[:200]) else "department", currency_unit=unit,  # type: ignore[arg-type]
+        title=f"{f'{year}年' if year else ''}{dept}{'决算' if kind.value == 'final_account' else '预算'}",
         provenance=Provenance(page=ln.page, bbox=ln.bbox, span=ln.span, source=ln.text),
+        inferred=inferred,
     )
 
 

@@ -60,6 +60,7 @@ class Grid:
     rows: list[GridRow] = field(default_factory=list)
     bbox: BBox | None = None
     ruled: bool = True  # False: columns came from tab/pipe separators or word alignment
+    xs: list[float] | None = None  # ruled grids: the x of each column boundary (ncols + 1)
 
 
 Block = Line | Grid

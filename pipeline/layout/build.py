@@ -14,6 +14,7 @@ from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
 
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
+SLIVER = 12.0  # points: an empty column narrower than this is a stray rule, not a column
 
 
 def layout_document(doc: SourceDocument) -> list[list[Block]]:
@@ -142,7 +143,7 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
         if r is None or c is None:
             continue
         buckets.setdefault((r, c), []).append((idx, w))
-    grid = Grid(page=page.number, top=y0, ncols=ncols, bbox=(x0, y0, x1, y1), ruled=True)
+    grid = Grid(page=page.number, top=y0, ncols=ncols, bbox=(x0, y0, x1, y1), ruled=True, xs=xs)
     for r in range(nrows):
         mid = (ys[r] + ys[r + 1]) / 2
         cells: list[Cell] = []
@@ -171,6 +172,32 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
     if not grid.rows or (ncols < 2 and len(grid.rows) < 2):
         return None  # a frame around a title or a note, not a table: its words stay lines
     taken.update(i for ws in buckets.values() for i, _ in ws)
+    return drop_empty_columns(grid)
+
+
+def drop_empty_columns(grid: Grid) -> Grid:
+    """Remove narrow grid columns where no cell with text starts (a stray rule beside the
+    frame, a sliver between two rules): the same table then has the same columns on every
+    page. A wide empty column is a column of the table that is blank on this page: kept."""
+    used = {c.col for row in grid.rows for c in row.cells if c.text}
+    xs = grid.xs
+    dropped = [c for c in range(grid.ncols) if c not in used
+               and (xs is None or xs[c + 1] - xs[c] < SLIVER)]
+    if not dropped or len(dropped) == grid.ncols:
+        return grid
+    keep = [c for c in range(grid.ncols) if c not in dropped]
+    index = {c: i for i, c in enumerate(keep)}
+    for row in grid.rows:
+        cells: list[Cell] = []
+        for cell in row.cells:
+            covered = [c for c in range(cell.col, cell.col + cell.span) if c in index]
+            if covered:
+                cell.col, cell.span = index[covered[0]], len(covered)
+                cells.append(cell)
+        row.cells = cells
+    grid.ncols = len(keep)
+    if xs is not None:
+        grid.xs = [*(xs[c] for c in keep), xs[keep[-1] + 1]]
     return grid
 
 

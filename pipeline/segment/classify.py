@@ -25,6 +25,10 @@ _RULES: list[tuple[re.Pattern[str], TableKind]] = [
     (re.compile(r"支出(预算|决算)?(总|总体情况)?表"), TableKind.expenditure_summary),
 ]
 
+# a table's number label, printed apart from its title: 公开01表, 预算01表, 表1, 附表3, 公开表一
+NUMBER_LABEL = re.compile(
+    r"(?:(?:部门|单位)?(?:预算|决算)?公开|部门|预算|决算|附)?表?[\d一二三四五六七八九十]+(?:[-—－]\d+)?表?"
+    r"(?:[(（](?:续|续表)[)）])?")
 _TOC_TAIL = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*[(（]?\d+[)）]?\s*$|\s\d{1,3}$")
 _NOT_TITLE = re.compile(r"(情况说明|说明$|^注|^备注|主要用于|万元|。|，|：$)")
 
@@ -34,6 +38,12 @@ def normalise_title(text: str) -> str:
     return t.replace("“", '"').replace("”", '"').replace("（", "(").replace("）", ")")
 
 
+def is_number_label(text: str) -> bool:
+    """``公开01表``, ``表1``, ``预算03-1表``: the number of a table, not its title."""
+    t = normalise_title(text)
+    return "表" in t and NUMBER_LABEL.fullmatch(t) is not None
+
+
 def classify_title(text: str) -> TableKind | None:
     """The table kind a line names, or None when the line is not a table title."""
     t = normalise_title(text)
@@ -41,7 +51,7 @@ def classify_title(text: str) -> TableKind | None:
         return None
     if _NOT_TITLE.search(t):
         return None
-    if re.fullmatch(r"(部门)?公开表?\d+|表\d+|预算\d+表", t):
+    if is_number_label(t):
         return None
     for pattern, kind in _RULES:
         if pattern.search(t):

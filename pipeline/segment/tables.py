@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from pipeline.layout.blocks import Block, Grid, GridRow, Line
 from pipeline.numbers import detect_unit, normalise_text, parse_amount
-from pipeline.segment.classify import classify_title, normalise_title
+from pipeline.segment.classify import classify_title, is_number_label, normalise_title
 from schemas.tables import TableKind
 
 EMPTY_NOTE = re.compile(
@@ -17,6 +17,7 @@ EMPTY_NOTE = re.compile(
     r"没有.{0,40}(收入|支出|安排|拨款|经费)|不涉及|未安排|无此项"
 )
 PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—－]?\s*$")
+CONTINUED = re.compile(r"[(（]?续(表)?[)）]?$")
 TOTAL_LABEL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
 
 
@@ -36,6 +37,7 @@ class RawTable:
     part: int = 1
     ruled: bool = True
     header_len: int = 0  # rows of the first grid that look like header (set on continuation)
+    xs: list[float] | None = None  # column boundaries of the last ruled grid added
 
 
 def _is_prose(text: str) -> bool:
@@ -62,11 +64,16 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
     pending: tuple[Line, TableKind] | None = None
     pending_unit: str | None = None
     open_t: RawTable | None = None
+    label: Line | None = None  # a number label (公开05表) seen since the last grid
     lines_since_grid = 99
     for blocks in pages:
         for b in blocks:
             if isinstance(b, Line):
                 if PAGE_NUMBER.match(b.text):
+                    continue
+                if is_number_label(b.text):  # 公开05表: a new table starts; its title may follow
+                    if not CONTINUED.search(b.text):
+                        label, pending, lines_since_grid = b, None, 99
                     continue
                 kind = classify_title(b.text)
                 if kind is not None:
@@ -95,8 +102,11 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                     lines_since_grid += 1
                 continue
             grid: Grid = b
-            if pending is None:
-                pending = _title_inside(grid)
+            if pending is None or pending[1] is TableKind.other:
+                pending = _title_inside(grid) or pending
+            if pending is None and label is not None:
+                pending = (label, TableKind.other)
+            label = None
             if pending is not None:
                 same = (open_t is not None
                         and normalise_title(pending[0].text) == normalise_title(open_t.title))
@@ -109,8 +119,7 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                     open_t = _new_table(tables, pending, pending_unit, grid)
                 pending = None
             elif (open_t is not None and lines_since_grid <= 4
-                  and (abs(grid.ncols - open_t.ncols) <= (0 if grid.ruled else 2)
-                       or open_t.kind is TableKind.performance_targets)):
+                  and (_same_columns(open_t, grid) or open_t.kind is TableKind.performance_targets)):
                 _continue(open_t, grid, pending_unit)
             else:
                 open_t = _untitled(tables, grid, pending_unit)
@@ -153,6 +162,19 @@ def _new_table(tables: list[RawTable], pending: tuple[Line, TableKind], unit: st
     return t
 
 
+COLUMN_TOLERANCE = 3.0  # points: column rules this close on two pages are the same column
+UNRULED_COLUMN_SLACK = 2  # columns found by alignment may differ by this many on a page
+
+
+def _same_columns(t: RawTable, grid: Grid) -> bool:
+    """A grid continues the open table when its columns are the table's columns: the same
+    rules (all but one boundary within COLUMN_TOLERANCE) or, without rules, about as many."""
+    if grid.xs is not None and t.xs is not None:
+        near = sum(1 for x in grid.xs if any(abs(x - y) <= COLUMN_TOLERANCE for y in t.xs))
+        return near >= max(len(grid.xs), len(t.xs)) - 1
+    return abs(grid.ncols - t.ncols) <= (0 if grid.ruled else UNRULED_COLUMN_SLACK)
+
+
 def _untitled(tables: list[RawTable], grid: Grid, unit: str | None) -> RawTable:
     t = RawTable(title="", kind=TableKind.other, title_page=grid.page, unit=unit)
     _add_grid(t, grid)
@@ -162,6 +184,7 @@ def _untitled(tables: list[RawTable], grid: Grid, unit: str | None) -> RawTable:
 
 def _add_grid(t: RawTable, grid: Grid) -> None:
     t.rows.extend(grid.rows)
+    t.xs = grid.xs
     t.ncols = max(t.ncols, grid.ncols)
     t.ruled = grid.ruled
     if grid.page not in t.pages:
@@ -183,6 +206,7 @@ def _continue(t: RawTable, grid: Grid, unit: str | None) -> None:
         rows.pop(0)  # repeated header rows, and a 合计 row some templates repeat per page
     t.rows.extend(rows)
     t.ncols = max(t.ncols, grid.ncols)
+    t.xs = grid.xs or t.xs
     if grid.page not in t.pages:
         t.pages.append(grid.page)
     if t.unit is None and unit:

@@ -134,6 +134,13 @@ _SOURCE_PARTS = [K.fiscal_special, K.business_income, K.operating_income, K.supe
 _FISCAL_PARTS = [K.general_budget, K.government_fund, K.state_capital]
 
 
+def _of_which(table: Table) -> set[ColumnKey]:
+    """Columns printed under 其中 ('of which'): parts of another column, not addends of the
+    row total (Beijing prints 事业单位经营支出 under 其中 beside 基本支出 and 项目支出)."""
+    return {k for label, k in zip(table.columns, table.column_keys, strict=False)
+            if k is not None and label.startswith("其中")}
+
+
 def _identities(table: Table) -> list[tuple[ColumnKey, list[ColumnKey]]]:
     cols = {k for r in table.rows for k in r.values}
     out: list[tuple[ColumnKey, list[ColumnKey]]] = []
@@ -142,7 +149,7 @@ def _identities(table: Table) -> list[tuple[ColumnKey, list[ColumnKey]]]:
                 TableKind.government_fund, TableKind.state_capital, TableKind.basic_expenditure):
         if K.basic in cols and {K.personnel, K.public} <= cols:
             out.append((K.basic, [K.personnel, K.public]))
-        parts = [k for k in _SPEND_PARTS if k in cols]
+        parts = [k for k in _SPEND_PARTS if k in cols and k not in _of_which(table)]
         if K.basic not in cols and {K.personnel, K.public} & cols and kind is not TableKind.government_fund:
             parts = [k for k in (K.personnel, K.public) if k in cols] + parts
         if K.total in cols and len(parts) >= 2:

@@ -73,3 +73,16 @@ def check_coverage(d: Disclosure, printed: dict[str, int], rec: Recorder) -> Cov
         locations=[Provenance(page=p, source=c) for c, p in
                                        sorted(outside.items(), key=lambda x: x[1])[:SHOWN_CODES]]))
     return cov
+
+
+def check_metadata(d: Disclosure, rec: Recorder) -> None:
+    """Metadata not read from a title page is said so (info), with where it came from."""
+    m = d.metadata
+    if not m.inferred:
+        rec.ok("metadata_inferred")
+        return
+    parts = ", ".join(f"{k} from {v}" for k, v in m.inferred.items())
+    rec.fail(Flag(check="metadata_inferred", severity=Severity.info,
+                  message=f"no title page names this document: {parts} "
+                  f"({m.department}, {m.year or 'year unknown'}, {m.kind.value})",
+                  locations=[m.provenance]))
