@@ -102,3 +102,21 @@ def test_a_stray_rule_beside_the_frame_does_not_split_a_table_across_pages():
     t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
     assert t.pages[:4] == [3, 4, 5, 6]
     assert any(r.code == "2040202" for r in t.rows)  # 一般行政管理事务, first rows of p.4
+
+
+def test_double_rules_are_one_column_boundary_and_a_cut_top_row_is_kept():
+    """江苏省高级人民法院 2017 (324795c7efce): every column rule is drawn twice, 5 pt apart,
+    and the continuation of 财政拨款支出预算表 on p.14 starts without its top rule. The
+    code, name and amount stay in their cells, and the first row of p.14 (2210201 住房公积金
+    1,029.15) is a row of the table, not a line of text."""
+    d = _extract("324795c7efce.pdf")
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure" and 13 in t.pages)
+    assert t.pages == [13, 14]
+    rows = {r.code: r for r in t.rows if r.code}
+    assert rows["204"].name == "公共安全支出"
+    assert str(next(iter(rows["204"].values.values())).value) == "23513.11"
+    assert str(next(iter(rows["2210201"].values.values())).value) == "1029.15"
+    summary = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    total = next(r for r in summary.rows if r.values)
+    assert {k.value: str(a.value) for k, a in total.values.items()}.items() >= {
+        "total": "28849.38", "basic": "17123.19", "project": "11543.27"}.items()

@@ -8,12 +8,15 @@ centre of its box. Text inputs use tab- or pipe-separated rows.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
 
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
+MIN_COLUMN = 7.0  # points: narrower columns are double rules (no character fits), not columns
+OPEN_ROW_REACH = 1.2  # a row without its outer rule lies within this many median row heights
 SLIVER = 12.0  # points: an empty column narrower than this is a stray rule, not a column
 
 
@@ -86,8 +89,8 @@ def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment
     return [c for c in comps.values() if len(c[0]) >= 2 and len(c[1]) >= 2]
 
 
-def _covers(segs: list[Segment], pos: float, at: float) -> bool:
-    return any(abs(s.pos - pos) <= SNAP and s.start - 1 <= at <= s.end + 1 for s in segs)
+def _covers(segs: list[Segment], pos: float, at: float, near: float = SNAP) -> bool:
+    return any(abs(s.pos - pos) <= near and s.start - 1 <= at <= s.end + 1 for s in segs)
 
 
 def join_words(words: list[Word]) -> str:
@@ -127,9 +130,11 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
     ys = [y for y in _cluster([h.pos for h in hs] + [y0, y1])]
     xs = [x for x in _cluster([v.pos for v in vs] + [x0, x1])]
     ys = _drop_thin(ys)
-    xs = _drop_thin(xs)
+    xs = _drop_thin(xs, MIN_COLUMN)
     if len(ys) < 2 or len(xs) < 2:
         return None
+    ys, open_rows = _open_edge_rows(ys, x0, x1, words, taken)
+    y0, y1 = ys[0], ys[-1]
     nrows, ncols = len(ys) - 1, len(xs) - 1
     buckets: dict[tuple[int, int], list[tuple[int, Word]]] = {}
     for idx, w in enumerate(words):
@@ -151,7 +156,9 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
         while c < ncols:
             start = c
             # extend across column boundaries that have no rule in this row band
-            while c + 1 < ncols and not _covers(vs, xs[c + 1], mid):
+            # (a double rule, collapsed into one boundary, lies up to MIN_COLUMN / 2 away)
+            while c + 1 < ncols and r not in open_rows and not _covers(
+                    vs, xs[c + 1], mid, SNAP + MIN_COLUMN / 2):
                 c += 1
             open_top = r > 0 and not _covers(hs, ys[r], (xs[start] + xs[c + 1]) / 2)
             ws: list[Word] = []
@@ -201,10 +208,38 @@ def drop_empty_columns(grid: Grid) -> Grid:
     return grid
 
 
-def _drop_thin(vals: list[float]) -> list[float]:
+def _open_edge_rows(ys: list[float], x0: float, x1: float, words: list[Word],
+                    taken: set[int]) -> tuple[list[float], set[int]]:
+    """A table that runs across pages is often cut without its outer rule: the row printed
+    just above the first rule (or below the last) belongs to the grid when it holds figures
+    within the frame. Returns the row bounds with such rows added, and their indices (rows
+    without column rules: every column boundary counts as drawn)."""
+    bands = sorted(b - a for a, b in pairwise(ys))
+    band = bands[len(bands) // 2] * OPEN_ROW_REACH
+    free = [w for i, w in enumerate(words) if i not in taken and x0 - 1 <= w.cx <= x1 + 1]
+    above = [w for w in free if ys[0] - band <= w.cy < ys[0] - 1]
+    below = [w for w in free if ys[-1] + 1 < w.cy <= ys[-1] + band]
+    out, rows = list(ys), set()
+    if _is_figure_row(above):
+        out.insert(0, min(w.y0 for w in above) - 1)
+        rows.add(0)
+    if _is_figure_row(below):
+        out.append(max(w.y1 for w in below) + 1)
+        rows.add(len(out) - 2)
+    return out, rows
+
+
+def _is_figure_row(words: list[Word]) -> bool:
+    """One printed line of a table: figures and at least one other cell, on one baseline."""
+    if len(words) < 2 or not any(_AMOUNT_WORD.match(w.text) for w in words):
+        return False
+    return max(w.cy for w in words) - min(w.cy for w in words) < max(w.y1 - w.y0 for w in words)
+
+
+def _drop_thin(vals: list[float], least: float = MIN_BAND) -> list[float]:
     out: list[float] = []
     for v in vals:
-        if out and v - out[-1] < MIN_BAND:
+        if out and v - out[-1] < least:
             out[-1] = (out[-1] + v) / 2
             continue
         out.append(v)

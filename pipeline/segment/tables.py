@@ -162,7 +162,9 @@ def _new_table(tables: list[RawTable], pending: tuple[Line, TableKind], unit: st
     return t
 
 
-COLUMN_TOLERANCE = 3.0  # points: column rules this close on two pages are the same column
+# points: column rules this close on two pages are the same column (a double rule collapsed
+# into one boundary moves it by up to half its gap)
+COLUMN_TOLERANCE = 6.0
 UNRULED_COLUMN_SLACK = 2  # columns found by alignment may differ by this many on a page
 
 
