@@ -237,6 +237,10 @@ def _cmd_eval(argv: list[str]) -> int:
     p.add_argument("--docs", type=Path, action="append",
                    help="where the documents are (repeatable; searched recursively; default "
                         "$BUDGET_EXTRACT_DOCS or ../shared/corpus, and the gold directory)")
+    p.add_argument("--match-stem", action="store_true",
+                   help="pair each gold with the document of the same file stem in --docs "
+                        "(a converter's x.txt/x.md for the gold of x.pdf); the sha256 check "
+                        "is skipped for these pairs and the report says so")
     p.add_argument("--only", action="append", metavar="NAME",
                    help="score only gold files whose name contains NAME (repeatable)")
     p.add_argument("--out", type=Path, default=Path("eval-report"),
@@ -263,7 +267,8 @@ def _cmd_eval(argv: list[str]) -> int:
               file=sys.stderr, flush=True)
 
     report = run_eval(args.gold, args.docs or _default_docs(), extractor=args.extractor,
-                      only=args.only, extract_kwargs=extra, on_document=progress)
+                      only=args.only, extract_kwargs=extra, on_document=progress,
+                      match_stem=args.match_stem)
     cmp = compare(report, baseline) if baseline else None
     if cmp is not None:
         report["comparison"] = cmp

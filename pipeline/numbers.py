@@ -5,6 +5,7 @@ Every parse keeps the original string; values are ``Decimal``, never float.
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -75,3 +76,26 @@ def detect_unit(text: str) -> str | None:
         return m.group(1)
     m = re.search(r"[（(](亿元|万元|元)[)）]", s)
     return m.group(1) if m else None
+
+
+_NUMBER_TAIL = re.compile(r"(?<![\d.,])[\d０-９][\d０-９,，.．]*$")
+_NUMBER_HEAD = re.compile(r"^[\d０-９.．][\d０-９,，.．]*")
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Lines of running text as one string: a line break is no break in the text, so a
+    number a converter wrapped ('192.2' / '9 万元') reads whole (192.29). Blank lines are
+    dropped. Extraction and grounding both read wrapped text this way."""
+    return "".join(ln.strip() for ln in lines if ln.strip())
+
+
+def numbers_across_breaks(lines: list[str]) -> list[str]:
+    """The numbers a line break cuts in two, joined as ``join_wrapped`` reads them: the
+    digits closing each non-blank line with the digits opening the next one."""
+    body = [ln.strip() for ln in lines if ln.strip()]
+    out: list[str] = []
+    for a, b in itertools.pairwise(body):
+        tail, head = _NUMBER_TAIL.search(a), _NUMBER_HEAD.match(b)
+        if tail and head:
+            out.append(tail.group(0) + head.group(0))
+    return out

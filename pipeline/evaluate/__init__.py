@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import BudgetExtractError, GoldError
-from pipeline.evaluate.gold import find_document, load_gold, load_gold_dir
+from pipeline.evaluate.gold import find_document, find_document_by_stem, load_gold, load_gold_dir
 from pipeline.evaluate.report import build_report, compare, regressed, to_markdown
 from pipeline.evaluate.score import DocScore, score_document
 
@@ -21,12 +21,27 @@ __all__ = ["check_thresholds", "compare", "load_gold", "load_gold_dir", "regress
 
 def run_eval(gold_dir: Path, doc_dirs: list[Path], *, extractor: str = "rules",
              only: list[str] | None = None, extract_kwargs: dict[str, Any] | None = None,
-             on_document: Callable[[DocScore], None] | None = None) -> dict[str, Any]:
-    """Score ``extractor`` against every reviewed gold file in ``gold_dir``; the JSON report."""
+             on_document: Callable[[DocScore], None] | None = None,
+             match_stem: bool = False) -> dict[str, Any]:
+    """Score ``extractor`` against every reviewed gold file in ``gold_dir``; the JSON report.
+
+    ``match_stem``: pair each gold with the document of the same file stem (a converter's
+    text of the PDF the gold annotates), skip the sha256 check for that pairing, and skip
+    gold files with no such document; the report says so."""
     from pipeline.run import extract_document
 
     golds = load_gold_dir(gold_dir, only)
-    located = [(g, find_document(g, p, doc_dirs)) for p, g in golds]  # all missing at once
+    if match_stem:
+        found = [(g, find_document_by_stem(g, doc_dirs)) for _, g in golds]
+        located = [(g, p) for g, p in found if p is not None]
+        if not located:
+            raise GoldError("no document in the --docs directories has the file stem of a "
+                            "gold file's source", path=gold_dir)
+        unpaired = sorted(g.source for g, p in found if p is None)
+    else:
+        located = [(g, find_document(g, p, doc_dirs)) for p, g in golds]  # all missing at once
+        unpaired = []
+    pairs: dict[str, str] = {}
     scores: list[DocScore] = []
     for gold, path in located:
         try:
@@ -34,7 +49,9 @@ def run_eval(gold_dir: Path, doc_dirs: list[Path], *, extractor: str = "rules",
         except BudgetExtractError as e:
             s = DocScore(document=gold.source, coverage=gold.coverage, error=e.one_line())
         else:
-            if gold.source_sha256 and d.source_sha256 != gold.source_sha256:
+            if match_stem:
+                pairs[gold.source] = str(path)
+            elif gold.source_sha256 and d.source_sha256 != gold.source_sha256:
                 raise GoldError(f"annotates a different version of {gold.source} (sha256 "
                                 f"{gold.source_sha256[:12]}…, the file is {d.source_sha256[:12]}…)",
                                 path=path)
@@ -42,7 +59,15 @@ def run_eval(gold_dir: Path, doc_dirs: list[Path], *, extractor: str = "rules",
         scores.append(s)
         if on_document:
             on_document(s)
-    return build_report(scores, extractor, str(gold_dir))
+    report = build_report(scores, extractor, str(gold_dir))
+    if match_stem:
+        report["pairing"] = {
+            "by": "file stem", "sha256_checked": False, "documents": pairs,
+            "gold_without_document": unpaired,
+            "note": "each gold was paired with the document of the same file stem (another "
+                    "rendering of the annotated document); the sha256 of the gold's source "
+                    "was not checked for these pairs"}
+    return report
 
 
 def check_thresholds(report: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:

@@ -63,3 +63,18 @@ def find_document(gold: GoldDocument, gold_path: Path, doc_dirs: list[Path]) -> 
     searched = ", ".join(str(d) for d in doc_dirs) or "(none)"
     raise GoldError(f"names document '{gold.source}', which is not in {searched}; pass "
                     "--docs DIR where it is", path=gold_path)
+
+
+def find_document_by_stem(gold: GoldDocument, doc_dirs: list[Path]) -> Path | None:
+    """The document in ``doc_dirs`` (recursively) whose file stem is the gold source's stem:
+    another rendering of the same document (a converter's ``x.txt`` or ``x.md`` for the gold
+    of ``x.pdf``). None when there is none."""
+    stem = Path(gold.source).stem
+    for d in doc_dirs:
+        if not d.is_dir():
+            continue
+        hits = sorted(p for p in d.rglob(f"{stem}.*") if p.is_file() and p.stem == stem
+                      and not p.name.endswith(GOLD_SUFFIX))
+        if hits:
+            return hits[0]
+    return None

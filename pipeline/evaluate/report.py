@@ -92,6 +92,7 @@ def to_markdown(report: dict[str, Any], comparison: dict[str, Any] | None = None
     o = report["overall"]
     c = o["counts"]
     lines = [f"# Eval: extractor `{report['extractor']}`, gold `{report['gold_dir']}`", "",
+             *_pairing_lines(report),
              "| metric | score | counts |", "|---|---|---|",
              f"| table cells F1 | {_fmt(o['cell_f1'])} | P {_fmt(o['cell_precision'])}, R "
              f"{_fmt(o['cell_recall'])} ({c['cells']['tp']} right, {c['cells']['fp']} extra or "
@@ -145,6 +146,19 @@ def to_markdown(report: dict[str, Any], comparison: dict[str, Any] | None = None
             lines.append(f"| … | {len(misses) - max_misses} more in the JSON report | | | |")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _pairing_lines(report: dict[str, Any]) -> list[str]:
+    """The note on a by-stem pairing (converted text scored against a PDF's gold)."""
+    pairing = report.get("pairing")
+    if not pairing:
+        return []
+    out = [f"Documents paired with the gold by file stem, sha256 NOT checked "
+           f"({len(pairing['documents'])} pairs).", ""]
+    if pairing["gold_without_document"]:
+        out += ["Gold files with no document of their stem (not scored): "
+                + ", ".join(pairing["gold_without_document"]), ""]
+    return out
 
 
 def _cell(x: Any) -> str:

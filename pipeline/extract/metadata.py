@@ -14,6 +14,7 @@ from schemas.tables import Table
 _TITLE = re.compile(
     r"(?P<year>20\d{2})\s*年度?\s*(?P<mid>.{0,40}?)(?P<level>部门|单位)?(综合)?(?P<kind>预算|决算)"
 )
+_TRAILING_YEAR = re.compile(r"^(.*(?:预算|决算))(20\d{2})$")
 _DEPT_WORDS = re.compile(r"(局|厅|委员会|办公室|办公厅|大学|学院|中心|站|所|院|队|处|部|委|会|府|馆|署)")
 
 
@@ -56,6 +57,9 @@ def extract_metadata(pages: list[list[Block]], tables: list[Table],
             if re.search(r"目录|部分|表$|关于|情况|\.{3}", t) or len(t) > 60:
                 break
             m = _TITLE.search(t)
+            if not m and _TRAILING_YEAR.search(t):
+                t = _TRAILING_YEAR.sub(r"\2\1", t)  # the title's year on a line of its own
+                m = _TITLE.search(t)
             if not m:
                 continue
             dept = ""

@@ -141,11 +141,19 @@ def _rect_edges(x0: float, y0: float, x1: float, y1: float, out: list[Segment]) 
         ])
 
 
-_PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*\d{1,3}\s*[-—－]?\s*$")
+# Page vocabulary of converter text, in one place. A marker line opens a page; a printed
+# page number ("- 3 -", "—8—", "第 3 页") is the last line of one.
+PAGE_MARKER = re.compile(
+    r"^\s*(<!--\s*page\s*\d+\s*-->|[-=]{2,}\s*(第\s*\d+\s*页|page\s*\d+)\s*[-=]{2,}|"
+    r"\[page\s*\d+\]|#+\s*page\s*\d+)\s*$", re.IGNORECASE)
+PRINTED_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—－–]\s*(\d{1,3})\s*[-—－–]|第\s*(\d{1,3})\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)\s*$")
+MIN_PRINTED_PAGE_NUMBERS = 2  # printed numbers that must rise in order before they split pages
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\f")
 
 
 def _read_text(path: Path, data: bytes, sha: str) -> SourceDocument:
-    for enc in ("utf-8-sig", "gb18030"):
+    for enc in ("utf-8", "gb18030"):
         try:
             text = data.decode(enc)
             break
@@ -153,25 +161,57 @@ def _read_text(path: Path, data: bytes, sha: str) -> SourceDocument:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly anything
         raise UnsupportedFormatError("text is neither UTF-8 nor GB18030", path=path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not text.replace("\ufeff", "").strip():
         raise EmptyDocumentError("the file has no text", path=path)
+    # the text is kept as the file holds it (CRLF, a BOM): every span indexes into it
     pages = split_text_pages(text)
     return SourceDocument(path=str(path), format="text", sha256=sha, pages=pages, text=text)
 
 
-def split_text_pages(text: str) -> list[Page]:
-    """Split text into pages at form feeds, or, in hard-wrapped text, at lines that start
-    with a single space (converters mark a page start that way)."""
+def text_lines(text: str) -> tuple[list[TextLine], set[int]]:
+    """The lines of ``text`` with offsets into it (CRLF, CR, LF and form feeds end a line; a
+    BOM is skipped), and the indexes of lines that follow a form feed."""
     lines: list[TextLine] = []
-    breaks: set[int] = set()
-    for m in re.finditer(r"[^\n\f]*(\n|\f|$)", text):
-        if m.start() == len(text) and lines:
-            break
-        body = m.group(0).rstrip("\n\f")
-        if m.group(1) == "\f":
-            breaks.add(len(lines) + 1)  # the next line starts a page
-        lines.append(TextLine(body, m.start(), m.start() + len(body)))
+    feeds: set[int] = set()
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        lines.append(_text_line(text, pos, m.start()))
+        if m.group(0) == "\f":
+            feeds.add(len(lines))
+        pos = m.end()
+    if pos < len(text) or not lines:
+        lines.append(_text_line(text, pos, len(text)))
+    return lines, feeds
+
+
+def _text_line(text: str, start: int, end: int) -> TextLine:
+    while start < end and text[start] == "\ufeff":
+        start += 1
+    return TextLine(text[start:end], start, end)
+
+
+def printed_page_ends(lines: list[TextLine]) -> set[int]:
+    """Indexes of the lines after printed page numbers, when those numbers rise in order."""
+    found: list[tuple[int, int]] = []
+    for i, ln in enumerate(lines):
+        m = PRINTED_PAGE_NUMBER.match(ln.text)
+        if m:
+            found.append((i, int(m.group(1) or m.group(2))))
+    numbers = [n for _, n in found]
+    if len(found) < MIN_PRINTED_PAGE_NUMBERS or numbers != sorted(numbers):
+        return set()
+    return {i + 1 for i, _ in found if i + 1 < len(lines)}
+
+
+def split_text_pages(text: str) -> list[Page]:
+    """Split text into pages: at form feeds; else at page marker lines; else after printed
+    page numbers; else, in hard-wrapped text, at lines that start with a single space
+    (converters mark a page start that way)."""
+    lines, breaks = text_lines(text)
+    if not breaks:
+        breaks = {i for i, ln in enumerate(lines) if PAGE_MARKER.match(ln.text) and i > 0}
+    if not breaks:
+        breaks = printed_page_ends(lines)
     if not breaks:
         body_lines = [ln for ln in lines if ln.text.strip()]
         single = [i for i, ln in enumerate(lines)

@@ -2,7 +2,7 @@
 
 PDF text order cannot be trusted inside tables (one cell per line, numbers off their row's
 baseline), so rows and columns come from the ruling lines and every word is placed by the
-centre of its box. Text inputs use tab- or pipe-separated rows.
+centre of its box. Text inputs: pipeline.layout.text.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
+from pipeline.layout.text import layout_text_page
 
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
@@ -358,56 +359,3 @@ def _grid_from_alignment(rows: list[list[Word]], page: int, header: int) -> Grid
         grid.rows.append(GridRow(cells, page, bbox=(
             min(w.x0 for w in ws), min(w.y0 for w in ws), max(w.x1 for w in ws), max(w.y1 for w in ws))))
     return grid
-
-
-# ---------------------------------------------------------------- text
-
-_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}")
-
-
-def _split_cells(text: str, start: int) -> list[Cell] | None:
-    if "\t" in text:
-        parts = text.split("\t")
-        sep = 1
-        offset = 0
-    elif text.lstrip().startswith("|") and text.count("|") >= 3:
-        inner = text.strip()
-        lead = text.index("|") + 1
-        parts = inner[1:-1].split("|") if inner.endswith("|") else inner[1:].split("|")
-        sep = 1
-        offset = lead
-    else:
-        return None
-    cells: list[Cell] = []
-    pos = start + offset
-    for i, p in enumerate(parts):
-        stripped = p.strip()
-        lead_ws = len(p) - len(p.lstrip())
-        s = pos + lead_ws
-        cells.append(Cell(stripped, i, 1, chars=(s, s + len(stripped))))
-        pos += len(p) + sep
-    return cells
-
-
-def layout_text_page(page: Page) -> list[Block]:
-    blocks: list[Block] = []
-    grid: Grid | None = None
-    for idx, ln in enumerate(page.lines):
-        if _PIPE_SEP.match(ln.text) and grid is not None:
-            continue
-        cells = _split_cells(ln.text, ln.start)
-        if cells is not None:
-            if grid is None:
-                grid = Grid(page=page.number, top=idx, ncols=0, ruled=False)
-                blocks.append(grid)
-            grid.ncols = max(grid.ncols, len(cells))
-            grid.rows.append(GridRow(cells, page.number, span=(ln.start, ln.end)))
-            continue
-        if not ln.text.strip():
-            continue  # blank lines do not end a table: converters scatter them
-        grid = None
-        stripped = ln.text.strip()
-        lead = len(ln.text) - len(ln.text.lstrip())
-        blocks.append(Line(stripped, page.number, idx,
-                           span=(ln.start + lead, ln.start + lead + len(stripped))))
-    return blocks

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from decimal import Decimal
 
+from pipeline.numbers import numbers_across_breaks
 from pipeline.verify.checks import Recorder
 from pipeline.verify.coverage import printed_codes
 from schemas.document import Disclosure
@@ -105,7 +106,8 @@ def page_texts_of(source) -> dict[int, str]:
     out: dict[int, str] = {}
     for p in source.pages:
         if not p.words:
-            out[p.number] = "\n".join(ln.text for ln in p.lines)
+            texts = [ln.text for ln in p.lines]
+            out[p.number] = "\n".join([*texts, *numbers_across_breaks(texts)])
             continue
         parts = [w.text for w in p.words]
         tails = sorted((w for w in p.words if _LEADING_DIGITS.match(w.text)), key=lambda w: w.cy)

@@ -1,0 +1,143 @@
+"""Text from converters: spans exact in the original file, pages, aligned tables, wrapped
+numbers. Small synthetic texts written here; the figures asserted are the ones printed in
+them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.ingest.reader import read_document, split_text_pages
+from pipeline.layout.blocks import Grid
+from pipeline.layout.text import char_width, layout_text_page, line_tokens
+from pipeline.numbers import join_wrapped, numbers_across_breaks
+from pipeline.run import extract_document
+from tests.small_docs import SMALL_BUDGET
+
+ALIGNED = """某某市测试局
+2024年部门预算
+
+一般公共预算支出表
+                                                             单位：万元
+  科目编码      科目名称                合计        基本支出      项目支出
+
+              合计                    30.00          20.00         10.00
+  201         一般公共服务支出        30.00          20.00         10.00
+  20101       人大事务                30.00          20.00         10.00
+  2010101     行政运行                20.00          20.00
+  2010199     其他人大事务支出        10.00                        10.00
+"""
+
+
+def _spans_exact(path: Path, d) -> int:
+    """Every table amount and narrative figure: its span, sliced from the file read with
+    newline='' (CRLF kept), is the printed string. Returns how many were checked."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        original = fh.read()
+    n = 0
+    for t in d.tables:
+        for r in t.rows:
+            for a in r.values.values():
+                s, e = a.provenance.span
+                assert original[s:e] == a.raw, (a.raw, original[s:e])
+                n += 1
+    for f in d.figures:
+        s, e = f.provenance.span
+        assert original[s:e].replace("\r\n", "\n").replace("\n", "") == f.raw.replace("\n", ""), (
+            f.raw, original[s:e])
+        n += 1
+    return n
+
+
+def test_crlf_file_spans_are_exact(tmp_path):
+    p = tmp_path / "crlf.txt"
+    p.write_bytes(SMALL_BUDGET.replace("\n", "\r\n").encode("utf-8"))
+    d = extract_document(p)
+    assert _spans_exact(p, d) >= 10
+    [table] = [t for t in d.tables if t.rows]
+    assert table.rows[-1].values["total"].raw == "10.00"
+
+
+def test_bom_and_cr_only_line_ends(tmp_path):
+    p = tmp_path / "cr.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + SMALL_BUDGET.replace("\n", "\r").encode("utf-8"))
+    d = extract_document(p)
+    assert d.metadata.year == 2024
+    assert _spans_exact(p, d) >= 10
+
+
+def test_display_columns_count_cjk_as_two_or_one():
+    assert char_width("合") == 2 and char_width("1") == 1 and char_width("合", 1) == 1
+    [page] = split_text_pages("合计  1.00\n")
+    toks = line_tokens(page.lines[0])
+    assert [(t.text, t.x0, t.x1) for t in toks] == [("合计", 0, 4), ("1.00", 6, 10)]
+
+
+def test_aligned_table_becomes_a_grid_with_blank_cells_in_place(tmp_path):
+    [page] = split_text_pages(ALIGNED)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert rows[0] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+    assert rows[4] == ["2010101", "行政运行", "20.00", "20.00", ""]
+    assert rows[5] == ["2010199", "其他人大事务支出", "10.00", "", "10.00"]
+    p = tmp_path / "aligned.txt"
+    p.write_text(ALIGNED, encoding="utf-8")
+    d = extract_document(p)
+    [t] = [t for t in d.tables if t.kind.value == "general_budget_expenditure"]
+    by_code = {r.code: r for r in t.rows}
+    assert by_code["2010199"].values["project"].raw == "10.00"
+    assert "basic" not in by_code["2010199"].values
+    assert _spans_exact(p, d) >= 10
+
+
+def test_wrapped_name_lines_join_their_row():
+    text = ("  科目编码   科目名称              合计       基本支出\n"
+            "  201        一般公共服务支出      30.00      30.00\n"
+            "             其他一般公共服务支\n"
+            "  20199                            30.00      30.00\n"
+            "             出\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    names = [r.texts(grid.ncols)[1] for r in grid.rows]
+    assert names == ["科目名称", "一般公共服务支出", "其他一般公共服务支出"]
+
+
+def test_page_markers_and_printed_page_numbers_split_pages():
+    marked = "封面\n<!-- page 2 -->\n第二页\n<!-- page 3 -->\n第三页\n"
+    assert len(split_text_pages(marked)) == 3
+    numbered = "第一页正文\n- 1 -\n第二页正文\n—2—\n第三页正文\n第 3 页\n"
+    pages = split_text_pages(numbered)
+    assert [[ln.text for ln in p.lines] for p in pages] == [
+        ["第一页正文", "- 1 -"], ["第二页正文", "—2—"], ["第三页正文", "第 3 页"]]
+    # numbers that do not rise in order are figures, not page numbers
+    assert len(split_text_pages("正文\n- 5 -\n正文\n- 2 -\n")) == 1
+
+
+def test_wrapped_number_is_read_whole_by_extraction_and_grounding(tmp_path):
+    assert join_wrapped(["支出192.2", "", "9 万元。"]) == "支出192.29 万元。"
+    assert numbers_across_breaks(["支出192.2", "", "9 万元。"]) == ["192.29"]
+    text = SMALL_BUDGET.replace(
+        "2024年收入预算30.00万元，", "2024年收入预算30.00万元，其中基本支出192.2\n\n9 万元，")
+    p = tmp_path / "wrapped.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    assert any(f.value == Decimal("192.29") for f in d.figures)
+    assert not [f for f in d.flags if f.check == "ungrounded"]
+
+
+def test_read_document_keeps_the_file_text(tmp_path):
+    p = tmp_path / "x.txt"
+    raw = "2024年部门预算\r\n合计\t1.00\r\n"
+    p.write_bytes(raw.encode("utf-8"))
+    doc = read_document(p)
+    assert doc.text == raw
+    ln = doc.pages[0].lines[1]
+    assert raw[ln.start:ln.end] == "合计\t1.00"
+
+
+def test_title_with_its_year_on_a_line_of_its_own(tmp_path):
+    text = SMALL_BUDGET.replace("某某市测试局\n2024年部门预算", "某某市测试局\n年度部门决算\n2024")
+    p = tmp_path / "year-below.txt"
+    p.write_text(text, encoding="utf-8")
+    m = extract_document(p).metadata
+    assert (m.department, m.year, m.kind.value) == ("某某市测试局", 2024, "final_account")
