@@ -73,7 +73,7 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                     continue
                 if is_number_label(b.text):  # 公开05表: a new table starts; its title may follow
                     if not CONTINUED.search(b.text):
-                        label, pending, lines_since_grid = b, None, 99
+                        label, lines_since_grid = b, 99  # (a title printed above it stays)
                     continue
                 kind = classify_title(b.text)
                 if kind is not None:
