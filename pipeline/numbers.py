@@ -16,9 +16,15 @@ _FULLWIDTH = str.maketrans(
 # blanks that mean "nothing here" rather than a number
 BLANK_MARKS = {"", "-", "—", "--", "——", "－", "/", "\\", "*", "**", "…"}
 
+# thousands groups are accepted however many digits lead them: text layers drop a comma
+# ('19349,057' where the page prints 19,349,057)
 _AMOUNT = re.compile(
-    r"^(?P<neg_paren>\()?(?P<sign>[-+])?(?P<body>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\)?$"
+    r"^(?P<neg_paren>\()?(?P<sign>[-+])?(?P<body>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\)?$"
 )
+# a decimal point the text layer lost: '142 000000' where the page prints 142.000000 (six
+# decimals), '1,234 56' where it prints 1,234.56
+_LOST_POINT = re.compile(r"^(?P<int>[-(]?\d+(?:,\d{3})*)\s+(?P<frac>\d{6})(?P<close>\)?)$"
+                         r"|^(?P<int2>[-(]?\d{1,3}(?:,\d{3})+)\s+(?P<frac2>\d{2})(?P<close2>\)?)$")
 _PERCENT = re.compile(r"^(?P<sign>[-+])?(?P<body>\d+(?:\.\d+)?)%$")
 
 UNIT_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
@@ -38,7 +44,10 @@ def parse_amount(raw: str | None) -> Decimal | None:
     """Parse ``1,401.44``, ``1130``, ``(12.5)``, ``-3``, full-width digits; ``None`` if not a number."""
     if raw is None:
         return None
-    s = normalise_text(raw)
+    lost = _LOST_POINT.match(raw.strip().translate(_FULLWIDTH))
+    s = normalise_text(raw) if lost is None else (
+        f"{lost.group('int') or lost.group('int2')}.{lost.group('frac') or lost.group('frac2')}"
+        f"{lost.group('close') or lost.group('close2') or ''}")
     if s in BLANK_MARKS:
         return None
     m = _AMOUNT.match(s)

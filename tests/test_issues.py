@@ -120,3 +120,18 @@ def test_double_rules_are_one_column_boundary_and_a_cut_top_row_is_kept():
     total = next(r for r in summary.rows if r.values)
     assert {k.value: str(a.value) for k, a in total.values.items()}.items() >= {
         "total": "28849.38", "basic": "17123.19", "project": "11543.27"}.items()
+
+
+def test_number_tokens_are_read_as_the_page_shows_them():
+    """Text layers print some figures oddly: a lost decimal point ('142 000000' where the
+    page shows 142.000000, six decimals; '1,234 56'), a lost leading thousands comma
+    ('19349,057' for 19,349,057). Extraction and grounding read the same value."""
+    from decimal import Decimal
+
+    from pipeline.numbers import parse_amount
+
+    assert parse_amount("142 000000") == Decimal("142.000000")
+    assert parse_amount("1,234 56") == Decimal("1234.56")
+    assert parse_amount("19349,057") == Decimal("19349057")
+    assert Decimal("19349057") in numbers_in("合计 19349,057 万元")
+    assert parse_amount("500 0") == Decimal("5000")  # a converter's split inside one cell

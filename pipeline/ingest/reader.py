@@ -15,6 +15,7 @@ from pipeline.errors import (
     UnsupportedFormatError,
 )
 from pipeline.ingest.model import Page, Segment, SourceDocument, TextLine, Word
+from pipeline.ingest.overprint import read_overprinted
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
@@ -55,6 +56,11 @@ def _looks_textual(data: bytes) -> bool:
 def _read_pdf(path: Path, data: bytes, sha: str) -> SourceDocument:
     import pymupdf
 
+    # MuPDF prints its own messages to stdout, which would corrupt --stdout JSON; what
+    # matters of them reaches the user as the errors raised below
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as e:
@@ -71,7 +77,7 @@ def _read_pdf(path: Path, data: bytes, sha: str) -> SourceDocument:
                 # pymupdf reports unrotated coordinates: turn them as the page is shown
                 m = pg.rotation_matrix
                 raw = [(*(pymupdf.Rect(w[:4]) * m), w[4]) for w in raw]
-            words = [Word(w[0], w[1], w[2], w[3], w[4]) for w in raw]
+            words = read_overprinted([Word(w[0], w[1], w[2], w[3], w[4]) for w in raw])
             segs = _segments(pg) if words else []
             pages.append(
                 Page(number=i + 1, width=pg.rect.width, height=pg.rect.height,

@@ -20,7 +20,7 @@ from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
 from schemas.provenance import Amount, Provenance
 
-_NUM = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\d.,])\d+(?:\.\d+)?(?![\d])")
+_NUM = re.compile(r"(?<![\d.])\d+(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\d.,])\d+(?:\.\d+)?(?![\d])")
 # ASCII digits only: str.isdigit() and \d also accept superscripts and other scripts' digits
 _LEADING_DIGITS = re.compile(r"[0-9][0-9.,]*")
 _TRAILING_DIGITS = re.compile(r"[0-9.,]+$")
