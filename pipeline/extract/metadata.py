@@ -12,9 +12,10 @@ from schemas.provenance import Provenance
 from schemas.tables import Table
 
 _TITLE = re.compile(
-    r"(?P<year>20\d{2})\s*年度?\s*(?P<mid>.{0,40}?)(?P<level>部门|单位)?(综合)?(?P<kind>预算|决算)"
+    r"(?P<year>20\d{2})\s*(?:年度?|(?=部门|单位))\s*(?P<mid>.{0,40}?)(?P<level>部门|单位)?(综合)?(?P<kind>预算|决算)"
 )
 _TRAILING_YEAR = re.compile(r"^(.*(?:预算|决算))(20\d{2})$")
+TITLE_LINES = 5  # lines a title may be spread over on a cover
 _DEPT_WORDS = re.compile(r"(局|厅|委员会|办公室|办公厅|大学|学院|中心|站|所|院|队|处|部|委|会|府|馆|署)")
 
 
@@ -38,7 +39,8 @@ def _clean(text: str) -> str:
 
 def _dept(text: str) -> str:
     text = re.sub(r"[^\u4e00-\u9fff（）()A-Za-z0-9]", "", text)
-    text = re.sub(r"^(部门|单位)(名称)?", "", text)
+    text = re.sub(r"^\d+|^(部门|单位)(名称)?", "", text)
+    text = re.sub(r"(?<=[局厅会室委院府部处])(部门|单位)$", "", text)  # 北京市统计局部门2026年度…
     return re.sub(r"[（(](汇总|本级|部门汇总)[)）]$", "", text)
 
 
@@ -51,7 +53,7 @@ def extract_metadata(pages: list[list[Block]], tables: list[Table],
     units = Counter(t.unit for t in tables if t.unit_stated)
     unit = units.most_common(1)[0][0] if units else "万元"
     for i in range(min(len(lines), 40)):
-        for w in (1, 2, 3):
+        for w in range(1, TITLE_LINES + 1):  # a cover may set each word on its own line
             window = lines[i:i + w]
             t = "".join(_clean(x.text) for x in window)
             if re.search(r"目录|部分|表$|关于|情况|\.{3}", t) or len(t) > 60:
@@ -73,7 +75,7 @@ def extract_metadata(pages: list[list[Block]], tables: list[Table],
                 prev = [p for p in prev if len(p) >= 2]
                 dept = "".join(prev[-2:]) if prev and not _DEPT_WORDS.search(prev[-1]) \
                     else (prev[-1] if prev else "")
-            dept = dept or _department_from_body(pages)
+            dept = dept or _department_from_body(pages) or _department_from_title(doc_title)
             kind = DocumentKind.final_account if m.group("kind") == "决算" else \
                 DocumentKind.budget
             level = "unit" if m.group("level") == "单位" or _says_unit(lines) else "department"
@@ -114,7 +116,7 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
             y = int(m.group(1) or m.group(3))
             years[y] += 1
             where.setdefault(y, ln)
-    m2 = re.search(r"(20\d{2})年(部门|单位)?(预算|决算)", doc_title)
+    m2 = re.search(r"(20\d{2})年度?(部门|单位)?(预算|决算)", doc_title)
     if not years and m2:
         years[int(m2.group(1))] += 1
     titles = " ".join(t.title for t in tables)
@@ -153,6 +155,14 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
         provenance=Provenance(page=ln.page, bbox=ln.bbox, span=ln.span, source=ln.text),
         inferred=inferred,
     )
+
+
+def _department_from_title(doc_title: str) -> str:
+    """The department the PDF's own metadata title names before its year (its year is not
+    trusted: files are often made from last year's)."""
+    m = _TITLE.search(_clean(doc_title))
+    cand = _dept(_clean(doc_title)[: m.start()]) if m else ""
+    return cand if len(cand) >= 3 and _DEPT_WORDS.search(cand) else ""
 
 
 def _department_from_body(pages: list[list[Block]]) -> str:
