@@ -111,9 +111,9 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
     years: Counter[int] = Counter()
     where: dict[int, Line] = {}
     for ln in lines:
-        for m in re.finditer(r"(20\d{2})\s*年度?\s*(?=.{0,30}(预算|决算))|[(（](20\d{2})年度[)）]",
-                             _clean(ln.text)):
-            y = int(m.group(1) or m.group(3))
+        for m in re.finditer(r"(20\d{2})\s*年度?\s*(?=.{0,30}(预算|决算))|[(（](20\d{2})年度[)）]"
+                             r"|(20\d{2})[(（]年度?[)）]", _clean(ln.text)):  # 2026（年度）
+            y = int(m.group(1) or m.group(3) or m.group(4))
             years[y] += 1
             where.setdefault(y, ln)
     m2 = re.search(r"(20\d{2})年度?(部门|单位)?(预算|决算)", doc_title)
@@ -141,6 +141,8 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
         m = re.search(r"关于(?P<d>\S{3,30}?)(20\d{2})年", "".join(_clean(x.text) for x in lines[:400]))
         dept = _dept(m.group("d")) if m else ""
     if not dept:
+        dept = _department_from_label_cell(pages)
+    if not dept:
         short = Counter(_dept(x.text) for x in lines if 4 <= len(_clean(x.text)) <= 20
                         and re.search(r"(局|厅|委员会|办公室|大学|中心|支队)$", _clean(x.text)))
         dept = short.most_common(1)[0][0] if short else ""
@@ -155,6 +157,24 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
         provenance=Provenance(page=ln.page, bbox=ln.bbox, span=ln.span, source=ln.text),
         inferred=inferred,
     )
+
+
+_DEPT_LABEL = re.compile(r"(部门|单位|预算单位|主管部门)(名称)?[:：]?")
+
+
+def _department_from_label_cell(pages: list[list[Block]]) -> str:
+    """A table cell 部门名称 (单位名称, 主管部门) with the name in the cell beside it, as the
+    performance forms print it."""
+    for blocks in pages:
+        for b in blocks:
+            if not isinstance(b, Grid):
+                continue
+            for row in b.rows:
+                texts = [normalise_text(c.text) for c in row.cells if c.text.strip()]
+                for label, value in zip(texts, texts[1:], strict=False):
+                    if _DEPT_LABEL.fullmatch(label) and len(value) >= 3 and _DEPT_WORDS.search(value):
+                        return _dept(value)
+    return ""
 
 
 def _department_from_title(doc_title: str) -> str:

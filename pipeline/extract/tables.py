@@ -53,6 +53,7 @@ _TOTAL_WORDS = re.compile(r"合计|总计|小计|金额|预算数|决算数|本�
 _AMOUNT_WORDS = re.compile(r"预算数|决算数|金额|^(预算|决算)$")
 _CODE_LABEL = re.compile(r"编码|代码|科目代码|^类$|/类$|^款$|/款$|^项$|/项$")
 _NAME_LABEL = re.compile(r"名称|项目|科目|类别|用途")
+_UNIT_CODE_LABEL = re.compile(r"单位(编码|代码)")
 _UNIT_LABEL = re.compile(r"单位名称|预算单位|^单位$|部门名称|单位编码")
 _PROJECT_LABEL = re.compile(r"项目名称")
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -390,8 +391,9 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
         return None
     if not label and not values and not other:
         return None
-    if not label:
-        label = total_label or project_name or unit_name or ""
+    if not label:  # a row known only by its unit (单位编码 015001) is named by it
+        label = total_label or project_name or unit_name or next(
+            (v for k, v in extra.items() if _UNIT_CODE_LABEL.search(k)), "")
     label_norm = normalise_text(label)
     if re.fullmatch(r"(项目|栏次|\*+)?", label_norm) and not values and not other:
         return None
