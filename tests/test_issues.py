@@ -4,6 +4,8 @@ The extraction rules stay generic; these tests say which rule a failure points a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pipeline.ingest.model import Page, SourceDocument, Word
 from pipeline.verify.coverage import printed_codes
 from pipeline.verify.grounding import numbers_in, page_texts_of
@@ -49,3 +51,52 @@ def test_every_printed_code_of_a_clean_document_is_in_a_standard_table(cli_outpu
     r = d["table_report"]
     assert r["codes_printed"] >= 20 and r["codes_in_standard_tables"] == r["codes_printed"]
     assert not [f for f in d["flags"] if f["check"] == "codes_outside"]
+
+
+def _sentence_figures(sentence: str, kinds: list[tuple[str, str, str | None]]):
+    from tests.verify_helpers import disclosure, figure
+    return disclosure(figures=[figure(k, raw, "收入预算", sentence, direction=d) for k, raw, d in kinds])
+
+
+def test_the_figure_after_bi_is_last_years_base():
+    """'比2025年年初预算数X减少C，下降P%': X is last year's figure, P = C / X (66 of 87
+    narrative_change errors on the development set read X as this year's figure)."""
+    from tests.verify_helpers import checks, run
+    s = "2026年度收入预算9626.78万元，比2025年年初预算数9819.98万元减少193.20万元，下降{}。"
+    for pct, fires in (("1.97%", False), ("1.93%", True)):
+        d = _sentence_figures(s.format(pct), [("amount", "9626.78万元", None),
+                                              ("amount", "9819.98万元", None),
+                                              ("change_amount", "193.20万元", "decrease"),
+                                              ("change_percent", pct, "decrease")])
+        assert ("narrative_change" in checks(run(d)[0], "error")) is fires, pct
+
+
+def test_a_base_in_parentheses_and_a_change_that_does_not_fit_the_two_years():
+    """'比上年预算（上年290万元）增加42.14万元，增长14.53%' (42.14 / 290); and
+    '29956.27万元，比…28479.84万元增加1476.73万元': the difference is 1476.43."""
+    from tests.verify_helpers import checks, run
+    s = "委托业务费预算为332.14万元，比上年预算（上年290万元）增加42.14万元，增长14.53%。"
+    d = _sentence_figures(s, [("amount", "332.14万元", None), ("amount", "290万元", None),
+                              ("change_amount", "42.14万元", "increase"),
+                              ("change_percent", "14.53%", "increase")])
+    assert not checks(run(d)[0]) & {"narrative_change"}
+    s = "2026年支出预算29956.27万元，比2025年年初预算数28479.84万元增加1476.73万元，增长5.18%。"
+    d = _sentence_figures(s, [("amount", "29956.27万元", None), ("amount", "28479.84万元", None),
+                              ("change_amount", "1476.73万元", "increase"),
+                              ("change_percent", "5.18%", "increase")])
+    [f] = [f for f in run(d)[0] if f.check == "narrative_change" and f.severity.value != "info"]
+    assert f.severity.value == "warning" and f.expected == Decimal("1476.43")
+
+
+def test_a_change_amount_printed_like_the_figure_before_it_is_not_a_base():
+    """'公务接待费1.00万元，较上年减少1.00万元，下降50.00%': the second 1.00 is the change
+    (base 2.00); '费5万元，比上年减少15万元': 5万元 is not found inside 15万元."""
+    from tests.verify_helpers import checks, run
+    s = "公务接待费1.00万元，较上年减少1.00万元，下降50.00%，主要原因是压减。"
+    d = _sentence_figures(s, [("amount", "1.00万元", None), ("change_amount", "1.00万元", "decrease"),
+                              ("change_percent", "50.00%", "decrease")])
+    assert "narrative_change" not in checks(run(d)[0])
+    s = "因公出国（境）费5万元，比上年减少15万元，下降75%。"
+    d = _sentence_figures(s, [("amount", "5万元", None), ("change_amount", "15万元", "decrease"),
+                              ("change_percent", "75%", "decrease")])
+    assert "narrative_change" not in checks(run(d)[0])

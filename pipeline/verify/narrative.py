@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from pipeline.extract.narrative import is_comparison_base, sentence_position
 from pipeline.verify.checks import UNIT_IN_WAN, Recorder, places
 from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
@@ -131,15 +132,26 @@ def check_shares_and_changes(d: Disclosure, rec: Recorder) -> None:
 
 
 def _change(figs: list[NarrativeFigure], i: int, rec: Recorder) -> None:
-    """'收入预算 A 万元，比上年减少 C 万元，下降 P%': P = C / (A ± C)."""
+    """'收入预算 A 万元，比上年减少 C 万元，下降 P%': P = C / (A ± C). When the sentence prints
+    last year's figure ('比2025年年初预算数 X 减少 C，下降 P%'), X is the base: P = C / X,
+    and A − X must be ±C when A is printed right before the comparison."""
     change = figs[i]
-    current = next((g for g in reversed(figs[:i]) if g.kind is FigureKind.amount
-                    and g.unit == change.unit), None)
     pct = next((g for g in figs[i + 1:i + 2] if g.kind is FigureKind.change_percent), None)
-    if current is None or pct is None or change.direction is None:
+    before = [j for j in range(i) if figs[j].kind is FigureKind.amount
+              and figs[j].unit == change.unit]
+    if not before or change.direction is None:
         return
-    base = current.value + change.value if change.direction == "decrease" else current.value - change.value
-    if base <= 0:
+    signed = change.value if change.direction == "increase" else -change.value
+    last = figs[before[-1]]
+    if is_comparison_base(last, _nth(figs, before[-1])):
+        base = last.value
+        if before[-1] > 0 and before[-1] - 1 == (before[-2] if len(before) > 1 else -1):
+            _difference(figs, before[-2], before[-1], change, signed, rec)
+        how = f"{last.raw}, the figure it is compared with"
+    else:
+        base = last.value - signed
+        how = f"{last.raw} {'+' if change.direction == 'decrease' else '-'} {change.raw}"
+    if pct is None or base <= 0:
         return
     expected = change.value / base * 100
     step = Decimal(1).scaleb(-places(pct.raw))
@@ -151,10 +163,34 @@ def _change(figs: list[NarrativeFigure], i: int, rec: Recorder) -> None:
     rec.fail(Flag(
         check="narrative_change", severity=severity, expected=expected.quantize(step),
         found=pct.value, difference=(pct.value - expected).quantize(Decimal("0.01")),
-        message=f"{change.raw} on a base of {base} (= {current.raw} "
-        f"{'+' if change.direction == 'decrease' else '-'} {change.raw}) is "
+        message=f"{change.raw} on a base of {base} (= {how}) is "
         f"{expected.quantize(step)}%, the text says {pct.raw}",
-        locations=[current.provenance, change.provenance, pct.provenance]))
+        locations=[last.provenance, change.provenance, pct.provenance]))
+
+
+def _nth(figs: list[NarrativeFigure], j: int) -> int:
+    """How many figures of the sentence before ``figs[j]`` print the same text."""
+    return sum(g.raw == figs[j].raw for g in figs[:j])
+
+
+# between this year's figure and the comparison: '9626.78万元，比2025年年初预算数 9819.98万元'
+_ADJACENT = re.compile(r"[，,]?\s*(与)?(比|较|相比|对比)[^，。；！？,;]*")
+
+
+def _difference(figs: list[NarrativeFigure], a: int, x: int, change: NarrativeFigure,
+                signed: Decimal, rec: Recorder) -> None:
+    """'A，比上年 X 增加 C': A − X = C, each printed to its precision (two rounded terms),
+    when the comparison follows A directly."""
+    current, base = figs[a], figs[x]
+    sa, sx = sentence_position(current, _nth(figs, a)), sentence_position(base, _nth(figs, x))
+    if sa is None or sx is None or not _ADJACENT.fullmatch(
+            current.sentence[sa + len(current.raw):sx]):
+        return
+    stated = Amount(value=signed, raw=change.raw, unit=change.unit, provenance=change.provenance)  # type: ignore[arg-type]
+    rec.compare("narrative_change", f"{current.raw} compared with {base.raw} is a change of "
+                f"{current.value - base.value}, the text says {change.raw}",
+                current.value - base.value, stated, [_as_amount(current), _as_amount(base)],
+                change.unit)
 
 
 def _share_pairs(figs: list[NarrativeFigure]) -> list[tuple[NarrativeFigure, NarrativeFigure]]:
