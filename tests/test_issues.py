@@ -100,3 +100,40 @@ def test_a_change_amount_printed_like_the_figure_before_it_is_not_a_base():
     d = _sentence_figures(s, [("amount", "5万元", None), ("change_amount", "15万元", "decrease"),
                               ("change_percent", "75%", "decrease")])
     assert "narrative_change" not in checks(run(d)[0])
+
+
+def test_a_list_of_xiang_codes_one_row_per_project_has_no_duplicates():
+    """309f72dffb43.pdf p.8: the 一般公共预算支出表 prints 2200509 气象服务 once per project
+    (23 rows, no 类/款 rows): the same 项 on several projects is no duplicate. A code printed
+    twice under its printed parent still is (5f8f9471c2e0.pdf p.14: 219 | 21999 | 21999)."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+    listed = table("general_budget_expenditure", [
+        row("2200509", "气象服务", total="53.00", project="53.00"),
+        row("2200504", "气象事业机构", total="20.00", basic="20.00"),
+        row("2200509", "气象服务", total="53.00", project="53.00")])
+    assert "duplicate_code" not in checks(run(disclosure([listed]))[0])
+    nested = table("expenditure_summary", [
+        row("219", "援助其他地区支出", total="502.00", project="502.00"),
+        row("21999", "其他支出", total="502.00", project="502.00"),
+        row("21999", "其他支出", total="502.00", project="502.00")])
+    assert "duplicate_code" in checks(run(disclosure([nested]))[0], "error")
+
+
+def test_codes_listed_once_per_unit_under_unit_rows():
+    """33d95084cb1c.pdf pp.184-186: the 政府性基金预算支出表 lists 212 / 21214 / 2121401 under
+    each unit's row; each unit's block is checked alone (no duplicate, 212 = its own 21214)."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+
+    def unit(name: str, total: str):
+        r = row(None, name, total=total, project=total)
+        return r.model_copy(update={"unit_name": name})
+    t = table("government_fund", [
+        unit("深圳市水务局（本级）", "35,927.64"),
+        row("212", "城乡社区支出", total="35,927.64", project="35,927.64"),
+        row("21214", "污水处理费安排的支出", total="35,927.64", project="35,927.64"),
+        row("2121401", "污水处理设施建设和运营", total="35,927.64", project="35,927.64"),
+        unit("深圳市茅洲河流域管理中心", "20,537.80"),
+        row("212", "城乡社区支出", total="20,537.80", project="20,537.80"),
+        row("21214", "污水处理费安排的支出", total="20,537.80", project="20,537.80"),
+        row("2121401", "污水处理设施建设和运营", total="20,537.80", project="20,537.80")])
+    assert not checks(run(disclosure([t]))[0], "error")

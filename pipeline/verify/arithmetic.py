@@ -27,28 +27,38 @@ def _key(row: TableRow) -> tuple:
 
 
 def blocks(table: Table) -> list[list[TableRow]]:
-    """Coded rows split where the 类 order restarts: tables that list the same codes once
-    per unit print one block per unit (項 inside a 款 need not be in order)."""
+    """Coded rows split where a unit's listing starts: tables that list the same codes once
+    per unit print one block per unit, headed by the unit's row (no code), or else seen
+    where the 类 order restarts or a 类 comes again (项 inside a 款 need not be in order)."""
     out: list[list[TableRow]] = []
     prev = ""
+    unit_header = False
     for row in table.rows:
         if row.code is None:
+            unit_header = unit_header or (not row.is_total and row.unit_name is not None)
             continue
-        if not out or row.code[:3] < prev:
+        if not out or unit_header or row.code[:3] < prev or (
+                len(row.code) == 3 and any(r.code == row.code for r in out[-1])):
             out.append([])
         out[-1].append(row)
         prev = row.code[:3]
+        unit_header = False
     return out
 
 
 def check_duplicates(table: Table, rec: Recorder) -> set[int]:
-    """Flag a code printed twice in one block with the same qualifiers."""
+    """Flag a code printed twice in one block with the same qualifiers, where the block
+    prints the code's parent: a list of 项 alone (no 类/款 rows) prints one row per project
+    or unit, and the same 项 on many of them is no duplicate."""
     repeats: set[int] = set()
     any_coded = False
     for block in blocks(table):
+        printed = {r.code for r in block}
         seen: dict[tuple, TableRow] = {}
         for row in block:
             any_coded = True
+            if len(row.code) > 3 and row.code[:-2] not in printed:  # type: ignore[arg-type]
+                continue
             _dup(table, row, seen, repeats, rec)
     if any_coded and not repeats:
         rec.ok("duplicate_code")
