@@ -29,7 +29,8 @@ def _key(row: TableRow) -> tuple:
 def blocks(table: Table) -> list[list[TableRow]]:
     """Coded rows split where a unit's listing starts: tables that list the same codes once
     per unit print one block per unit, headed by the unit's row (no code), or else seen
-    where the 类 order restarts or a 类 comes again (项 inside a 款 need not be in order)."""
+    where the 类 order restarts or a 类 comes again after other rows (项 inside a 款 need not
+    be in order; a 类 printed twice in a row is a duplicate, not a new block)."""
     out: list[list[TableRow]] = []
     prev = ""
     unit_header = False
@@ -38,7 +39,8 @@ def blocks(table: Table) -> list[list[TableRow]]:
             unit_header = unit_header or (not row.is_total and row.unit_name is not None)
             continue
         if not out or unit_header or row.code[:3] < prev or (
-                len(row.code) == 3 and any(r.code == row.code for r in out[-1])):
+                len(row.code) == 3 and out[-1][-1].code != row.code
+                and any(r.code == row.code for r in out[-1])):
             out.append([])
         out[-1].append(row)
         prev = row.code[:3]
