@@ -137,3 +137,18 @@ def test_codes_listed_once_per_unit_under_unit_rows():
         row("21214", "污水处理费安排的支出", total="20,537.80", project="20,537.80"),
         row("2121401", "污水处理设施建设和运营", total="20,537.80", project="20,537.80")])
     assert not checks(run(disclosure([t]))[0], "error")
+
+
+def test_economic_codes_whose_parent_is_not_printed_sum_under_the_nearest_printed_one():
+    """225b0d00e2b8.pdf p.35: 301 工资福利支出 7804.52 lists 30101 … and 3010201 / 3010202
+    (津贴补贴, 改革性补贴) with no 30102 row: they count under 301."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+    t = table("basic_expenditure", [
+        row("301", "工资福利支出", total="30.00", personnel="30.00"),
+        row("30101", "基本工资", total="10.00", personnel="10.00"),
+        row("3010201", "津贴补贴", total="15.00", personnel="15.00"),
+        row("3010202", "改革性补贴", total="5.00", personnel="5.00")])
+    assert "hierarchy" not in checks(run(disclosure([t]))[0])
+    t.rows[3].values["total"].value = Decimal("6.00")
+    t.rows[3].values["total"].raw = "6.00"
+    assert "hierarchy" in checks(run(disclosure([t]))[0], "error")

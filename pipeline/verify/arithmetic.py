@@ -93,11 +93,17 @@ def check_hierarchy(table: Table, rec: Recorder) -> None:
 
 def _hierarchy(table: Table, coded: list[TableRow], rec: Recorder) -> None:
     columns = {k for r in coded for k in r.values}
-    # children of each code, counted as printed (a duplicated row counts twice)
+    # children of each code, counted as printed (a duplicated row counts twice): a code
+    # whose parent is not printed (3010201 under 301 with no 30102) counts under its
+    # nearest printed ancestor
+    printed = {r.code for r in coded}
     by_parent: dict[str, list[TableRow]] = {}
     for r in coded:
-        if len(r.code) in (5, 7):  # type: ignore[arg-type]
-            by_parent.setdefault(r.code[: len(r.code) - 2], []).append(r)  # type: ignore[index]
+        code: str = r.code  # type: ignore[assignment]
+        ancestor = next((code[:n] for n in range(len(code) - 2, 2, -2) if code[:n] in printed),
+                        None)
+        if ancestor is not None:
+            by_parent.setdefault(ancestor, []).append(r)
     parents = {}
     for r in coded:
         parents.setdefault(r.code, r)
