@@ -152,3 +152,25 @@ def test_economic_codes_whose_parent_is_not_printed_sum_under_the_nearest_printe
     t.rows[3].values["total"].value = Decimal("6.00")
     t.rows[3].values["total"].raw = "6.00"
     assert "hierarchy" in checks(run(disclosure([t]))[0], "error")
+
+
+def test_a_number_right_after_a_chinese_comma_is_grounded():
+    """225b0d00e2b8.pdf p.21 prints '（509）100151.38 万元，102374.45 万元' with the second
+    number glued to the full-width comma in one word; '1，234' is still one thousand."""
+    assert Decimal("102374.45") in numbers_in("万元，102374.45")
+    assert Decimal("1234") in numbers_in("1，234 万元")
+
+
+def test_a_class_amount_of_the_overview_is_the_expenditure_summarys():
+    """6df438a03d29.pdf: the 收支预算总体情况说明 states '教育支出（类）支出86,499.23万元', the
+    支出总表 figure (all funds); the 一般公共预算支出表 prints 60,964.23 for 205."""
+    from pipeline.extract.narrative import link_codes
+    from tests.verify_helpers import checks, disclosure, figure, row, run, table
+    spend = table("expenditure_summary", [row("205", "教育支出", total="86,499.23")], title="支出总表")
+    general = table("general_budget_expenditure", [row("205", "教育支出", total="60,964.23")],
+                    title="一般公共预算支出表")
+    for raw, fires in (("86,499.23万元", False), ("60,964.23万元", False), ("70,000.00万元", True)):
+        s = f"（1）教育支出（类）支出{raw}，主要用于教育活动支出。"
+        d = disclosure([general, spend], [figure("amount", raw, "教育支出（类）支出", s)])
+        link_codes(d.figures, d.tables)
+        assert ("narrative_amount" in checks(run(d)[0], "error")) is fires, raw

@@ -43,32 +43,43 @@ def _table(d: Disclosure, kind: TableKind) -> Table | None:
     return next((t for t in d.tables if t.kind is kind and t.part == 1 and t.rows), None)
 
 
+# tables by function code whose rows a narrative '（类）（款）（项）' amount may describe: the
+# 收支 overview describes 支出总表, the general-budget chapter 一般公共预算支出表
+_ITEM_TABLES = (TableKind.general_budget_expenditure, TableKind.expenditure_summary)
+
+
 def check_items(d: Disclosure, rec: Recorder) -> None:
     """'（1）X（类）Y（款）Z（项）677.21万元' against the row of the code it names (the
-    extraction links the path to its code)."""
-    table = _table(d, TableKind.general_budget_expenditure) or \
-        _table(d, TableKind.expenditure_summary)
-    if table is None:
+    extraction links the path to its code) in each table by function code: the text may
+    describe any of them (all funds or the general budget), so it agrees when one of them
+    prints the amount; it is reported against the first when none does."""
+    tables = [t for t in d.tables if t.kind in _ITEM_TABLES and t.part == 1 and t.rows]
+    tables.sort(key=lambda t: _ITEM_TABLES.index(t.kind))
+    if not tables:
         return
-    by_code = {r.code: r for r in table.rows if r.code}
+    by_code = [(t, {r.code: r for r in t.rows if r.code}) for t in tables]
     for f in d.figures:
-        if f.kind is not FigureKind.amount or f.code is None or f.code not in by_code:
+        if f.kind is not FigureKind.amount or f.code is None:
             continue
-        row = by_code[f.code]
-        a = row.values.get(K.total)
-        if a is None or a.value is None:
+        candidates = [(t, rows, a) for t, rows in by_code if f.code in rows
+                      and (a := rows[f.code].values.get(K.total)) is not None and a.value is not None]
+        if not candidates:
             continue
-        stated = _in_unit(f.value, f.unit, table.unit)
-        if stated == a.value or _same_when_rounded(f, a.value, table.unit):
+        if any(_in_unit(f.value, f.unit, t.unit) == a.value or _same_when_rounded(f, a.value, t.unit)  # type: ignore[arg-type]
+               for t, _, a in candidates):
             rec.ok("narrative_amount")
             continue
+        table, rows, a = candidates[0]
+        row = rows[f.code]
+        stated = _in_unit(f.value, f.unit, table.unit)
         hint = ""
-        parent = by_code.get(f.code[:-2]) if len(f.code) > 3 else None
+        parent = rows.get(f.code[:-2]) if len(f.code) > 3 else None
         if parent and (pt := parent.values.get(K.total)) and pt.value == stated:
             hint = f"; {f.raw} is the {'款' if len(f.code) == 7 else '类'} total of {parent.name}"
+        also = "".join(f", '{t.title}' {x.raw}" for t, _, x in candidates[1:])
         rec.compare("narrative_amount", f"the text states {row.name} ({f.code}) as {f.raw}, the "
-                    f"table '{table.title}' says {a.raw}{hint}",
-                    a.value, Amount(value=stated, raw=f.raw, unit=table.unit,
+                    f"table '{table.title}' says {a.raw}{also}{hint}",
+                    a.value, Amount(value=stated, raw=f.raw, unit=table.unit,  # type: ignore[arg-type]
                                     provenance=f.provenance), [a], table.unit, table.title)
 
 
