@@ -174,3 +174,35 @@ def test_a_class_amount_of_the_overview_is_the_expenditure_summarys():
         d = disclosure([general, spend], [figure("amount", raw, "教育支出（类）支出", s)])
         link_codes(d.figures, d.tables)
         assert ("narrative_amount" in checks(run(d)[0], "error")) is fires, raw
+
+
+def test_class_lines_printed_in_several_tables_are_compared_without_rounding():
+    """A 类 line of 收支总表 against 支出总表, and the 一般公共预算 column of 财政拨款收支总表
+    and of 支出总表 against 一般公共预算支出表: two printings of one figure (held-out
+    documents print 3845.25 vs 3845.24) differ by no rounding, so 0.01 is a warning."""
+    from tests.verify_helpers import disclosure, row, run, table
+
+    def docs(summary_line: str, fiscal_line: str):
+        summary = table("income_expenditure_summary", [
+            row(None, "一、一般公共服务支出", side="expenditure", amount=summary_line),
+            row(None, "二、教育支出", side="expenditure", amount="33.04")], title="收支总表")
+        fiscal = table("fiscal_summary", [
+            row(None, "一、一般公共服务支出", side="expenditure", total=fiscal_line,
+                general_budget=fiscal_line)], title="财政拨款收支总表")
+        spend = table("expenditure_summary", [
+            row("201", "一般公共服务支出", total="3845.25", basic="3845.25"),
+            row("205", "教育支出", total="33.04", basic="33.04")], title="支出总表")
+        general = table("general_budget_expenditure", [
+            row("201", "一般公共服务支出", total="3845.25", basic="3845.25")],
+            title="一般公共预算支出表")
+        return disclosure([summary, fiscal, spend, general])
+
+    def cross(d):
+        return [f for f in run(d)[0] if f.check == "cross_table"]
+    assert not cross(docs("3845.25", "3845.25"))
+    [f] = cross(docs("3845.24", "3845.25"))
+    assert f.severity.value == "warning" and "201" in f.message and "收支总表" in f.message
+    [f] = cross(docs("3845.25", "3845.23"))
+    assert f.severity.value == "warning" and "财政拨款收支总表" in f.message
+    _, summary = run(docs("3845.25", "3845.25"))
+    assert summary.by_check["cross_table"].ran == 3  # 201 and 205 in 收支总表, 201 in 财政拨款
