@@ -206,3 +206,15 @@ def test_class_lines_printed_in_several_tables_are_compared_without_rounding():
     assert f.severity.value == "warning" and "财政拨款收支总表" in f.message
     _, summary = run(docs("3845.25", "3845.25"))
     assert summary.by_check["cross_table"].ran == 3  # 201 and 205 in 收支总表, 201 in 财政拨款
+
+
+def test_a_project_table_total_that_counts_the_carry_over():
+    """b5a0bb5c8b18.pdf p.28: 项目支出预算情况表 合计 9,798.66 includes 上年结转 54.24; the
+    支出总表 (p.13) prints 项目支出 9,744.42 without it."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+    spend = table("expenditure_summary", [row(None, "合计", is_total=True, total="9744.42",
+                                              project="9744.42")], title="支出总表")
+    for carry, fires in (("54.24", False), ("50.00", True)):
+        project = table("project_expenditure", [
+            row(None, "合计", is_total=True, total="9,798.66", carryover=carry)], title="项目支出表")
+        assert ("cross_table" in checks(run(disclosure([spend, project]))[0], "error")) is fires
