@@ -4,6 +4,8 @@ The extraction rules stay generic; these tests say which rule a failure points a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pipeline.ingest.model import Page, SourceDocument, Word
 from pipeline.verify.coverage import printed_codes
 from pipeline.verify.grounding import numbers_in, page_texts_of
@@ -135,3 +137,169 @@ def test_number_tokens_are_read_as_the_page_shows_them():
     assert parse_amount("19349,057") == Decimal("19349057")
     assert Decimal("19349057") in numbers_in("合计 19349,057 万元")
     assert parse_amount("500 0") == Decimal("5000")  # a converter's split inside one cell
+
+def _sentence_figures(sentence: str, kinds: list[tuple[str, str, str | None]]):
+    from tests.verify_helpers import disclosure, figure
+    return disclosure(figures=[figure(k, raw, "收入预算", sentence, direction=d) for k, raw, d in kinds])
+
+
+def test_the_figure_after_bi_is_last_years_base():
+    """'比2025年年初预算数X减少C，下降P%': X is last year's figure, P = C / X (66 of 87
+    narrative_change errors on the development set read X as this year's figure)."""
+    from tests.verify_helpers import checks, run
+    s = "2026年度收入预算9626.78万元，比2025年年初预算数9819.98万元减少193.20万元，下降{}。"
+    for pct, fires in (("1.97%", False), ("1.93%", True)):
+        d = _sentence_figures(s.format(pct), [("amount", "9626.78万元", None),
+                                              ("amount", "9819.98万元", None),
+                                              ("change_amount", "193.20万元", "decrease"),
+                                              ("change_percent", pct, "decrease")])
+        assert ("narrative_change" in checks(run(d)[0], "error")) is fires, pct
+
+
+def test_a_base_in_parentheses_and_a_change_that_does_not_fit_the_two_years():
+    """'比上年预算（上年290万元）增加42.14万元，增长14.53%' (42.14 / 290); and
+    '29956.27万元，比…28479.84万元增加1476.73万元': the difference is 1476.43."""
+    from tests.verify_helpers import checks, run
+    s = "委托业务费预算为332.14万元，比上年预算（上年290万元）增加42.14万元，增长14.53%。"
+    d = _sentence_figures(s, [("amount", "332.14万元", None), ("amount", "290万元", None),
+                              ("change_amount", "42.14万元", "increase"),
+                              ("change_percent", "14.53%", "increase")])
+    assert not checks(run(d)[0]) & {"narrative_change"}
+    s = "2026年支出预算29956.27万元，比2025年年初预算数28479.84万元增加1476.73万元，增长5.18%。"
+    d = _sentence_figures(s, [("amount", "29956.27万元", None), ("amount", "28479.84万元", None),
+                              ("change_amount", "1476.73万元", "increase"),
+                              ("change_percent", "5.18%", "increase")])
+    [f] = [f for f in run(d)[0] if f.check == "narrative_change" and f.severity.value != "info"]
+    assert f.severity.value == "warning" and f.expected == Decimal("1476.43")
+
+
+def test_a_change_amount_printed_like_the_figure_before_it_is_not_a_base():
+    """'公务接待费1.00万元，较上年减少1.00万元，下降50.00%': the second 1.00 is the change
+    (base 2.00); '费5万元，比上年减少15万元': 5万元 is not found inside 15万元."""
+    from tests.verify_helpers import checks, run
+    s = "公务接待费1.00万元，较上年减少1.00万元，下降50.00%，主要原因是压减。"
+    d = _sentence_figures(s, [("amount", "1.00万元", None), ("change_amount", "1.00万元", "decrease"),
+                              ("change_percent", "50.00%", "decrease")])
+    assert "narrative_change" not in checks(run(d)[0])
+    s = "因公出国（境）费5万元，比上年减少15万元，下降75%。"
+    d = _sentence_figures(s, [("amount", "5万元", None), ("change_amount", "15万元", "decrease"),
+                              ("change_percent", "75%", "decrease")])
+    assert "narrative_change" not in checks(run(d)[0])
+
+
+def test_a_list_of_xiang_codes_one_row_per_project_has_no_duplicates():
+    """309f72dffb43.pdf p.8: the 一般公共预算支出表 prints 2200509 气象服务 once per project
+    (23 rows, no 类/款 rows): the same 项 on several projects is no duplicate. A code printed
+    twice under its printed parent still is (5f8f9471c2e0.pdf p.14: 219 | 21999 | 21999)."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+    listed = table("general_budget_expenditure", [
+        row("2200509", "气象服务", total="53.00", project="53.00"),
+        row("2200504", "气象事业机构", total="20.00", basic="20.00"),
+        row("2200509", "气象服务", total="53.00", project="53.00")])
+    assert "duplicate_code" not in checks(run(disclosure([listed]))[0])
+    nested = table("expenditure_summary", [
+        row("219", "援助其他地区支出", total="502.00", project="502.00"),
+        row("21999", "其他支出", total="502.00", project="502.00"),
+        row("21999", "其他支出", total="502.00", project="502.00")])
+    assert "duplicate_code" in checks(run(disclosure([nested]))[0], "error")
+
+
+def test_codes_listed_once_per_unit_under_unit_rows():
+    """33d95084cb1c.pdf pp.184-186: the 政府性基金预算支出表 lists 212 / 21214 / 2121401 under
+    each unit's row; each unit's block is checked alone (no duplicate, 212 = its own 21214)."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+
+    def unit(name: str, total: str):
+        r = row(None, name, total=total, project=total)
+        return r.model_copy(update={"unit_name": name})
+    t = table("government_fund", [
+        unit("深圳市水务局（本级）", "35,927.64"),
+        row("212", "城乡社区支出", total="35,927.64", project="35,927.64"),
+        row("21214", "污水处理费安排的支出", total="35,927.64", project="35,927.64"),
+        row("2121401", "污水处理设施建设和运营", total="35,927.64", project="35,927.64"),
+        unit("深圳市茅洲河流域管理中心", "20,537.80"),
+        row("212", "城乡社区支出", total="20,537.80", project="20,537.80"),
+        row("21214", "污水处理费安排的支出", total="20,537.80", project="20,537.80"),
+        row("2121401", "污水处理设施建设和运营", total="20,537.80", project="20,537.80")])
+    assert not checks(run(disclosure([t]))[0], "error")
+
+
+def test_economic_codes_whose_parent_is_not_printed_sum_under_the_nearest_printed_one():
+    """225b0d00e2b8.pdf p.35: 301 工资福利支出 7804.52 lists 30101 … and 3010201 / 3010202
+    (津贴补贴, 改革性补贴) with no 30102 row: they count under 301."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+    t = table("basic_expenditure", [
+        row("301", "工资福利支出", total="30.00", personnel="30.00"),
+        row("30101", "基本工资", total="10.00", personnel="10.00"),
+        row("3010201", "津贴补贴", total="15.00", personnel="15.00"),
+        row("3010202", "改革性补贴", total="5.00", personnel="5.00")])
+    assert "hierarchy" not in checks(run(disclosure([t]))[0])
+    t.rows[3].values["total"].value = Decimal("6.00")
+    t.rows[3].values["total"].raw = "6.00"
+    assert "hierarchy" in checks(run(disclosure([t]))[0], "error")
+
+
+def test_a_number_right_after_a_chinese_comma_is_grounded():
+    """225b0d00e2b8.pdf p.21 prints '（509）100151.38 万元，102374.45 万元' with the second
+    number glued to the full-width comma in one word; '1，234' is still one thousand."""
+    assert Decimal("102374.45") in numbers_in("万元，102374.45")
+    assert Decimal("1234") in numbers_in("1，234 万元")
+
+
+def test_a_class_amount_of_the_overview_is_the_expenditure_summarys():
+    """6df438a03d29.pdf: the 收支预算总体情况说明 states '教育支出（类）支出86,499.23万元', the
+    支出总表 figure (all funds); the 一般公共预算支出表 prints 60,964.23 for 205."""
+    from pipeline.extract.narrative import link_codes
+    from tests.verify_helpers import checks, disclosure, figure, row, run, table
+    spend = table("expenditure_summary", [row("205", "教育支出", total="86,499.23")], title="支出总表")
+    general = table("general_budget_expenditure", [row("205", "教育支出", total="60,964.23")],
+                    title="一般公共预算支出表")
+    for raw, fires in (("86,499.23万元", False), ("60,964.23万元", False), ("70,000.00万元", True)):
+        s = f"（1）教育支出（类）支出{raw}，主要用于教育活动支出。"
+        d = disclosure([general, spend], [figure("amount", raw, "教育支出（类）支出", s)])
+        link_codes(d.figures, d.tables)
+        assert ("narrative_amount" in checks(run(d)[0], "error")) is fires, raw
+
+
+def test_class_lines_printed_in_several_tables_are_compared_without_rounding():
+    """A 类 line of 收支总表 against 支出总表, and the 一般公共预算 column of 财政拨款收支总表
+    and of 支出总表 against 一般公共预算支出表: two printings of one figure (held-out
+    documents print 3845.25 vs 3845.24) differ by no rounding, so 0.01 is a warning."""
+    from tests.verify_helpers import disclosure, row, run, table
+
+    def docs(summary_line: str, fiscal_line: str):
+        summary = table("income_expenditure_summary", [
+            row(None, "一、一般公共服务支出", side="expenditure", amount=summary_line),
+            row(None, "二、教育支出", side="expenditure", amount="33.04")], title="收支总表")
+        fiscal = table("fiscal_summary", [
+            row(None, "一、一般公共服务支出", side="expenditure", total=fiscal_line,
+                general_budget=fiscal_line)], title="财政拨款收支总表")
+        spend = table("expenditure_summary", [
+            row("201", "一般公共服务支出", total="3845.25", basic="3845.25"),
+            row("205", "教育支出", total="33.04", basic="33.04")], title="支出总表")
+        general = table("general_budget_expenditure", [
+            row("201", "一般公共服务支出", total="3845.25", basic="3845.25")],
+            title="一般公共预算支出表")
+        return disclosure([summary, fiscal, spend, general])
+
+    def cross(d):
+        return [f for f in run(d)[0] if f.check == "cross_table"]
+    assert not cross(docs("3845.25", "3845.25"))
+    [f] = cross(docs("3845.24", "3845.25"))
+    assert f.severity.value == "warning" and "201" in f.message and "收支总表" in f.message
+    [f] = cross(docs("3845.25", "3845.23"))
+    assert f.severity.value == "warning" and "财政拨款收支总表" in f.message
+    _, summary = run(docs("3845.25", "3845.25"))
+    assert summary.by_check["cross_table"].ran == 3  # 201 and 205 in 收支总表, 201 in 财政拨款
+
+
+def test_a_project_table_total_that_counts_the_carry_over():
+    """b5a0bb5c8b18.pdf p.28: 项目支出预算情况表 合计 9,798.66 includes 上年结转 54.24; the
+    支出总表 (p.13) prints 项目支出 9,744.42 without it."""
+    from tests.verify_helpers import checks, disclosure, row, run, table
+    spend = table("expenditure_summary", [row(None, "合计", is_total=True, total="9744.42",
+                                              project="9744.42")], title="支出总表")
+    for carry, fires in (("54.24", False), ("50.00", True)):
+        project = table("project_expenditure", [
+            row(None, "合计", is_total=True, total="9,798.66", carryover=carry)], title="项目支出表")
+        assert ("cross_table" in checks(run(disclosure([spend, project]))[0], "error")) is fires

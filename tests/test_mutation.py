@@ -18,7 +18,10 @@ from tests.test_verify_corpus import CONSISTENT
 
 MEASURED = {  # kind: detection rate measured on this corpus, seed 7, 4 per kind per document
     "digit": 1.0, "transpose": 0.98, "decimal_shift": 1.0, "scale_10000": 1.0,
-    "invented": 1.0, "drop_row": 0.66, "duplicate_row": 1.0, "swap_columns": 0.94,
+    "invented": 1.0, "drop_row": 0.66,
+    # a row duplicated in a list of 项 alone (one row per project or unit, no 类/款 printed:
+    # Beijing's tables) reads as one more project, as the development set's real lists do
+    "duplicate_row": 0.92, "swap_columns": 0.94,
     "wrong_code": 0.85,
 }
 

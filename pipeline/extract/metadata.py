@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -171,7 +172,7 @@ def _department_from_label_cell(pages: list[list[Block]]) -> str:
                 continue
             for row in b.rows:
                 texts = [normalise_text(c.text) for c in row.cells if c.text.strip()]
-                for label, value in zip(texts, texts[1:], strict=False):
+                for label, value in itertools.pairwise(texts):
                     if _DEPT_LABEL.fullmatch(label) and len(value) >= 3 and _DEPT_WORDS.search(value):
                         return _dept(value)
     return ""

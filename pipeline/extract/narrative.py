@@ -19,6 +19,9 @@ _FIG = re.compile(
 _INC = re.compile(r"(增加|增长|上升|提高|增|(比|较)[^，。；]{0,14}多)\s*$")
 _DEC = re.compile(r"(减少|下降|降低|减|(比|较)[^，。；]{0,14}少)\s*$")
 _SHARE = re.compile(r"(占[^，。；]{0,12}?(比重|比例)?(为)?|完成[^，。；]{0,8}的)\s*$")
+# the text before an amount that makes it the base of a comparison: '比2025年年初预算数
+# 9819.98万元减少…', '比上年预算（上年290万元）增加…', '与2016年度相比（2016年度…为8,648.07万元）'
+COMPARISON_BASE = re.compile(r"(比|较|相比|对比)[^，。；！？,;%％增减降升多少持]{0,24}$")
 _CLAUSE = re.compile(r"[，。；：,;:！？、\n]|其中")
 _ENUM = re.compile(r"^([（(]\d{1,2}[)）]|\d{1,2}[.．、]|[一二三四五六七八九十]+、)\s*")
 
@@ -111,6 +114,20 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
                 provenance=joined.locate(m.start(), m.end(), m.group(0)),
             ))
     return figures
+
+
+def sentence_position(f: NarrativeFigure, nth: int = 0) -> int | None:
+    """Where the ``nth`` printing of ``f`` starts in its sentence ('5万元' is not found
+    inside '15万元'); None when the sentence does not hold it."""
+    hits = [m.start() for m in re.finditer(r"(?<![\d.,])" + re.escape(f.raw), f.sentence)]
+    return hits[min(nth, len(hits) - 1)] if hits else None
+
+
+def is_comparison_base(f: NarrativeFigure, nth: int = 0) -> bool:
+    """``f`` is the figure compared against ('比上年X增加C' -> X, last year's figure), not
+    the figure stated for this year."""
+    start = sentence_position(f, nth)
+    return start is not None and bool(COMPARISON_BASE.search(f.sentence[max(0, start - 30):start]))
 
 
 _PATH = re.compile(r"(?P<lei>[^（(，。；、]*?)[（(]类[)）](?:(?P<kuan>[^（(]*?)[（(]款[)）])?"

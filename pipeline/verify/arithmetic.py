@@ -27,28 +27,40 @@ def _key(row: TableRow) -> tuple:
 
 
 def blocks(table: Table) -> list[list[TableRow]]:
-    """Coded rows split where the 类 order restarts: tables that list the same codes once
-    per unit print one block per unit (項 inside a 款 need not be in order)."""
+    """Coded rows split where a unit's listing starts: tables that list the same codes once
+    per unit print one block per unit, headed by the unit's row (no code), or else seen
+    where the 类 order restarts or a 类 comes again after other rows (项 inside a 款 need not
+    be in order; a 类 printed twice in a row is a duplicate, not a new block)."""
     out: list[list[TableRow]] = []
     prev = ""
+    unit_header = False
     for row in table.rows:
         if row.code is None:
+            unit_header = unit_header or (not row.is_total and row.unit_name is not None)
             continue
-        if not out or row.code[:3] < prev:
+        if not out or unit_header or row.code[:3] < prev or (
+                len(row.code) == 3 and out[-1][-1].code != row.code
+                and any(r.code == row.code for r in out[-1])):
             out.append([])
         out[-1].append(row)
         prev = row.code[:3]
+        unit_header = False
     return out
 
 
 def check_duplicates(table: Table, rec: Recorder) -> set[int]:
-    """Flag a code printed twice in one block with the same qualifiers."""
+    """Flag a code printed twice in one block with the same qualifiers, where the block
+    prints the code's parent: a list of 项 alone (no 类/款 rows) prints one row per project
+    or unit, and the same 项 on many of them is no duplicate."""
     repeats: set[int] = set()
     any_coded = False
     for block in blocks(table):
+        printed = {r.code for r in block}
         seen: dict[tuple, TableRow] = {}
         for row in block:
             any_coded = True
+            if len(row.code) > 3 and row.code[:-2] not in printed:  # type: ignore[arg-type]
+                continue
             _dup(table, row, seen, repeats, rec)
     if any_coded and not repeats:
         rec.ok("duplicate_code")
@@ -81,11 +93,17 @@ def check_hierarchy(table: Table, rec: Recorder) -> None:
 
 def _hierarchy(table: Table, coded: list[TableRow], rec: Recorder) -> None:
     columns = {k for r in coded for k in r.values}
-    # children of each code, counted as printed (a duplicated row counts twice)
+    # children of each code, counted as printed (a duplicated row counts twice): a code
+    # whose parent is not printed (3010201 under 301 with no 30102) counts under its
+    # nearest printed ancestor
+    printed = {r.code for r in coded}
     by_parent: dict[str, list[TableRow]] = {}
     for r in coded:
-        if len(r.code) in (5, 7):  # type: ignore[arg-type]
-            by_parent.setdefault(r.code[: len(r.code) - 2], []).append(r)  # type: ignore[index]
+        code: str = r.code  # type: ignore[assignment]
+        ancestor = next((code[:n] for n in range(len(code) - 2, 2, -2) if code[:n] in printed),
+                        None)
+        if ancestor is not None:
+            by_parent.setdefault(ancestor, []).append(r)
     parents = {}
     for r in coded:
         parents.setdefault(r.code, r)

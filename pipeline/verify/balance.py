@@ -71,7 +71,8 @@ def _first(tables: list[Table], kind: TableKind) -> Table | None:
 
 
 def check_cross_tables(tables: list[Table], rec: Recorder) -> None:
-    """Totals that several tables state must agree."""
+    """Totals that several tables state must agree; two printings of one figure involve no
+    summing, so any difference is at least a warning."""
     summary = _first(tables, TableKind.income_expenditure_summary)
     spend = _first(tables, TableKind.expenditure_summary)
     income = _first(tables, TableKind.income_summary)
@@ -106,10 +107,82 @@ def check_cross_tables(tables: list[Table], rec: Recorder) -> None:
         pairs.append(("基本支出表 合计 = 一般公共预算支出表 基本支出", general, total(general, K.basic),
                       basic, total(basic, K.total)))
     if project is not None and spend is not None:
-        pairs.append(("项目支出表 合计 = 支出总表 项目支出", spend, total(spend, K.project),
-                      project, total(project, K.total)))
+        # 项目支出表 合计 may count the carry-over (上年结转) that 支出总表 项目支出 leaves out
+        p_total, carry, s_project = total(project, K.total), total(project, K.carryover), \
+            total(spend, K.project)
+        if p_total is not None and carry is not None and s_project is not None and \
+                p_total.value - carry.value == s_project.value:  # type: ignore[operator]
+            rec.ok("cross_table")
+        else:
+            pairs.append(("项目支出表 合计 = 支出总表 项目支出", spend, s_project, project, p_total))
     for label, ta, a, tb, b in pairs:
         if a is None or b is None or ta.unit != tb.unit:
             continue
         rec.compare("cross_table", f"{label} ('{tb.title}' vs '{ta.title}')", a.value, b, [a],  # type: ignore[arg-type]
-                    tb.unit, tb.title)
+                    tb.unit, tb.title, summed=False)
+    _class_lines(tables, summary, spend, rec)
+
+
+_NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十]+[、)）.．]|[（(]类[)）]")
+
+
+def _class_name(name: str) -> str:
+    return _NUMBERING.sub("", _norm(name))
+
+
+def _coded_classes(t: Table | None, key: ColumnKey) -> dict[str, Amount]:
+    """类 rows of a table by function code, in column ``key``; none when the table lists
+    its codes once per unit (several blocks) or has no such column."""
+    from pipeline.verify.arithmetic import blocks
+
+    if t is None or len(blocks(t)) != 1:
+        return {}
+    out: dict[str, Amount] = {}
+    for r in t.rows:
+        a = r.values.get(key)
+        if r.code and len(r.code) == 3 and r.code[0] == "2" and a is not None and a.value is not None:
+            out.setdefault(r.code, a)
+    return out
+
+
+def _summary_classes(t: Table | None, names: dict[str, str], key: ColumnKey | None
+                     ) -> dict[str, Amount]:
+    """Expenditure lines of a two-sided summary named as a 类 ('一、一般公共服务支出'),
+    by the code the coded tables give that name; ``key`` None: the line's main amount."""
+    if t is None:
+        return {}
+    out: dict[str, Amount] = {}
+    for r in t.rows:
+        code = names.get(_class_name(r.name)) if r.side == "expenditure" else None
+        a = _main(r) if key is None else r.values.get(key)
+        if code is not None and a is not None and a.value is not None:
+            out.setdefault(code, a)
+    return out
+
+
+def _class_lines(tables: list[Table], summary: Table | None, spend: Table | None,
+                 rec: Recorder) -> None:
+    """Each 类 line printed in several standard tables, compared like with like: 收支总表
+    (all funds) with 支出总表 合计; the 一般公共预算 column of 财政拨款收支总表 and of 支出总表
+    with 一般公共预算支出表 合计. A table that is missing or whose column is not mapped is
+    skipped."""
+    fiscal = _first(tables, TableKind.fiscal_summary)
+    general = next((t for t in tables if t.kind is TableKind.general_budget_expenditure
+                    and t.part == 1 and "一般公共预算" in t.title), None)
+    names = {_class_name(r.name): r.code for t in (spend, general) if t is not None
+             for r in t.rows if r.code and len(r.code) == 3 and r.code[0] == "2"}
+    spend_all = _coded_classes(spend, K.total)
+    general_all = _coded_classes(general, K.total)
+    comparisons = [
+        (summary, _summary_classes(summary, names, None), spend, spend_all),
+        (fiscal, _summary_classes(fiscal, names, K.general_budget), general, general_all),
+        (spend, _coded_classes(spend, K.general_budget), general, general_all),
+    ]
+    for ta, xs, tb, ys in comparisons:
+        if ta is None or tb is None or ta.unit != tb.unit:
+            continue
+        for code in sorted(xs.keys() & ys.keys()):
+            a, b = xs[code], ys[code]
+            rec.compare("cross_table", f"类 {code} is printed as {a.raw} in '{ta.title}' and as "
+                        f"{b.raw} in '{tb.title}'", a.value, b, [a], tb.unit, tb.title,  # type: ignore[arg-type]
+                        summed=False)

@@ -56,15 +56,17 @@ class Recorder:
 
     def compare(self, check: str, message: str, expected: Decimal, found: Amount,
                 terms: list[Amount], unit: str, table: str | None = None,
-                extra: list[Provenance] | None = None) -> bool:
-        """Check ``found`` against ``expected`` (a sum of ``terms``); record the outcome."""
+                extra: list[Provenance] | None = None, summed: bool = True) -> bool:
+        """Check ``found`` against ``expected`` (a sum of ``terms``); record the outcome.
+        ``summed=False``: ``expected`` is another printing of the same figure, which no
+        rounding can excuse, so any difference is at least a warning."""
         assert found.value is not None
         diff = found.value - expected
         if diff == 0:
             self.ok(check)
             return True
         step = Decimal(1).scaleb(-max([places(found.raw), *(places(t.raw) for t in terms)]))
-        allowance = self.tolerance.per_term * step * max(len(terms), 1)
+        allowance = self.tolerance.per_term * step * max(len(terms), 1) if summed else Decimal(0)
         large = self.tolerance.large_abs_wan / UNIT_IN_WAN.get(unit, Decimal(1))
         severity = Severity.info if abs(diff) <= allowance else (
             Severity.warning if abs(diff) <= large else Severity.error)

@@ -29,7 +29,10 @@ SCALES = (Decimal(10000), Decimal("0.0001"), Decimal(100000000), Decimal("0.0000
 
 def numbers_in(text: str, rejoin_split: bool = False) -> set[Decimal]:
     """Canonical values of the whole number tokens in ``text``."""
-    t = text.translate(str.maketrans("０１２３４５６７８９，．", "0123456789,."))
+    t = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    # a full-width comma is a thousands separator only between digits ('1，234'); after
+    # '万元' it is punctuation and the number after it stands alone ('万元，102374.45')
+    t = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", t)
     out: set[Decimal] = set()
     for m in _NUM.finditer(t):
         out.add(Decimal(m.group(0).replace(",", "")).normalize())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from pipeline.extract.narrative import is_comparison_base, sentence_position
 from pipeline.verify.checks import UNIT_IN_WAN, Recorder, places
 from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
@@ -42,32 +43,43 @@ def _table(d: Disclosure, kind: TableKind) -> Table | None:
     return next((t for t in d.tables if t.kind is kind and t.part == 1 and t.rows), None)
 
 
+# tables by function code whose rows a narrative '（类）（款）（项）' amount may describe: the
+# 收支 overview describes 支出总表, the general-budget chapter 一般公共预算支出表
+_ITEM_TABLES = (TableKind.general_budget_expenditure, TableKind.expenditure_summary)
+
+
 def check_items(d: Disclosure, rec: Recorder) -> None:
     """'（1）X（类）Y（款）Z（项）677.21万元' against the row of the code it names (the
-    extraction links the path to its code)."""
-    table = _table(d, TableKind.general_budget_expenditure) or \
-        _table(d, TableKind.expenditure_summary)
-    if table is None:
+    extraction links the path to its code) in each table by function code: the text may
+    describe any of them (all funds or the general budget), so it agrees when one of them
+    prints the amount; it is reported against the first when none does."""
+    tables = [t for t in d.tables if t.kind in _ITEM_TABLES and t.part == 1 and t.rows]
+    tables.sort(key=lambda t: _ITEM_TABLES.index(t.kind))
+    if not tables:
         return
-    by_code = {r.code: r for r in table.rows if r.code}
+    by_code = [(t, {r.code: r for r in t.rows if r.code}) for t in tables]
     for f in d.figures:
-        if f.kind is not FigureKind.amount or f.code is None or f.code not in by_code:
+        if f.kind is not FigureKind.amount or f.code is None:
             continue
-        row = by_code[f.code]
-        a = row.values.get(K.total)
-        if a is None or a.value is None:
+        candidates = [(t, rows, a) for t, rows in by_code if f.code in rows
+                      and (a := rows[f.code].values.get(K.total)) is not None and a.value is not None]
+        if not candidates:
             continue
-        stated = _in_unit(f.value, f.unit, table.unit)
-        if stated == a.value or _same_when_rounded(f, a.value, table.unit):
+        if any(_in_unit(f.value, f.unit, t.unit) == a.value or _same_when_rounded(f, a.value, t.unit)  # type: ignore[arg-type]
+               for t, _, a in candidates):
             rec.ok("narrative_amount")
             continue
+        table, rows, a = candidates[0]
+        row = rows[f.code]
+        stated = _in_unit(f.value, f.unit, table.unit)
         hint = ""
-        parent = by_code.get(f.code[:-2]) if len(f.code) > 3 else None
+        parent = rows.get(f.code[:-2]) if len(f.code) > 3 else None
         if parent and (pt := parent.values.get(K.total)) and pt.value == stated:
             hint = f"; {f.raw} is the {'款' if len(f.code) == 7 else '类'} total of {parent.name}"
+        also = "".join(f", '{t.title}' {x.raw}" for t, _, x in candidates[1:])
         rec.compare("narrative_amount", f"the text states {row.name} ({f.code}) as {f.raw}, the "
-                    f"table '{table.title}' says {a.raw}{hint}",
-                    a.value, Amount(value=stated, raw=f.raw, unit=table.unit,
+                    f"table '{table.title}' says {a.raw}{also}{hint}",
+                    a.value, Amount(value=stated, raw=f.raw, unit=table.unit,  # type: ignore[arg-type]
                                     provenance=f.provenance), [a], table.unit, table.title)
 
 
@@ -131,15 +143,26 @@ def check_shares_and_changes(d: Disclosure, rec: Recorder) -> None:
 
 
 def _change(figs: list[NarrativeFigure], i: int, rec: Recorder) -> None:
-    """'收入预算 A 万元，比上年减少 C 万元，下降 P%': P = C / (A ± C)."""
+    """'收入预算 A 万元，比上年减少 C 万元，下降 P%': P = C / (A ± C). When the sentence prints
+    last year's figure ('比2025年年初预算数 X 减少 C，下降 P%'), X is the base: P = C / X,
+    and A − X must be ±C when A is printed right before the comparison."""
     change = figs[i]
-    current = next((g for g in reversed(figs[:i]) if g.kind is FigureKind.amount
-                    and g.unit == change.unit), None)
     pct = next((g for g in figs[i + 1:i + 2] if g.kind is FigureKind.change_percent), None)
-    if current is None or pct is None or change.direction is None:
+    before = [j for j in range(i) if figs[j].kind is FigureKind.amount
+              and figs[j].unit == change.unit]
+    if not before or change.direction is None:
         return
-    base = current.value + change.value if change.direction == "decrease" else current.value - change.value
-    if base <= 0:
+    signed = change.value if change.direction == "increase" else -change.value
+    last = figs[before[-1]]
+    if is_comparison_base(last, _nth(figs, before[-1])):
+        base = last.value
+        if before[-1] > 0 and before[-1] - 1 == (before[-2] if len(before) > 1 else -1):
+            _difference(figs, before[-2], before[-1], change, signed, rec)
+        how = f"{last.raw}, the figure it is compared with"
+    else:
+        base = last.value - signed
+        how = f"{last.raw} {'+' if change.direction == 'decrease' else '-'} {change.raw}"
+    if pct is None or base <= 0:
         return
     expected = change.value / base * 100
     step = Decimal(1).scaleb(-places(pct.raw))
@@ -151,10 +174,34 @@ def _change(figs: list[NarrativeFigure], i: int, rec: Recorder) -> None:
     rec.fail(Flag(
         check="narrative_change", severity=severity, expected=expected.quantize(step),
         found=pct.value, difference=(pct.value - expected).quantize(Decimal("0.01")),
-        message=f"{change.raw} on a base of {base} (= {current.raw} "
-        f"{'+' if change.direction == 'decrease' else '-'} {change.raw}) is "
+        message=f"{change.raw} on a base of {base} (= {how}) is "
         f"{expected.quantize(step)}%, the text says {pct.raw}",
-        locations=[current.provenance, change.provenance, pct.provenance]))
+        locations=[last.provenance, change.provenance, pct.provenance]))
+
+
+def _nth(figs: list[NarrativeFigure], j: int) -> int:
+    """How many figures of the sentence before ``figs[j]`` print the same text."""
+    return sum(g.raw == figs[j].raw for g in figs[:j])
+
+
+# between this year's figure and the comparison: '9626.78万元，比2025年年初预算数 9819.98万元'
+_ADJACENT = re.compile(r"[，,]?\s*(与)?(比|较|相比|对比)[^，。；！？,;]*")
+
+
+def _difference(figs: list[NarrativeFigure], a: int, x: int, change: NarrativeFigure,
+                signed: Decimal, rec: Recorder) -> None:
+    """'A，比上年 X 增加 C': A − X = C, each printed to its precision (two rounded terms),
+    when the comparison follows A directly."""
+    current, base = figs[a], figs[x]
+    sa, sx = sentence_position(current, _nth(figs, a)), sentence_position(base, _nth(figs, x))
+    if sa is None or sx is None or not _ADJACENT.fullmatch(
+            current.sentence[sa + len(current.raw):sx]):
+        return
+    stated = Amount(value=signed, raw=change.raw, unit=change.unit, provenance=change.provenance)  # type: ignore[arg-type]
+    rec.compare("narrative_change", f"{current.raw} compared with {base.raw} is a change of "
+                f"{current.value - base.value}, the text says {change.raw}",
+                current.value - base.value, stated, [_as_amount(current), _as_amount(base)],
+                change.unit)
 
 
 def _share_pairs(figs: list[NarrativeFigure]) -> list[tuple[NarrativeFigure, NarrativeFigure]]:
