@@ -303,3 +303,16 @@ def test_a_project_table_total_that_counts_the_carry_over():
         project = table("project_expenditure", [
             row(None, "合计", is_total=True, total="9,798.66", carryover=carry)], title="项目支出表")
         assert ("cross_table" in checks(run(disclosure([spend, project]))[0], "error")) is fires
+
+
+def test_a_new_number_label_under_the_same_title_starts_a_new_table():
+    """西安市民政局 2021 (688bbf25c986): 表5 and 表6 print the same title, told apart by a
+    subtitle line (按支出功能分类科目 / 按支出经济分类科目). 表6 on p.48 is a table of its own,
+    classified by its subtitle, not a continuation of 表5 whose columns it does not share."""
+    d = _extract("688bbf25c986.pdf")
+    t5 = next(t for t in d.tables if 46 in t.pages)
+    t6 = next(t for t in d.tables if 48 in t.pages)
+    assert t5 is not t6 and t5.pages == [46, 47]
+    assert "按支出经济分类科目" in t6.title and t6.kind.value == "basic_expenditure"
+    total = next(r for r in t6.rows if r.is_total)
+    assert str(total.values[next(iter(total.values))].value) == "535987052.43"  # 合计, p.48

@@ -17,6 +17,7 @@ EMPTY_NOTE = re.compile(
     r"没有.{0,40}(收入|支出|安排|拨款|经费)|不涉及|未安排|无此项"
 )
 PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—－]?\s*$")
+SUBTITLE = re.compile(r"^[(（][^()（）]{2,40}[)）]$")  # （按支出功能分类科目-不含上年结转）
 CONTINUED = re.compile(r"[(（]?续(表)?[)）]?$")
 TOTAL_LABEL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
 
@@ -38,6 +39,7 @@ class RawTable:
     ruled: bool = True
     header_len: int = 0  # rows of the first grid that look like header (set on continuation)
     xs: list[float] | None = None  # column boundaries of the last ruled grid added
+    label: str | None = None  # its number label (表5), normalised, when one was printed
 
 
 def _is_prose(text: str) -> bool:
@@ -75,6 +77,12 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                     if not CONTINUED.search(b.text):
                         label, lines_since_grid = b, 99  # (a title printed above it stays)
                     continue
+                if pending is not None and SUBTITLE.match(normalise_text(b.text)):
+                    # （按支出经济分类科目）under the title: part of it, and may decide the kind
+                    joined = Line(pending[0].text + b.text.strip(), b.page, pending[0].top,
+                                  bbox=pending[0].bbox, span=pending[0].span)
+                    pending = (joined, classify_title(joined.text) or pending[1])
+                    continue
                 kind = classify_title(b.text)
                 if kind is not None:
                     pending = (b, kind)
@@ -106,9 +114,12 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                 pending = _title_inside(grid) or pending
             if pending is None and label is not None:
                 pending = (label, TableKind.other)
+            new_label = label is not None and open_t is not None and open_t.label is not None \
+                and normalise_title(label.text) != open_t.label
+            label_text = normalise_title(label.text) if label is not None else None
             label = None
             if pending is not None:
-                same = (open_t is not None
+                same = (open_t is not None and not new_label  # 表6 under 表5's title is a new table
                         and normalise_title(pending[0].text) == normalise_title(open_t.title))
                 # the same title again on a new page repeats the header of a table that runs
                 # on; on the same page it opens a second table under one title
@@ -117,6 +128,7 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                     _continue(open_t, grid, pending_unit)
                 else:
                     open_t = _new_table(tables, pending, pending_unit, grid)
+                    open_t.label = label_text
                 pending = None
             elif (open_t is not None and lines_since_grid <= 4
                   and (_same_columns(open_t, grid) or open_t.kind is TableKind.performance_targets)):
