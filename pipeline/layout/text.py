@@ -410,7 +410,7 @@ def _split_cells(text: str, start: int) -> list[Cell] | None:
     return cells
 
 
-def _separated_tables(page: Page) -> tuple[list[Block], set[int]]:
+def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block], set[int]]:
     blocks: list[Block] = []
     used: set[int] = set()
     grid: Grid | None = None
@@ -436,7 +436,7 @@ def _separated_tables(page: Page) -> tuple[list[Block], set[int]]:
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Grid) and id(b) in piped:
-            lines, repaired = repair_pipe_grid(b)
+            lines, repaired = repair_pipe_grid(b, state)
             out.extend(lines)
             if repaired is not None:
                 out.append(repaired)
@@ -532,7 +532,7 @@ def _prose_grid(grid: Grid) -> bool:
     return marks * 3 >= len(grid.rows) and marks > 0
 
 
-def repair_pipe_grid(grid: Grid) -> tuple[list[Line], Grid | None]:
+def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line], Grid | None]:
     """A markdown table as the PDF prints it: ``<br>`` is a line break inside a cell; the
     columns left of, between and right of the amount columns that hold only text (a label
     spread over several cells, codes in cells of their own) are one column; 类/款/项 parts
@@ -634,14 +634,17 @@ def repair_pipe_grid(grid: Grid) -> tuple[list[Line], Grid | None]:
             ps.extend(per[k])
         labels.append(text)
         label_ps.append(ps)
-    for k in range(ng):  # a bare 小计/合计 under a group heading printed beside it
-        if labels[k] in ("小计",) and not text_group[k]:
-            for m in (k + 1, k - 1, k + 2):
-                if 0 <= m < ng and frags and any(per[m] for per in frags[:-1]) and \
-                        not text_group[m]:
-                    top = next(per[m] for per in frags if per[m])
-                    labels[k] = _CJK_GAP.sub("", _join_pieces(top)) + "/" + labels[k]
-                    break
+    for k in range(ng):  # a bare 小计 under a group heading printed beside it
+        if labels[k] != "小计" or text_group[k]:
+            continue
+        low = max(r for r, per in enumerate(frags) if per[k])
+        for r in range(low - 1, -1, -1):
+            near = [m for m in range(max(0, k - 1), min(ng, k + 3)) if frags[r][m]
+                    and not text_group[m] and any(frags[x][m] for x in range(r + 1, len(frags)))]
+            if near:
+                group = "".join(_CJK_GAP.sub("", _join_pieces(frags[r][m])) for m in near)
+                labels[k] = group + "/" + labels[k]
+                break
     code_group = 0 if text_group and text_group[0] and any(
         cells[r][j] and _CODE_PART.match(cells[r][j][0].text)
         for r in body_rows for j in groups[0]) else None
@@ -658,9 +661,20 @@ def repair_pipe_grid(grid: Grid) -> tuple[list[Line], Grid | None]:
                 continue
             hcells.append(_piece_cell(label_ps[k], col, labels[k]))
         out.rows.append(GridRow(hcells, grid.rows[0].page, span=grid.rows[0].span))
-    levels = _code_levels([[cells[r][j] for j in groups[0]] for r in body_rows]) \
-        if code_group is not None else {}
-    carry: dict[str, str] = {}
+    state = {} if state is None else state
+    levels: dict[int, str] = {}
+    if code_group is not None:
+        width0 = len(groups[0])
+        levels = _header_levels([[cells[r][j] for j in groups[0]] for r in head_rows])
+        if not levels and state.get("width") == width0 and not head_rows:
+            levels = state.get("levels", {})  # a piece of the table above, cut at a page
+        if not levels:
+            levels = _code_levels([[cells[r][j] for j in groups[0]] for r in body_rows])
+        state["width"], state["levels"] = width0, levels
+    # codes continue from the piece above when this one opens without a header
+    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows else {}
+    if head_rows:
+        state["carry"] = carry
     for r in body_rows:
         row = sources[r]
         new: list[Cell] = []
@@ -674,6 +688,20 @@ def repair_pipe_grid(grid: Grid) -> tuple[list[Line], Grid | None]:
             new.append(_piece_cell(ps, col, text))
         out.rows.append(GridRow(new, row.page, span=row.span))
     return lines, out
+
+
+def _header_levels(rows: list[list[list[_Piece]]]) -> dict[int, str]:
+    """Levels of two-digit code parts from a header that names its code columns (类|款|项;
+    '类 款' over one column: that column prints 类 and 款)."""
+    named: dict[int, str] = {}
+    for row in rows:
+        for pos, ps in enumerate(row):
+            words = {p.text for p in ps}
+            if words & {"款", "项"}:
+                named[pos] = "项" if "项" in words else "款"
+    if not any(v in ("款", "项") for v in named.values()):
+        return {}
+    return {p: v for p, v in named.items() if v != "类"}
 
 
 def _code_levels(rows: list[list[list[_Piece]]]) -> dict[int, str]:
@@ -735,9 +763,12 @@ def _code_cells(row: list[list[_Piece]], g: list[int], carry: dict[str, str],
 # ------------------------------------------------------------------ page
 
 
-def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS) -> list[Block]:
-    """Blocks of a text page in line order: grids of its tables, then its other lines."""
-    blocks, used = _separated_tables(page)
+def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS,
+                     state: dict | None = None) -> list[Block]:
+    """Blocks of a text page in line order: grids of its tables, then its other lines.
+    ``state`` (one dict per document, pages in order) lets a markdown table cut at a page
+    break keep its code columns and the 类/款 its rows continue."""
+    blocks, used = _separated_tables(page, state)
     if not blocks:
         blocks, used = find_aligned_tables(page, s)
     for idx, ln in enumerate(page.lines):
