@@ -451,7 +451,8 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PIECE = re.compile(r"[^\s]+")
 _CODE_PART = re.compile(r"^\d{1,7}$")
 _PERIOD_WORD = re.compile(r"^(年初|全年|调整后)?(预算|决算|执行)数?$")
-_META_CELL = re.compile(r"[:：]")
+_META_CELL = re.compile(r"单位[)）]?[:：]|^[)）][:：]|^(部门|编制单位|预算单位|单位名称)[^:：]{0,4}[:：]")
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|em|strong|span|u)\b[^>]*>", re.IGNORECASE)
 _CODE_WORDS = re.compile(r"科目编码|编码|代码|类|款|项(?!目)")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
@@ -473,8 +474,9 @@ def _cell_parts(cell: Cell) -> list[list[_Piece]]:
     base = cell.chars[0]
     pos = 0
     for part in _BR.split(cell.text):
+        bare = _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), part)  # <sup>: not text
         ps = [_Piece(m.group(0), base + pos + m.start(), base + pos + m.end())
-              for m in _PIECE.finditer(part)]
+              for m in _PIECE.finditer(bare)]
         if ps:
             out.append(ps)
         pos += len(part)
