@@ -418,6 +418,16 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
     for idx, ln in enumerate(page.lines):
         if _SEPARATOR_ROW.match(ln.text) and grid is not None:
             used.add(idx)
+            if id(grid) in piped and len(grid.rows) > 1 and not any(
+                    _is_amount_text(p.text) for c in grid.rows[-1].cells for ps in _cell_parts(c)
+                    for p in ps):
+                # a header row over a separator opens a new markdown table: the pieces of
+                # a document without page breaks are read apart, as the PDF's pages are
+                head = grid.rows.pop()
+                grid = Grid(page=page.number, top=idx - 1, ncols=len(head.cells), ruled=False,
+                            rows=[head])
+                blocks.append(grid)
+                piped.add(id(grid))
             continue
         cells = _split_cells(ln.text, ln.start)
         if cells is not None:
@@ -645,7 +655,8 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
                     and not text_group[m] and any(frags[x][m] for x in range(r + 1, len(frags)))]
             if near:
                 group = "".join(_CJK_GAP.sub("", _join_pieces(frags[r][m])) for m in near)
-                labels[k] = group + "/" + labels[k]
+                if not group.startswith("其中"):  # 其中 (of which) heads the parts, not 小计
+                    labels[k] = group + "/" + labels[k]
                 break
     code_group = 0 if text_group and text_group[0] and any(
         cells[r][j] and _CODE_PART.match(cells[r][j][0].text)
