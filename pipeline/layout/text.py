@@ -410,6 +410,10 @@ def _split_cells(text: str, start: int) -> list[Cell] | None:
     return cells
 
 
+def _has_amount(row: GridRow) -> bool:
+    return any(_is_amount_text(p.text) for c in row.cells for ps in _cell_parts(c) for p in ps)
+
+
 def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block], set[int]]:
     blocks: list[Block] = []
     used: set[int] = set()
@@ -418,9 +422,8 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
     for idx, ln in enumerate(page.lines):
         if _SEPARATOR_ROW.match(ln.text) and grid is not None:
             used.add(idx)
-            if id(grid) in piped and len(grid.rows) > 1 and not any(
-                    _is_amount_text(p.text) for c in grid.rows[-1].cells for ps in _cell_parts(c)
-                    for p in ps):
+            if id(grid) in piped and len(grid.rows) > 1 and not _has_amount(grid.rows[-1]) \
+                    and any(_has_amount(r) for r in grid.rows[:-1]):
                 # a header row over a separator opens a new markdown table: the pieces of
                 # a document without page breaks are read apart, as the PDF's pages are
                 head = grid.rows.pop()
