@@ -141,3 +141,55 @@ def test_title_with_its_year_on_a_line_of_its_own(tmp_path):
     p.write_text(text, encoding="utf-8")
     m = extract_document(p).metadata
     assert (m.department, m.year, m.kind.value) == ("某某市测试局", 2024, "final_account")
+
+
+def _grid_texts(text: str) -> list[list[str]]:
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page, state={}) if isinstance(b, Grid)]
+    return [r.texts(grid.ncols) for r in grid.rows]
+
+
+def test_markdown_code_parts_in_separate_cells_are_joined_by_their_column():
+    # markitdown: 类 and 款 share the first column, 项 one column right, names wander
+    text = ("| 科目编码 |    |          | 合计  |\n"
+            "| 类 款    | 项 | 科目名称 |       |\n"
+            "| ---      | --- | ---     | ---   |\n"
+            "| 205      | 教育支出 |     | 16.00 |\n"
+            "| 08       | 进修及培训 |   | 16.00 |\n"
+            "|          | 03 | 培训支出   | 16.00 |\n")
+    rows = _grid_texts(text)
+    assert [r[:2] for r in rows[1:]] == [["205", "教育支出"], ["20508", "进修及培训"],
+                                        ["2050803", "培训支出"]]
+    assert rows[0][2] == "合计" and [r[2] for r in rows[1:]] == ["16.00"] * 3
+
+
+def test_markdown_br_splits_merged_rows_and_code_from_name():
+    # pymupdf4llm: '03<br>培训支出' is a code and a name; two rows merged with <br>
+    text = ("|类<br>款|项|科目名称|合计|基本支出|\n"
+            "|---|---|---|---|---|\n"
+            "|205|||教育支出|16.00|\n"
+            "|08|||进修及培训|16.00|\n"
+            "||03<br>培训支出|||16.00|\n"
+            "||04<br>05|培训<br>其他|1.00<br>2.00|1.00<br>2.00|\n")
+    rows = _grid_texts(text)
+    codes = [r[0] for r in rows[1:]]
+    assert codes == ["205", "20508", "2050803", "2050804", "2050805"]
+    assert [r[-1] for r in rows[-2:]] == ["1.00", "2.00"]
+
+
+def test_markdown_header_fragments_join_and_heading_moves_onto_its_amounts():
+    # a wrapped heading over two rows is one label; 预算数 printed over the empty column
+    # left of its amounts moves onto them
+    text = ("| 收入 |    |        |    |\n"
+            "| --- | --- | --- | --- |\n"
+            "| 项目 |    | 预算数 |    |\n"
+            "| 一、财政拨款收入 |  |  | 5,274.99 |\n"
+            "| 二、事业收入 |  |  | 329.34 |\n")
+    rows = _grid_texts(text)
+    assert rows[0] == ["收入项目", "预算数"]
+    assert rows[1] == ["一、财政拨款收入", "5,274.99"]
+    text = ("|科目编码|一般公共预|政府性基金|\n"
+            "|---|---|---|\n"
+            "||算收入|预算收入|\n"
+            "|201|1.00|2.00|\n")
+    assert _grid_texts(text)[0][-2:] == ["一般公共预算收入", "政府性基金预算收入"]

@@ -25,7 +25,8 @@ def layout_document(doc: SourceDocument) -> list[list[Block]]:
     """Blocks per page, in reading order."""
     if doc.format == "pdf":
         return [layout_pdf_page(p) for p in doc.pages]
-    return [layout_text_page(p) for p in doc.pages]
+    state: dict = {}  # a table cut at a page break continues on the next page
+    return [layout_text_page(p, state=state) for p in doc.pages]
 
 
 # ---------------------------------------------------------------- PDF

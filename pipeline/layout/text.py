@@ -410,19 +410,35 @@ def _split_cells(text: str, start: int) -> list[Cell] | None:
     return cells
 
 
-def _separated_tables(page: Page) -> tuple[list[Block], set[int]]:
+def _has_amount(row: GridRow) -> bool:
+    return any(_is_amount_text(p.text) for c in row.cells for ps in _cell_parts(c) for p in ps)
+
+
+def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block], set[int]]:
     blocks: list[Block] = []
     used: set[int] = set()
     grid: Grid | None = None
+    piped: set[int] = set()  # ids of grids read from markdown pipe rows
     for idx, ln in enumerate(page.lines):
         if _SEPARATOR_ROW.match(ln.text) and grid is not None:
             used.add(idx)
+            if id(grid) in piped and len(grid.rows) > 1 and not _has_amount(grid.rows[-1]) \
+                    and any(_has_amount(r) for r in grid.rows[:-1]):
+                # a header row over a separator opens a new markdown table: the pieces of
+                # a document without page breaks are read apart, as the PDF's pages are
+                head = grid.rows.pop()
+                grid = Grid(page=page.number, top=idx - 1, ncols=len(head.cells), ruled=False,
+                            rows=[head])
+                blocks.append(grid)
+                piped.add(id(grid))
             continue
         cells = _split_cells(ln.text, ln.start)
         if cells is not None:
             if grid is None:
                 grid = Grid(page=page.number, top=idx, ncols=0, ruled=False)
                 blocks.append(grid)
+                if "\t" not in ln.text:
+                    piped.add(id(grid))
             grid.ncols = max(grid.ncols, len(cells))
             grid.rows.append(GridRow(cells, page.number, span=(ln.start, ln.end)))
             used.add(idx)
@@ -430,15 +446,345 @@ def _separated_tables(page: Page) -> tuple[list[Block], set[int]]:
         if not ln.text.strip():
             continue  # blank lines do not end a table: converters scatter them
         grid = None
-    return blocks, used
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, Grid) and id(b) in piped:
+            lines, repaired = repair_pipe_grid(b, state)
+            out.extend(lines)
+            if repaired is not None:
+                out.append(repaired)
+        else:
+            out.append(b)
+    return out, used
+
+
+# ------------------------------------------------------------------ markdown repair
+
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PIECE = re.compile(r"[^\s]+")
+_CODE_PART = re.compile(r"^\d{1,7}$")
+_PERIOD_WORD = re.compile(r"^(年初|全年|调整后)?(预算|决算|执行)数?$")
+_META_CELL = re.compile(r"单位[)）]?[:：]|^[)）][:：]|^(部门|编制单位|预算单位|单位名称)[^:：]{0,4}[:：]")
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|em|strong|span|u)\b[^>]*>", re.IGNORECASE)
+_CODE_WORDS = re.compile(r"科目编码|编码|代码|类|款|项(?!目)")
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A whitespace- or ``<br>``-delimited run of one markdown cell, with file offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _cell_parts(cell: Cell) -> list[list[_Piece]]:
+    """The pieces of a cell, one list per ``<br>``-separated line (empty lines dropped)."""
+    if cell.chars is None or not cell.text:
+        return []
+    out: list[list[_Piece]] = []
+    base = cell.chars[0]
+    pos = 0
+    for part in _BR.split(cell.text):
+        bare = _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), part)  # <sup>: not text
+        ps = [_Piece(m.group(0), base + pos + m.start(), base + pos + m.end())
+              for m in _PIECE.finditer(bare)]
+        if ps:
+            out.append(ps)
+        pos += len(part)
+        br = _BR.match(cell.text, pos)
+        if br:
+            pos = br.end()
+    return out
+
+
+def _split_rows(parts: list[list[list[_Piece]]]) -> list[list[list[_Piece]]]:
+    """A row whose amount cells each hold N lines (``<br>``) is N rows the converter merged:
+    every cell with N lines gives one to each; other cells stay with the first."""
+    amount_lines = {len(cp) for cp in parts if cp and any(
+        _is_amount_text(p.text) for line in cp for p in line)}
+    if len(amount_lines) != 1:
+        return [[[p for line in cp for p in line] for cp in parts]]
+    n = amount_lines.pop()
+    if n < 2 or any(len(line) != 1 or not _is_amount_text(line[0].text)
+                    for cp in parts if len(cp) == n and any(
+                        _is_amount_text(p.text) for line in cp for p in line) for line in cp):
+        return [[[p for line in cp for p in line] for cp in parts]]
+    rows: list[list[list[_Piece]]] = [[[] for _ in parts] for _ in range(n)]
+    for j, cp in enumerate(parts):
+        if len(cp) == n:
+            for k in range(n):
+                rows[k][j] = cp[k]
+        else:
+            rows[0][j] = [p for line in cp for p in line]
+    return rows
+
+
+def _is_amount_text(text: str) -> bool:
+    return bool(_AMOUNT_TOKEN.match(text) or _DASH_TOKEN.match(text))
+
+
+def _join_pieces(ps: list[_Piece]) -> str:
+    out = ""
+    for p in ps:
+        if out and out[-1].isascii() and p.text[:1].isascii():
+            out += " "
+        out += p.text
+    return out
+
+
+def _piece_cell(ps: list[_Piece], col: int, text: str | None = None) -> Cell:
+    if not ps:
+        return Cell("", col, 1)
+    return Cell(_join_pieces(ps) if text is None else text, col, 1,
+                chars=(ps[0].start, ps[-1].end))
+
+
+def _prose_grid(grid: Grid) -> bool:
+    """A paragraph a converter laid out as a table: most rows carry sentence marks."""
+    marks = sum(1 for r in grid.rows if any(_PROSE_MARK.search(c.text) for c in r.cells))
+    return marks * 3 >= len(grid.rows) and marks > 0
+
+
+def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line], Grid | None]:
+    """A markdown table as the PDF prints it: ``<br>`` is a line break inside a cell; the
+    columns left of, between and right of the amount columns that hold only text (a label
+    spread over several cells, codes in cells of their own) are one column; 类/款/项 parts
+    printed apart are joined into the full code (a 款 or 项 printed alone takes its parents
+    from the rows above: a part in the leftmost code column is a 款, further right a 项);
+    a header is one row whose labels join the fragments stacked over a column; a heading one
+    column left of its amount column (converters misplace them around empty columns) moves
+    onto it. Lines outside the table (a department or unit line inside it) come back as lines."""
+    ncols = grid.ncols
+    cells: list[list[list[_Piece]]] = []
+    sources: list[GridRow] = []  # the printed row each row of ``cells`` comes from
+    for row in grid.rows:
+        parts: list[list[list[_Piece]]] = [[] for _ in range(ncols)]
+        for c in row.cells:
+            if c.col < ncols:
+                parts[c.col] = _cell_parts(c)
+        for split_row in _split_rows(parts):
+            cells.append(split_row)
+            sources.append(row)
+    lines: list[Line] = []
+    if _prose_grid(grid):
+        for r, row in enumerate(sources):
+            ps = [p for cs in cells[r] for p in cs]
+            if ps:
+                lines.append(Line(_join_pieces(ps), row.page, grid.top + r / 1000,
+                                  span=(ps[0].start, ps[-1].end)))
+        return lines, None
+    is_data = [any(_is_amount_text(p.text) for cs in rc for p in cs) for rc in cells]
+    if not any(is_data):
+        return [], grid
+    first = is_data.index(True)
+    head_rows = list(range(first))
+    body_rows = list(range(first, len(cells)))
+    has_amount = [any(_is_amount_text(p.text) for r in body_rows for p in cells[r][j])
+                  for j in range(ncols)]
+    has_text = [any(not _is_amount_text(p.text) for r in body_rows for p in cells[r][j])
+                for j in range(ncols)]
+    def words(r: int, j: int) -> bool:
+        return any(not _CODE_PART.match(p.text) and not _is_amount_text(p.text)
+                   for p in cells[r][j])
+
+    def digits(r: int, j: int) -> bool:
+        return bool(cells[r][j]) and all(_CODE_PART.match(p.text) for p in cells[r][j])
+
+    groups: list[list[int]] = []
+    for j in range(ncols):
+        if not has_amount[j] and groups and not has_amount[groups[-1][0]]:
+            g = groups[-1]
+            # two columns of words side by side in one row are two columns; a column of
+            # codes after words starts the next classification (codes precede their names)
+            apart = any(any(words(r, i) for i in g) and words(r, j) for r in body_rows) or (
+                all(digits(r, j) or not cells[r][j] for r in body_rows) and any(
+                    any(words(r, i) for i in g) and digits(r, j) for r in body_rows))
+            if not apart:
+                g.append(j)
+                continue
+        groups.append([j])
+    split: list[list[int]] = []
+    for g in groups:
+        if not has_amount[g[0]] and not any(has_text[j] for j in g):
+            split.extend([j] for j in g)  # blank columns stay columns of their own
+        else:
+            split.append(g)
+    groups = split
+    text_group = [not has_amount[g[0]] and any(has_text[j] for j in g) for g in groups]
+    ng = len(groups)
+    # the header: fragments per group, row by row
+    frags: list[list[list[_Piece]]] = []
+    for r in head_rows:
+        per: list[list[_Piece]] = [[] for _ in range(ng)]
+        meta = [p for cs in cells[r] for p in cs if _META_CELL.search(p.text)]
+        if meta:
+            ps = [p for cs in cells[r] for p in cs]
+            lines.append(Line(_join_pieces(ps), sources[r].page, grid.top - 0.5 + r / 1000,
+                              span=(ps[0].start, ps[-1].end)))
+            continue
+        for k, g in enumerate(groups):
+            filled = [j for j in g if cells[r][j]]
+            if text_group[k] and len(filled) >= 2 and k + 1 < ng and \
+                    not has_text[filled[-1]] and \
+                    not any(cells[r][j] for j in groups[k + 1]) and not text_group[k + 1]:
+                per[k + 1].extend(cells[r][filled[-1]])  # a heading one column left
+                filled = filled[:-1]
+            for j in filled:
+                per[k].extend(cells[r][j])
+        frags.append(per)
+    labels: list[str] = []
+    label_ps: list[list[_Piece]] = []
+    for k in range(ng):
+        text = ""
+        ps: list[_Piece] = []
+        for per in frags:
+            if not per[k]:
+                continue
+            t = _CJK_GAP.sub("", _join_pieces(per[k]))
+            if text and _PERIOD_WORD.match(t):
+                text += "/"
+            text += t
+            ps.extend(per[k])
+        labels.append(text)
+        label_ps.append(ps)
+    for k in range(ng):  # a bare 小计 under a group heading printed beside it
+        if labels[k] != "小计" or text_group[k]:
+            continue
+        low = max(r for r, per in enumerate(frags) if per[k])
+        for r in range(low - 1, -1, -1):
+            near = [m for m in range(max(0, k - 1), min(ng, k + 3)) if frags[r][m]
+                    and not text_group[m] and any(frags[x][m] for x in range(r + 1, len(frags)))]
+            if near:
+                group = "".join(_CJK_GAP.sub("", _join_pieces(frags[r][m])) for m in near)
+                if not group.startswith("其中"):  # 其中 (of which) heads the parts, not 小计
+                    labels[k] = group + "/" + labels[k]
+                break
+    code_group = 0 if text_group and text_group[0] and any(
+        cells[r][j] and _CODE_PART.match(cells[r][j][0].text)
+        for r in body_rows for j in groups[0]) else None
+    width = ng + (1 if code_group is not None else 0)
+    out = Grid(page=grid.page, top=grid.top, ncols=width, ruled=False)
+    if head_rows and any(labels):
+        hcells: list[Cell] = []
+        for k in range(ng):
+            col = k + (1 if code_group is not None and k > 0 else 0)
+            if k == code_group:
+                name = _CODE_WORDS.sub("", labels[k]) or "名称"
+                hcells.append(Cell("科目编码", 0, 1))
+                hcells.append(Cell(name, 1, 1))
+                continue
+            hcells.append(_piece_cell(label_ps[k], col, labels[k]))
+        out.rows.append(GridRow(hcells, grid.rows[0].page, span=grid.rows[0].span))
+    state = {} if state is None else state
+    levels: dict[int, str] = {}
+    if code_group is not None:
+        width0 = len(groups[0])
+        levels = _header_levels([[cells[r][j] for j in groups[0]] for r in head_rows])
+        if not levels and state.get("width") == width0 and not head_rows:
+            levels = state.get("levels", {})  # a piece of the table above, cut at a page
+        if not levels:
+            levels = _code_levels([[cells[r][j] for j in groups[0]] for r in body_rows])
+        state["width"], state["levels"] = width0, levels
+    # codes continue from the piece above when this one opens without a header
+    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows else {}
+    if head_rows:
+        state["carry"] = carry
+    for r in body_rows:
+        row = sources[r]
+        new: list[Cell] = []
+        for k, g in enumerate(groups):
+            col = k + (1 if code_group is not None and k > 0 else 0)
+            if k == code_group:
+                new.extend(_code_cells(cells[r], g, carry, levels))
+                continue
+            ps = [p for j in g for p in cells[r][j]]
+            text = _CJK_GAP.sub("", _join_pieces(ps)) if text_group[k] and ps else None
+            new.append(_piece_cell(ps, col, text))
+        out.rows.append(GridRow(new, row.page, span=row.span))
+    return lines, out
+
+
+def _header_levels(rows: list[list[list[_Piece]]]) -> dict[int, str]:
+    """Levels of two-digit code parts from a header that names its code columns (类|款|项;
+    '类 款' over one column: that column prints 类 and 款)."""
+    named: dict[int, str] = {}
+    for row in rows:
+        for pos, ps in enumerate(row):
+            words = {p.text for p in ps}
+            if words & {"款", "项"}:
+                named[pos] = "项" if "项" in words else "款"
+    if not any(v in ("款", "项") for v in named.values()):
+        return {}
+    return {p: v for p, v in named.items() if v != "类"}
+
+
+def _code_levels(rows: list[list[list[_Piece]]]) -> dict[int, str]:
+    """The level (款 or 项) of a two-digit code part by the column it is printed in: in the
+    column of the 类 codes it is a 款 (one column for 类 and 款), else the first column
+    right of the 类 (or the first holding two-digit parts) holds 款 and those further right 项."""
+    lengths: dict[int, set[int]] = {}
+    for row in rows:
+        for pos, ps in enumerate(row):
+            if ps and _CODE_PART.match(ps[0].text):
+                lengths.setdefault(pos, set()).add(len(ps[0].text))
+    cls = min((p for p, ls in lengths.items() if 3 in ls), default=None)
+    two = sorted(p for p, ls in lengths.items() if ls & {1, 2} and (cls is None or p >= cls))
+    if cls is not None and cls in two:
+        return {p: "款" if p == cls else "项" for p in two}
+    return {p: "款" if i == 0 else "项" for i, p in enumerate(two)}
+
+
+def _code_cells(row: list[list[_Piece]], g: list[int], carry: dict[str, str],
+                levels: dict[int, str], k: int = 0) -> list[Cell]:
+    """The code and name cells of a label group: code parts before the first text piece,
+    joined into a full code (a 款 or 项 printed alone takes its parents from ``carry``)."""
+    parts: list[tuple[int, _Piece]] = []
+    rest: list[_Piece] = []
+    for pos, j in enumerate(g):
+        for p in row[j]:
+            if not rest and _CODE_PART.match(p.text):
+                if parts and len(parts[-1][1].text) == 1 and len(p.text) == 1:
+                    q = parts[-1][1]
+                    parts[-1] = (parts[-1][0], _Piece(q.text + p.text, q.start, p.end))
+                else:
+                    parts.append((pos, p))
+            else:
+                rest.append(p)
+    name = _piece_cell(rest, k + 1, _CJK_GAP.sub("", _join_pieces(rest)) if rest else "")
+    if not parts:
+        return [Cell("", k, 1), name]
+    digits = "".join(p.text for _, p in parts)
+    pos0 = parts[0][0]
+    code = ""
+    if len(digits) in (3, 5, 7) and len(parts[0][1].text) >= 3:
+        code = digits
+    elif len(digits) == 2 and levels.get(pos0) == "款" and "类" in carry:
+        code = carry["类"] + digits
+    elif len(digits) == 2 and levels.get(pos0) == "项" and "款" in carry:
+        code = carry["款"] + digits
+    if code:
+        carry["类"] = code[:3]
+        if len(code) >= 5:
+            carry["款"] = code[:5]
+        else:
+            carry.pop("款", None)
+    else:
+        code = digits
+    first, last = parts[0][1], parts[-1][1]
+    return [Cell(code, k, 1, chars=(first.start, last.end)), name]
 
 
 # ------------------------------------------------------------------ page
 
 
-def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS) -> list[Block]:
-    """Blocks of a text page in line order: grids of its tables, then its other lines."""
-    blocks, used = _separated_tables(page)
+def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS,
+                     state: dict | None = None) -> list[Block]:
+    """Blocks of a text page in line order: grids of its tables, then its other lines.
+    ``state`` (one dict per document, pages in order) lets a markdown table cut at a page
+    break keep its code columns and the 类/款 its rows continue."""
+    blocks, used = _separated_tables(page, state)
     if not blocks:
         blocks, used = find_aligned_tables(page, s)
     for idx, ln in enumerate(page.lines):
