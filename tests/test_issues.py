@@ -9,6 +9,7 @@ from decimal import Decimal
 from pipeline.ingest.model import Page, SourceDocument, Word
 from pipeline.verify.coverage import printed_codes
 from pipeline.verify.grounding import numbers_in, page_texts_of
+from schemas.tables import ColumnKey
 from tests.conftest import CORPUS
 
 
@@ -316,3 +317,16 @@ def test_a_new_number_label_under_the_same_title_starts_a_new_table():
     assert "按支出经济分类科目" in t6.title and t6.kind.value == "basic_expenditure"
     total = next(r for r in t6.rows if r.is_total)
     assert str(total.values[next(iter(total.values))].value) == "535987052.43"  # 合计, p.48
+
+
+def test_a_continuation_whose_code_cell_spans_the_header_code_columns_joins_the_table():
+    """西南大学 2023 决算 表4 (86287b24a939): the header rules the code into 类|款|项 columns;
+    page 15 prints each code in one merged cell, so it has fewer column rules. It is the
+    same frame, so page 15 continues 表4, its amounts in the header's columns."""
+    d = _extract("86287b24a939.pdf")
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    assert t.pages == [14, 15]
+    rows = {r.code: r for r in t.rows if r.code}
+    assert str(rows["208"].values[ColumnKey.total].value) == "13345.79"  # p.15
+    assert str(rows["208"].values[ColumnKey.basic].value) == "13345.79"
+    assert str(rows["2060204"].values[ColumnKey.project].value) == "1707.93"

@@ -180,13 +180,40 @@ COLUMN_TOLERANCE = 6.0
 UNRULED_COLUMN_SLACK = 2  # columns found by alignment may differ by this many on a page
 
 
+def _near(x: float, xs: list[float]) -> bool:
+    return any(abs(x - y) <= COLUMN_TOLERANCE for y in xs)
+
+
 def _same_columns(t: RawTable, grid: Grid) -> bool:
     """A grid continues the open table when its columns are the table's columns: the same
-    rules (all but one boundary within COLUMN_TOLERANCE) or, without rules, about as many."""
+    rules (all but one boundary within COLUMN_TOLERANCE), or the same frame with the rules
+    of one a subset of the other's (a header ruled into 类|款|项 whose body prints the code
+    in one merged cell); without rules, about as many columns."""
     if grid.xs is not None and t.xs is not None:
-        near = sum(1 for x in grid.xs if any(abs(x - y) <= COLUMN_TOLERANCE for y in t.xs))
-        return near >= max(len(grid.xs), len(t.xs)) - 1
+        new_in_old = sum(1 for x in grid.xs if _near(x, t.xs))
+        old_in_new = sum(1 for x in t.xs if _near(x, grid.xs))
+        if new_in_old >= max(len(grid.xs), len(t.xs)) - 1:
+            return True
+        frame = abs(grid.xs[0] - t.xs[0]) <= COLUMN_TOLERANCE and \
+            abs(grid.xs[-1] - t.xs[-1]) <= COLUMN_TOLERANCE
+        return frame and (new_in_old == len(grid.xs) or old_in_new == len(t.xs))
     return abs(grid.ncols - t.ncols) <= (0 if grid.ruled else UNRULED_COLUMN_SLACK)
+
+
+def _to_table_columns(grid: Grid, xs: list[float]) -> None:
+    """Renumber a continuation grid's cells by the table's column rules (nearest boundary)."""
+    assert grid.xs is not None
+    gx = grid.xs
+
+    def index(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    for row in grid.rows:
+        for cell in row.cells:
+            lo, hi = index(gx[cell.col]), index(gx[min(cell.col + cell.span, len(gx) - 1)])
+            cell.col, cell.span = min(lo, len(xs) - 2), max(1, hi - lo)
+    grid.ncols = len(xs) - 1
+    grid.xs = list(xs)
 
 
 def _untitled(tables: list[RawTable], grid: Grid, unit: str | None) -> RawTable:
@@ -214,13 +241,15 @@ def _add_grid(t: RawTable, grid: Grid) -> None:
 
 def _continue(t: RawTable, grid: Grid, unit: str | None) -> None:
     """Append a continuation grid, dropping header rows it repeats."""
+    if t.xs is not None and grid.xs is not None and len(grid.xs) != len(t.xs):
+        _to_table_columns(grid, t.xs)
     head = {_row_key(r, t.ncols) for r in t.rows[:10]}
     rows = list(grid.rows)
     while rows and _row_key(rows[0], t.ncols) in head:
         rows.pop(0)  # repeated header rows, and a 合计 row some templates repeat per page
     t.rows.extend(rows)
     t.ncols = max(t.ncols, grid.ncols)
-    t.xs = grid.xs or t.xs
+    t.xs = t.xs or grid.xs  # the first grid's rules (its header) stay the table's columns
     if grid.page not in t.pages:
         t.pages.append(grid.page)
     if t.unit is None and unit:
