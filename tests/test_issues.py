@@ -330,3 +330,13 @@ def test_a_continuation_whose_code_cell_spans_the_header_code_columns_joins_the_
     assert str(rows["208"].values[ColumnKey.total].value) == "13345.79"  # p.15
     assert str(rows["208"].values[ColumnKey.basic].value) == "13345.79"
     assert str(rows["2060204"].values[ColumnKey.project].value) == "1707.93"
+
+
+def test_a_continuation_printed_with_another_margin_joins_the_table():
+    """西安市人社局 2020 表8 (225b0d00e2b8): page 40 prints the same columns 9 pt further
+    left than page 39. It continues 表8: 302 商品和服务支出 621.37 is the sum of its 款 rows
+    on both pages, so no hierarchy error is raised."""
+    d = _extract("225b0d00e2b8.pdf")
+    t = next(t for t in d.tables if 39 in t.pages)
+    assert t.pages == [39, 40]
+    assert not [f for f in d.flags if f.check == "hierarchy" and f.severity.value == "error"]

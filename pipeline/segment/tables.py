@@ -188,22 +188,27 @@ def _same_columns(t: RawTable, grid: Grid) -> bool:
     """A grid continues the open table when its columns are the table's columns: the same
     rules (all but one boundary within COLUMN_TOLERANCE), or the same frame with the rules
     of one a subset of the other's (a header ruled into 类|款|项 whose body prints the code
-    in one merged cell); without rules, about as many columns."""
-    if grid.xs is not None and t.xs is not None:
-        new_in_old = sum(1 for x in grid.xs if _near(x, t.xs))
-        old_in_new = sum(1 for x in t.xs if _near(x, grid.xs))
-        if new_in_old >= max(len(grid.xs), len(t.xs)) - 1:
+    in one merged cell); pages printed with another margin shift every rule alike. Without
+    rules: about as many columns."""
+    if grid.xs is None or t.xs is None:
+        return abs(grid.ncols - t.ncols) <= (0 if grid.ruled else UNRULED_COLUMN_SLACK)
+    old = t.xs
+    for shift in {0.0, grid.xs[0] - old[0], grid.xs[-1] - old[-1]}:
+        new = [x - shift for x in grid.xs]
+        new_in_old = sum(1 for x in new if _near(x, old))
+        old_in_new = sum(1 for x in old if _near(x, new))
+        if new_in_old >= max(len(new), len(old)) - 1:
             return True
-        frame = abs(grid.xs[0] - t.xs[0]) <= COLUMN_TOLERANCE and \
-            abs(grid.xs[-1] - t.xs[-1]) <= COLUMN_TOLERANCE
-        return frame and (new_in_old == len(grid.xs) or old_in_new == len(t.xs))
-    return abs(grid.ncols - t.ncols) <= (0 if grid.ruled else UNRULED_COLUMN_SLACK)
+        frame = abs(new[0] - old[0]) <= COLUMN_TOLERANCE and abs(new[-1] - old[-1]) <= COLUMN_TOLERANCE
+        if frame and (new_in_old == len(new) or old_in_new == len(old)):
+            return True
+    return False
 
 
 def _to_table_columns(grid: Grid, xs: list[float]) -> None:
     """Renumber a continuation grid's cells by the table's column rules (nearest boundary)."""
     assert grid.xs is not None
-    gx = grid.xs
+    gx = [x - (grid.xs[0] - xs[0]) for x in grid.xs]  # a page with another margin
 
     def index(x: float) -> int:
         return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
