@@ -340,3 +340,13 @@ def test_a_continuation_printed_with_another_margin_joins_the_table():
     t = next(t for t in d.tables if 39 in t.pages)
     assert t.pages == [39, 40]
     assert not [f for f in d.flags if f.check == "hierarchy" and f.severity.value == "error"]
+
+
+def test_a_title_wrapped_over_two_lines_is_read_whole():
+    """西安市民政局 2021 (688bbf25c986, p.77): '2021年部门综合预算“三公”经费、' / '会议费、培训费
+    支出预算表（不含上年结转）'. The second line alone reads as a 支出表; the title is the
+    三公 table. Its 序号 column holds row numbers, not amounts."""
+    d = _extract("688bbf25c986.pdf")
+    t = next(t for t in d.tables if 77 in t.pages)
+    assert t.kind.value == "three_public" and "三公" in t.title
+    assert not [r for r in t.rows if "序号" in r.other]

@@ -16,7 +16,7 @@ SUMMARY_KINDS = {TableKind.income_expenditure_summary, TableKind.fiscal_summary}
 _K = ColumnKey
 # (pattern on a header label, key); the first match wins, so specific words come first
 _COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
-    (re.compile(r"行次|栏次"), None),
+    (re.compile(r"行次|栏次|序号|^编号$"), None),  # row numbers, not amounts
     (re.compile(r"人员经费|人员支出"), _K.personnel),
     (re.compile(r"公用经费|日常公用|公用支出"), _K.public),
     (re.compile(r"基本支出"), _K.basic),

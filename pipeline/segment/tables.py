@@ -67,12 +67,14 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
     pending_unit: str | None = None
     open_t: RawTable | None = None
     label: Line | None = None  # a number label (公开05表) seen since the last grid
+    before: Line | None = None
     lines_since_grid = 99
     for blocks in pages:
         for b in blocks:
             if isinstance(b, Line):
                 if PAGE_NUMBER.match(b.text):
                     continue
+                prev_line, before = before, b  # the line printed just before this one
                 if is_number_label(b.text):  # 公开05表: a new table starts; its title may follow
                     if not CONTINUED.search(b.text):
                         label, lines_since_grid = b, 99  # (a title printed above it stays)
@@ -85,6 +87,7 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                     continue
                 kind = classify_title(b.text)
                 if kind is not None:
+                    b, kind = _wrapped_title(prev_line, b, kind)
                     pending = (b, kind)
                     pending_unit = detect_unit(b.text)
                     continue
@@ -178,6 +181,26 @@ def _new_table(tables: list[RawTable], pending: tuple[Line, TableKind], unit: st
 # into one boundary moves it by up to half its gap)
 COLUMN_TOLERANCE = 6.0
 UNRULED_COLUMN_SLACK = 2  # columns found by alignment may differ by this many on a page
+
+
+TITLE_WRAP_GAP = 2.0  # a title's first line ends at most this many line heights above its second
+
+
+def _wrapped_title(prev: Line | None, line: Line, kind: TableKind) -> tuple[Line, TableKind]:
+    """A title wrapped over two lines ('2021年部门综合预算“三公”经费、' / '会议费、培训费支出
+    预算表'): the second line alone names another kind than the two together."""
+    if prev is None or prev.page != line.page or _is_prose(prev.text) or classify_title(prev.text):
+        return line, kind
+    if prev.bbox is not None and line.bbox is not None:
+        height = line.bbox[3] - line.bbox[1]
+        if not 0 <= line.bbox[1] - prev.bbox[3] <= TITLE_WRAP_GAP * height:
+            return line, kind
+    elif abs(line.top - prev.top) > 1:  # text input: the line right before
+        return line, kind
+    joined = Line(prev.text.strip() + line.text.strip(), line.page, prev.top,
+                  bbox=prev.bbox, span=prev.span)
+    both = classify_title(joined.text)
+    return (joined, both) if both not in (None, kind, TableKind.other) else (line, kind)
 
 
 def _near(x: float, xs: list[float]) -> bool:
