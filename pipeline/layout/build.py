@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
-from pipeline.layout.text import layout_text_page
+from pipeline.layout.text_stream import layout_text_pages
 
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
@@ -25,7 +25,7 @@ def layout_document(doc: SourceDocument) -> list[list[Block]]:
     """Blocks per page, in reading order."""
     if doc.format == "pdf":
         return [layout_pdf_page(p) for p in doc.pages]
-    return [layout_text_page(p) for p in doc.pages]
+    return layout_text_pages(doc.pages)
 
 
 # ---------------------------------------------------------------- PDF
