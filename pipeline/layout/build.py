@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
+from pipeline.layout.text import layout_text_page  # noqa: F401 - re-exported
 from pipeline.layout.text_stream import layout_text_pages
 
 SNAP = 2.0  # points: ruling lines closer than this are one line

@@ -61,6 +61,8 @@ _EXPENDITURE_WORDS = re.compile(r"支出|结转下年|年末|结余分配|支出
 _INCOME_WORDS = re.compile(r"收入|拨款|资金|上年|年初|结余|结转")
 _NEW_LABEL = re.compile(r"^(其中|小计|合计|总计)")
 
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]\D|[（(][一二三四五六七八九十\d]+[)）])")
+_COMPLETE_NAME = re.compile(r"(支出|收入|[合总]计|结余|结转|拨款|资金)$")
 MAX_PLACEMENTS = 20000  # placements of a short row tried at most; beyond: kept unplaced
 MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its first row's label
 
@@ -150,7 +152,8 @@ _KEY_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
     (re.compile(r"附属单位上缴"), _K.affiliated_remit),
     (re.compile(r"其他收入"), _K.other_income),
     (re.compile(r"单位资金|其他资金"), _K.unit_funds),
-    (re.compile(r"合计|总计|本年|预算数|决算数|金额|支出数|收入数|^(预算|决算)$|年度?(预算|决算)$"), _K.total),
+    (re.compile(r"合计|总计|本年|预算数|决算数|金额|支出数|收入数|^(预算|决算)$|年度?(预算|决算)$"),
+     _K.total),
 ]
 
 
@@ -215,7 +218,7 @@ def header_fragments(lines: list[TextLine], one_per_line: bool) -> list[_Frag]:
         for t in toks:
             if cur and ((re.fullmatch(r"\d{4}", cur[-1].text) and t.text.startswith("年")) or
                         (len(cur) == 1 and len(cur[0].text) == 1 and len(t.text) == 1
-                         and not t.text.isdigit())):
+                         and not t.text.isdigit() and not re.match(r"[类款项]", t.text + cur[0].text))):
                 cur.append(t)
                 continue
             if cur:
@@ -252,7 +255,7 @@ class Header:
     side_names: tuple[str, str] = ("收入", "支出")
 
 
-_TERMINAL = re.compile(r"(支出|收入|经费|拨款|资金|[合总小]计|费|数|额)$")
+_TERMINAL = re.compile(r"(支出|收入|经费|拨款|资金|[合总小]计|费|数|额|[)）])$")
 
 
 def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
@@ -272,7 +275,7 @@ def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
             k_join = _key(prev.text + f.text, kind)
             unfinished = not _TERMINAL.search(prev.text) or \
                 (prev.text.startswith("其中") and k_prev is False)
-            tail = k_f is False and (unfinished or re.match(r"^[、，)）]", f.text))
+            tail = k_f is False and (unfinished or re.match(r"^[、，)）(（]", f.text))
             head = k_prev is False and k_join not in (False, None) and \
                 not re.match(r"^(小计|合计|总计)", prev.text) and len(prev.text) <= 6
             if tail or head:
@@ -349,6 +352,17 @@ def _total_first(labels: list[str], kind: TableKind) -> list[str]:
     return [labels[j], *labels[:j], *labels[j + 1:]]
 
 
+def _drop_headings(labels: list[str], kind: TableKind) -> list[str]:
+    """A heading over the amount columns (预算数 over 总计 / 一般公共预算 …) is no column."""
+    if len(labels) < 2:
+        return labels
+    heads = [j for j, lb in enumerate(labels) if _key(lb, kind) is _K.total
+             and not re.search(r"[合总]计", lb)]
+    if heads and any(re.search(r"[合总]计", lb) for lb in labels):
+        return [lb for j, lb in enumerate(labels) if j not in heads]
+    return labels
+
+
 def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
     h = Header(frags=frags)
     frags = [f for f in frags if not re.fullmatch(r"[\d\s.]+|\*+|栏次|[甲乙丙]", f.text)
@@ -371,8 +385,8 @@ def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
             left = [t for t in texts[item[0] + 1: item[1]] if not _SIDE_WORDS.match(t)]
             right = [t for t in texts[item[1] + 1:] if not _SIDE_WORDS.match(t)
                      and not _LABEL_COL.fullmatch(t)]
-            h.left = _flatten(left, kind, None) or ["金额"]
-            h.right = _flatten(right, kind, None) or ["金额"]
+            h.left = _drop_headings(_flatten(left, kind, None), kind) or ["金额"]
+            h.right = _drop_headings(_flatten(right, kind, None), kind) or ["金额"]
             return h
     h.raw_labels = [t for j, t in enumerate(texts) if j not in name_idx]
     h.labels = _flatten(h.raw_labels, kind, n)
@@ -431,12 +445,25 @@ def _identities(keys: list[ColumnKey | bool | None], kind: TableKind) -> list[tu
                                  _K.subsidy_affiliated]))
         if _K.basic not in idx:
             rules.append((_K.total, [_K.personnel, _K.public, _K.project]))
+        rules.append((_K.total, [_K.general_budget, _K.government_fund, _K.state_capital]))
     out: list[tuple[int, list[int]]] = []
     for parent, children in rules:
         kids = [idx[c] for c in children if c in idx]
         if parent in idx and len(kids) >= 2 and not any(p == idx[parent] for p, _ in out):
             out.append((idx[parent], kids))
     return out
+
+
+def _sum_right(labels: list[str], kind: TableKind,
+               ids: list[tuple[int, list[int]]]) -> list[tuple[int, list[int]]]:
+    """A first total column with no identity yet is the sum of the columns right of it that
+    stand on their own (no group prefix, or a group's 小计)."""
+    if not labels or _key(labels[0], kind) is not _K.total or any(p == 0 for p, _ in ids):
+        return []
+    kids = [j for j in range(1, len(labels))
+            if ("/" not in labels[j] or labels[j].endswith("/小计"))
+            and _key(labels[j], kind) not in (None, _K.total)]
+    return [(0, kids)] if len(kids) >= 2 else []
 
 
 def _learned(full: list[list[Token]], n: int) -> list[tuple[int, list[int]]]:
@@ -500,9 +527,11 @@ def place(amounts: list[Token], n: int, ids: list[tuple[int, list[int]]],
     if len(cands) > 1 and freq is not None:
         fs = [sum(freq[c] for c in cols) for cols in cands]
         cands = [c for c, f in zip(cands, fs, strict=True) if f == max(fs)]
-    if len(cands) != 1 or (top <= 0 and freq is None):
+    if top <= 0 and (freq is None or len(cands) != 1):
         return None
-    return list(cands[0])
+    # an amount whose column every best placement agrees on is placed; the others not (-1)
+    out = [next(iter(c)) if len(c := {cols[i] for cols in cands}) == 1 else -1 for i in range(k)]
+    return None if all(c < 0 for c in out) else out
 
 
 # ------------------------------------------------------------------ the reader
@@ -517,6 +546,44 @@ class _Table:
     units: list[_Unit] = field(default_factory=list)
     top: int = 0
     emitted: bool = False  # a grid of it was given on an earlier page
+
+
+def _first_value(u: _Unit) -> Decimal:
+    return _dec(u.amounts[0]) if u.amounts else Decimal(0)
+
+
+def _carry_codes(units: list[_Unit]) -> None:
+    """Rows printing only their own 款 or 项 part (``08 进修及培训`` under ``205``) get the
+    full code: a part after a 类 is a 款, after a 款 a 项; after a 项 it is another 项 of the
+    same 款, unless its amount is the sum of the part rows under it (a new 款)."""
+    prev = ""
+    for i, u in enumerate(units):
+        text = "".join(t.text for t in u.code)
+        if not text:
+            continue
+        if len(u.code) > 1 or not _PART.match(text):
+            prev = text if _CODE.match(text) else prev
+            u.code = [Token(text, u.code[0].x0, u.code[-1].x1, u.code[0].start, u.code[-1].end)] \
+                if len(u.code) > 1 else u.code
+            continue
+        if len(prev) in (3, 5):
+            full = prev + text
+        elif len(prev) == 7:
+            full = prev[:5] + text
+            below: list[Decimal] = []
+            for v in units[i + 1:]:
+                vt = "".join(t.text for t in v.code)
+                if not _PART.match(vt):
+                    break
+                below.append(_first_value(v))
+                if sum(below) == _first_value(u) and _first_value(u) != 0:
+                    full = prev[:3] + text
+                    break
+        else:
+            continue
+        prev = full
+        tk = u.code[0]
+        u.code = [Token(full, tk.x0, tk.x1, tk.start, tk.end)]
 
 
 def _next_is_text(toks: list[list[Token]], j: int, k: int) -> bool:
@@ -556,6 +623,16 @@ def _choose_labels(raw: list[str], kind: TableKind, n: int, units: list[_Unit]) 
                 sc += 1 if abs(v[p] - sum(v[c] for c in kids)) <= tol * (len(kids) + 1) else -1
         return sc
 
+    if not full and len(exact) > 1:
+        # no row printed in full: the order under which most rows place without doubt
+        sample = sorted((u for u in units if u.amounts), key=lambda u: -len(u.amounts))[:8]
+
+        def placed(c: list[str]) -> int:
+            ids = _identities([_key(lb, kind) for lb in c], kind)
+            ids += _sum_right(c, kind, ids)
+            return sum(1 for u in sample if place(u.amounts, len(c), ids) is not None)
+
+        return max(exact, key=placed)
     return max(exact, key=score)  # the first of equal scores: the likeliest order
 
 
@@ -589,7 +666,7 @@ class _StreamReader:
                 if cur is not None:
                     self._emit(cur, page, lines, blocks, used)
                     cur = None
-                if kind is not None:
+                if kind is not None and "绩效" not in text:  # indicators are read apart
                     cur = _Table(kind=kind, top=i)
                     title_seen = True
                 i += 1
@@ -702,7 +779,7 @@ class _StreamReader:
                 is_amt = _is_amount(tk.text) or _DASH.match(tk.text) is not None
                 if not is_amt and _INTEGER.match(tk.text) and unit is not None and \
                         (unit.name or unit.amounts) and not (
-                            _CODE.match(tk.text) and unit.amounts
+                            (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
                             and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)):
                     is_amt = True  # an integer after a label is an amount, a code a new row
                 if is_amt:
@@ -712,7 +789,9 @@ class _StreamReader:
                     unit.amounts.append(tk)
                     unit.last_line = j
                 elif (_CODE.match(tk.text) or (_PART.match(tk.text) and unit is not None
-                                              and unit.code and not unit.name)) and \
+                                              and ((unit.code and not unit.name) or (
+                                                  unit.amounts and _next_is_text(
+                                                      toks, j, ts.index(tk)))))) and \
                         (unit is None or unit.amounts or not unit.name):
                     if unit is None or unit.amounts or unit.name:
                         unit = _Unit(line=j, position=pos)
@@ -735,9 +814,13 @@ class _StreamReader:
         return j
 
     def _new_label(self, t: _Table, unit: _Unit, tk: Token, j: int) -> bool:
-        """A text token after a name with no amounts yet: a new row in a two-sided table's
-        right half, else the same name wrapped."""
-        return bool(t.header and t.header.two_sided and not self.one_per_line and j == unit.line)
+        """A text token after a name with no amounts yet: a new row (the right half of a
+        two-sided table's line; a line starting with an ordinal or a total; a line after a
+        name that reads complete), else the same name wrapped."""
+        if j == unit.last_line and not (t.header and t.header.two_sided):
+            return False
+        return bool(_ORDINAL.match(tk.text) or _TOTAL.match(tk.text)
+                    or _COMPLETE_NAME.search(_name_text(unit.name)))
 
     def _tail_of(self, unit: _Unit, toks: list[list[Token]], j: int, ts: list[Token]) -> bool:
         """A text-only line after a row with amounts ends that row's wrapped name when the
@@ -764,8 +847,11 @@ class _StreamReader:
             t.units = []
             self.open = t if keep_open and t.header is not None and t.header.labels else None
             return
+        _carry_codes(units)
         grid = self._grid(t, units, page)
         if grid is not None:
+            # after the title and unit lines above it
+            grid.top = float(min([*t.head_idx, *(u.line for u in units)])) + 0.5
             blocks.append(grid)
             used.update(t.head_idx)
             for u in units:
@@ -791,9 +877,11 @@ class _StreamReader:
         else:
             n = len(labels)
             ids = _identities([_key(lb, t.kind) for lb in labels], t.kind)
+            ids += _sum_right(labels, t.kind, ids)
         h.labels = labels
         full = [u.amounts for u in units if len(u.amounts) == n]
-        ids = ids + [x for x in _learned(full, n) if x not in ids]
+        if not ids:  # the labels name no identity: learn them from the rows printed in full
+            ids = _learned(full, n)
         freq = [0] * n
         placements: list[list[int] | None] = []
         for u in units:
@@ -801,12 +889,13 @@ class _StreamReader:
             placements.append(cols)
             if cols:
                 for c in cols:
-                    freq[c] += 1
+                    if c >= 0:
+                        freq[c] += 1
         for k, u in enumerate(units):
             if placements[k] is None and u.amounts:
                 placements[k] = place(u.amounts, n, ids, freq)
-        extra = max((len(u.amounts) for u, p in zip(units, placements, strict=True)
-                     if p is None), default=0)
+        extra = max((len(u.amounts) if p is None else sum(1 for c in p if c < 0)
+                     for u, p in zip(units, placements, strict=True)), default=0)
         has_code = any(u.code for u in units)
         ncols = 2 + n + extra
         grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
@@ -823,7 +912,10 @@ class _StreamReader:
             if cols is None:
                 cells += [self._cell([a], 2 + n + j) for j, a in enumerate(u.amounts)]
             else:
-                cells += [self._cell([a], 2 + c) for a, c in zip(u.amounts, cols, strict=True)]
+                loose = [a for a, c in zip(u.amounts, cols, strict=True) if c < 0]
+                cells += [self._cell([a], 2 + c) for a, c in zip(u.amounts, cols, strict=True)
+                          if c >= 0]
+                cells += [self._cell([a], 2 + n + j) for j, a in enumerate(loose)]
             grid.rows.append(GridRow(cells, page.number, span=self._span(u)))
         return grid
 
@@ -865,7 +957,8 @@ class _StreamReader:
             cells = [self._cell(u.name, base - 1)]
             if cols is None:
                 continue  # an ambiguous half-row is left out rather than put in a wrong column
-            cells += [self._cell([x], base + c) for x, c in zip(u.amounts, cols, strict=True)]
+            cells += [self._cell([x], base + c) for x, c in zip(u.amounts, cols, strict=True)
+                      if c >= 0]
             grid.rows.append(GridRow(cells, page.number, span=self._span(u)))
         return grid
 
