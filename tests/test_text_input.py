@@ -193,3 +193,84 @@ def test_markdown_header_fragments_join_and_heading_moves_onto_its_amounts():
             "||算收入|预算收入|\n"
             "|201|1.00|2.00|\n")
     assert _grid_texts(text)[0][-2:] == ["一般公共预算收入", "政府性基金预算收入"]
+
+# ------------------------------------------------------------------ streamed text
+
+RAW_ROWS = """某某市测试局
+2024年部门预算
+
+一般公共预算支出表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+小计 人员经费 公用经费
+合 计 30.00 20.00 15.00 5.00 10.00
+201 一般公共服务支出 30.00 20.00 15.00 5.00 10.00
+01 人大事务 30.00 20.00 15.00 5.00 10.00
+01 行政运行 20.00 20.00 15.00 5.00
+99 其他人大事务支出 10.00 10.00
+"""
+
+CELL_PER_LINE = """某某市测试局
+2024年部门预算
+
+一般公共预算支出表
+单位：万元
+科目编码
+科目名称
+合计
+基本支出
+项目支出
+小计
+人员经费
+公用经费
+合计
+30.00
+20.00
+15.00
+5.00
+10.00
+2010101
+行政运行
+20.00
+20.00
+15.00
+5.00
+2010199
+其他人大事务
+支出
+10.00
+10.00
+"""
+
+
+def _stream_table(tmp_path: Path, text: str):
+    p = tmp_path / "doc.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    return p, d, {r.code or r.name: r for r in t.rows}
+
+
+def test_raw_rows_place_short_rows_by_identities(tmp_path: Path) -> None:
+    """One row per line, blank cells vanished: 基本 = 人员 + 公用 and 合计 = 基本 + 项目 put
+    a row's amounts in their columns; 款/项 parts printed alone get the full code."""
+    p, d, rows = _stream_table(tmp_path, RAW_ROWS)
+    run = rows["2010101"]
+    assert {k.value: str(a.value) for k, a in run.values.items()} == {
+        "total": "20.00", "basic": "20.00", "personnel": "15.00", "public": "5.00"}
+    other = rows["2010199"]
+    assert {k.value: str(a.value) for k, a in other.values.items()} == {
+        "total": "10.00", "project": "10.00"}
+    assert "20101" in rows and rows["合计"].values[next(iter(rows["合计"].values))].value == \
+        Decimal("30.00")
+    assert _spans_exact(p, d) > 0
+
+
+def test_cell_per_line_rows_and_wrapped_names(tmp_path: Path) -> None:
+    """One cell per line: a row is its code, its name (wrapped lines joined), its amounts."""
+    _, _, rows = _stream_table(tmp_path, CELL_PER_LINE)
+    assert rows["2010199"].name == "其他人大事务支出"
+    assert {k.value: str(a.value) for k, a in rows["2010199"].values.items()} == {
+        "total": "10.00", "project": "10.00"}
+    assert str(rows["2010101"].values[next(k for k in rows["2010101"].values
+                                           if k.value == "personnel")].value) == "15.00"

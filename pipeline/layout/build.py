@@ -12,7 +12,8 @@ from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
-from pipeline.layout.text import layout_text_page
+from pipeline.layout.text import layout_text_page  # noqa: F401 - re-exported
+from pipeline.layout.text_stream import layout_text_pages
 
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
@@ -25,8 +26,7 @@ def layout_document(doc: SourceDocument) -> list[list[Block]]:
     """Blocks per page, in reading order."""
     if doc.format == "pdf":
         return [layout_pdf_page(p) for p in doc.pages]
-    state: dict = {}  # a table cut at a page break continues on the next page
-    return [layout_text_page(p, state=state) for p in doc.pages]
+    return layout_text_pages(doc.pages)
 
 
 # ---------------------------------------------------------------- PDF

@@ -1,0 +1,978 @@
+"""Tables of converter text written as a stream of cells, rebuilt into grids.
+
+Two shapes carry no alignment at all, so the aligned-column layout (``pipeline.layout.text``)
+cannot read them:
+
+- one cell per line (poppler ``pdftotext`` default, pymupdf ``get_text()``);
+- one row per line, cells separated by single spaces, blank cells vanished
+  (``pdftotext -raw``, text flattened by hand or by other tools).
+
+Both are read the same way, as a stream of tokens after a table title and its header:
+
+- the header's fragments are joined into labels (a label wrapped over lines: ``一般公共预算``
+  + ``拨款``), group headings (基本支出 over 人员经费 / 公用经费) are found by the canonical
+  keys of the labels under them and flattened as ``基本支出/小计``, which gives the table's N
+  amount columns in printed order;
+- a body row starts at a code (3/5/7-digit, or 类/款/项 parts) or a label, takes the name
+  text that follows (name lines wrapped onto lines of their own included), then its amounts;
+- a row with fewer amounts than N (blank cells vanished) is placed with the table's own
+  identities (total = Σ parts: from the canonical keys, and from the rows printed in full),
+  then the column pattern of the rows around it; a placement still ambiguous keeps its
+  amounts in unnamed columns (``other`` in the output) rather than guess;
+- two-sided summary tables (收支总表) give each side its own name and amount columns; a row
+  unit goes to the side its position or its words say.
+
+Every cell keeps its [start, end) character offsets in the file's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+from math import comb
+
+from pipeline.ingest.model import Page, TextLine
+from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
+from pipeline.layout.text import Token, layout_text_page, line_tokens
+from pipeline.numbers import detect_unit, parse_amount
+from schemas.tables import ColumnKey, TableKind
+
+_K = ColumnKey
+SUMMARY_KINDS = {TableKind.income_expenditure_summary, TableKind.fiscal_summary}
+
+_AMOUNT = re.compile(r"^[-(（]?\d{1,3}(,\d{3})+(\.\d+)?[)）]?$|^[-(（]?\d+\.\d+[)）]?$")
+_INTEGER = re.compile(r"^-?\d+$")
+_DASH = re.compile(r"^[-—－–]{1,2}$")
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_PART = re.compile(r"^\d{2}$")
+_PAGE_NO = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页.*|\d{1,3})\s*$")
+_META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?[:：]|^(金额)?单位[:：]|^公开\S{0,4}表")
+_END = re.compile(r"^\s*(注|备注|说明)\s*\d?\s*[:：]|^\s*注\d*[.、]|。")
+_TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
+# header labels of name and code columns (not amount columns)
+_LABEL_COL = re.compile(
+    r"(功能|经济|部门|政府|支出|收入)?.{0,12}?(科目)?(编码|代码)(/?[类款项])?|.{0,16}名称|"
+    r"项目|科目|[类款项]|预算单位|单位|年度|备注|.{0,14}分类科目([(（].*[)）])?|"
+    r"支出项目类别.*|.{0,8}经济科目|功能科目")
+_SIDE_WORDS = re.compile(r"^(收入|支出|收|支|入|出)$")
+_EXPENDITURE_WORDS = re.compile(r"支出|结转下年|年末|结余分配|支出总计|支出合计")
+_INCOME_WORDS = re.compile(r"收入|拨款|资金|上年|年初|结余|结转")
+_NEW_LABEL = re.compile(r"^(其中|小计|合计|总计)")
+
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]\D|[（(][一二三四五六七八九十\d]+[)）])")
+_COMPLETE_NAME = re.compile(r"(支出|收入|[合总]计|结余|结转|拨款|资金)$")
+MAX_PLACEMENTS = 20000  # placements of a short row tried at most; beyond: kept unplaced
+MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its first row's label
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    """How much of a document must look streamed before it is read that way."""
+
+    min_amount_lines: int = 5  # lines holding an amount: fewer, and the document has no table
+    max_aligned_share: float = 0.15  # amount lines with a wide gap (aligned columns) at most
+
+
+SETTINGS = StreamSettings()
+
+
+# ------------------------------------------------------------------ document shape
+
+
+def _is_amount(text: str) -> bool:
+    return bool(_AMOUNT.match(text))
+
+
+def looks_streamed(pages: list[Page], s: StreamSettings = SETTINGS) -> bool:
+    """Text whose table rows carry no alignment: no tab or pipe rows, and lines holding
+    amounts are either one cell each or cells separated by single spaces."""
+    amount_lines = aligned = 0
+    for p in pages:
+        for ln in p.lines:
+            t = ln.text
+            if "\t" in t or t.lstrip().startswith("|"):
+                return False
+            toks = t.split()
+            if not any(_is_amount(x) for x in toks):
+                continue
+            amount_lines += 1
+            if re.search(r"\S {2,}\S", t.strip()):
+                aligned += 1
+    return amount_lines >= s.min_amount_lines and aligned <= amount_lines * s.max_aligned_share
+
+
+def layout_text_pages(pages: list[Page]) -> list[list[Block]]:
+    """Blocks per page of a text document: streamed tables read here, others by
+    ``layout_text_page``."""
+    if not looks_streamed(pages):
+        state: dict = {}  # a table cut at a page break continues on the next page
+        return [layout_text_page(p, state=state) for p in pages]
+    reader = _StreamReader()
+    return [reader.page(p) for p in pages]
+
+
+# ------------------------------------------------------------------ header
+
+
+@dataclass
+class _Frag:
+    text: str
+    start: int
+    end: int
+
+
+# The layout's own small vocabulary (the extract stage, above this one, has the full rules):
+# enough to tell group headings from the columns under them and to know the identities.
+_KEY_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
+    (re.compile(r"行次|栏次"), None),
+    (re.compile(r"非财政拨款"), None),
+    (re.compile(r"人员经费|人员支出"), _K.personnel),
+    (re.compile(r"公用经费|日常公用|公用支出"), _K.public),
+    (re.compile(r"基本支出"), _K.basic),
+    (re.compile(r"项目支出|专项业务经费|专项支出"), _K.project),
+    (re.compile(r"经营支出"), _K.operating_expense),
+    (re.compile(r"上缴上级"), _K.remit_upper),
+    (re.compile(r"对附属单位补助|附属单位补助支出"), _K.subsidy_affiliated),
+    (re.compile(r"因公出国"), _K.abroad),
+    (re.compile(r"购置及运行|购置和运行|车辆购置及"), _K.vehicle_total),
+    (re.compile(r"购置"), _K.vehicle_purchase),
+    (re.compile(r"运行维护|运行费"), _K.vehicle_operation),
+    (re.compile(r"公务用车"), _K.vehicle_total),
+    (re.compile(r"公务接待"), _K.reception),
+    (re.compile(r"上年结转|年初结转|结转结余|结转和结余|上年结余|上年.{0,6}结[转余]"), _K.carryover),
+    (re.compile(r"财政专户"), _K.fiscal_special),
+    (re.compile(r"政府性基金"), _K.government_fund),
+    (re.compile(r"国有资本"), _K.state_capital),
+    (re.compile(r"一般公共预算|公共财政"), _K.general_budget),
+    (re.compile(r"财政拨款"), _K.fiscal),
+    (re.compile(r"事业收入"), _K.business_income),
+    (re.compile(r"经营收入"), _K.operating_income),
+    (re.compile(r"上级补助"), _K.superior_subsidy),
+    (re.compile(r"附属单位上缴"), _K.affiliated_remit),
+    (re.compile(r"其他收入"), _K.other_income),
+    (re.compile(r"单位资金|其他资金"), _K.unit_funds),
+    (re.compile(r"合计|总计|本年|预算数|决算数|金额|支出数|收入数|^(预算|决算)$|年度?(预算|决算)$"),
+     _K.total),
+]
+
+
+def _key(label: str, kind: TableKind) -> ColumnKey | bool | None:
+    """The canonical key a header label names (its last part; 小计 defers to its group),
+    None for 行次, False when none."""
+    parts = [p for p in label.split("/") if p]
+    while parts and parts[-1] == "小计":
+        parts.pop()
+        if not parts:
+            return _K.total
+    if not parts:
+        return False
+    for pattern, key in _KEY_RULES:
+        if pattern.search(parts[-1]):
+            return key
+    return False
+
+
+# a table title, and a table's number label (表1, 公开05表), in the layout's own words
+_TITLE = re.compile(r"表\s*([(（](续表?|[一二三四五六七八九十\d]+)[)）])?$")
+_TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*$")
+_NUMBER_LABEL = re.compile(
+    r"^(?:(?:部门|单位)?(?:预算|决算)?公开|部门|预算|决算|附)?表?\s*[\d一二三四五六七八九十]+"
+    r"(?:[-—－]\d+)?表?(?:[(（](?:续|续表)[)）])?$")
+
+
+def is_number_label(text: str) -> bool:
+    t = re.sub(r"\s+", "", text)
+    return "表" in t and _NUMBER_LABEL.match(t) is not None
+
+
+def classify_title(text: str) -> TableKind | None:
+    """The kind of table a title line names, as far as the layout needs it (two-sided
+    summaries, 三公); other titles are ``other``; None for a line that is no title."""
+    t = re.sub(r"\s+", "", text)
+    if not t or len(t) > 60 or "。" in t or "，" in t or _TOC.search(t) or is_number_label(t):
+        return None
+    t = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", "", t)
+    if not _TITLE.search(t) or re.search(r"说明|^注|情况$", t):
+        return None
+    if "三公" in t:
+        return TableKind.three_public
+    if re.search(r"(收支|收入支出)(预算|决算)?总(体情况)?表|财政拨款(预算)?(收支|收入支出)", t):
+        return TableKind.income_expenditure_summary
+    return TableKind.other
+
+
+def header_fragments(lines: list[TextLine], one_per_line: bool) -> list[_Frag]:
+    """Header cells in printed order: a line is one cell when cells are one per line; in
+    space-separated text a digit run joins the 年 after it and two single characters join
+    (``项 目``, ``2026 年预算数``)."""
+    out: list[_Frag] = []
+    for ln in lines:
+        toks = line_tokens(ln)
+        if not toks:
+            continue
+        if one_per_line:
+            out.append(_Frag("".join(t.text for t in toks), toks[0].start, toks[-1].end))
+            continue
+        cur: list[Token] = []
+        for t in toks:
+            if cur and ((re.fullmatch(r"\d{4}", cur[-1].text) and t.text.startswith("年")) or
+                        (len(cur) == 1 and len(cur[0].text) == 1 and len(t.text) == 1
+                         and not t.text.isdigit() and not re.match(r"[类款项]", t.text + cur[0].text))):
+                cur.append(t)
+                continue
+            if cur:
+                out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
+            cur = [t]
+        if cur:
+            out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
+    return out
+
+
+_CHILDREN: list[tuple[ColumnKey, set[ColumnKey]]] = [
+    (_K.basic, {_K.personnel, _K.public}),
+    (_K.fiscal, {_K.general_budget, _K.government_fund, _K.state_capital}),
+    (_K.unit_funds, {_K.business_income, _K.operating_income, _K.superior_subsidy,
+                     _K.affiliated_remit, _K.other_income}),
+    (_K.vehicle_total, {_K.vehicle_purchase, _K.vehicle_operation}),
+    (_K.general_budget, set()),  # 一般公共预算拨款 over 小计 / 其中：专项资金
+]
+
+
+@dataclass
+class Header:
+    """What a table's header says: its amount labels in printed order, and for two-sided
+    tables the labels of each side."""
+
+    name_label: str = "名称"
+    code_label: str | None = None
+    labels: list[str] = field(default_factory=list)  # amount columns, flattened
+    raw_labels: list[str] = field(default_factory=list)  # amount labels before flattening
+    frags: list[_Frag] = field(default_factory=list)
+    two_sided: bool = False
+    left: list[str] = field(default_factory=list)
+    right: list[str] = field(default_factory=list)
+    side_names: tuple[str, str] = ("收入", "支出")
+
+
+_TERMINAL = re.compile(r"(支出|收入|经费|拨款|资金|[合总小]计|费|数|额|[)）])$")
+
+
+def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
+    """Join a label's pieces wrapped over lines: a piece with no meaning of its own (no
+    canonical key) continues an unfinished label before it (one not ending in 支出, 收入,
+    拨款, 合计 …), as does a piece starting with punctuation; a piece with no key of its own
+    starts a label that the next piece completes (事业单位 + 经营支出)."""
+    summary = kind in SUMMARY_KINDS
+    out: list[_Frag] = []
+    for f in frags:
+        if out and not _LABEL_COL.fullmatch(f.text) and not _LABEL_COL.fullmatch(out[-1].text) \
+                and not _NEW_LABEL.match(f.text) and \
+                not (summary and (_SIDE_WORDS.match(f.text) or _SIDE_WORDS.match(out[-1].text))):
+            prev = out[-1]
+            k_f = _key(f.text, kind)
+            k_prev = _key(prev.text, kind)
+            k_join = _key(prev.text + f.text, kind)
+            unfinished = not _TERMINAL.search(prev.text) or \
+                (prev.text.startswith("其中") and k_prev is False)
+            tail = k_f is False and (unfinished or re.match(r"^[、，)）(（]", f.text))
+            head = k_prev is False and k_join not in (False, None) and \
+                not re.match(r"^(小计|合计|总计)", prev.text) and len(prev.text) <= 6
+            if tail or head:
+                out[-1] = _Frag(prev.text + f.text, prev.start, f.end)
+                continue
+        out.append(f)
+    return out
+
+
+def _flatten(labels: list[str], kind: TableKind, n: int | None,
+             relocate: bool = False) -> list[str]:
+    """Leaf labels in the order of the amounts: a group heading is dropped and the labels
+    under it (found by their canonical keys, and the 小计 / 其中 after it) are prefixed with
+    it; with ``relocate`` they also move to the heading's place (a header whose lower row
+    is printed after the whole upper row)."""
+    out = list(labels)
+    i = 0
+    while i < len(out):
+        k = _key(out[i], kind)
+        kids: list[int] = []
+        if "/" not in out[i]:
+            for parent, children in _CHILDREN:
+                if k is parent:
+                    kids = [j for j in range(i + 1, len(out))
+                            if _key(out[j], kind) in children and "/" not in out[j]]
+                    break
+            sub = [j for j in range(i + 1, len(out)) if out[j] == "小计"]
+            if sub and (kids or k is False):
+                # its 小计 is the first one after it; its 其中 columns follow that 小计
+                s0 = sub[0]
+                tail = []
+                for j in range(s0 + 1, len(out)):
+                    if not out[j].startswith("其中"):
+                        break
+                    tail.append(j)
+                kids = sorted({s0, *kids, *tail})
+        if kids:
+            moved = {j: f"{out[i]}/{out[j]}" for j in kids}
+            if relocate:
+                rest = [lb for j, lb in enumerate(out) if j not in kids and j != i]
+                out = rest[:i] + list(moved.values()) + rest[i:]
+                i += len(moved)
+            else:
+                out = [moved.get(j, lb) for j, lb in enumerate(out) if j != i]
+            continue
+        i += 1
+    if n is not None and len(out) > n:
+        # a heading over every column (本年收入, 预算数) printed above them
+        extra = [j for j, lb in enumerate(out) if "/" not in lb and _key(lb, kind) is _K.total
+                 and not re.fullmatch(r"合计|总计|.*[合总]计", lb)]
+        for j in extra[: len(out) - n]:
+            out[j] = ""
+        out = [lb for lb in out if lb]
+    return out
+
+
+def label_orders(labels: list[str], kind: TableKind, n: int | None) -> list[list[str]]:
+    """The orders of leaf labels a header may mean, the likeliest first: groups flattened in
+    place or moved to their heading, and each with its total column first."""
+    out: list[list[str]] = []
+    for relocate in (False, True):
+        base = _flatten(labels, kind, n, relocate)
+        for cand in (base, _total_first(base, kind)):
+            if cand not in out:
+                out.append(cand)
+    return out
+
+
+def _total_first(labels: list[str], kind: TableKind) -> list[str]:
+    tot = [j for j, lb in enumerate(labels) if "/" not in lb and _key(lb, kind) is _K.total]
+    if not tot or tot[0] == 0:
+        return labels
+    j = tot[0]
+    return [labels[j], *labels[:j], *labels[j + 1:]]
+
+
+def _drop_headings(labels: list[str], kind: TableKind) -> list[str]:
+    """A heading over the amount columns (预算数 over 总计 / 一般公共预算 …) is no column."""
+    if len(labels) < 2:
+        return labels
+    heads = [j for j, lb in enumerate(labels) if _key(lb, kind) is _K.total
+             and not re.search(r"[合总]计", lb)]
+    if heads and any(re.search(r"[合总]计", lb) for lb in labels):
+        return [lb for j, lb in enumerate(labels) if j not in heads]
+    return labels
+
+
+def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
+    h = Header(frags=frags)
+    frags = [f for f in frags if not re.fullmatch(r"[\d\s.]+|\*+|栏次|[甲乙丙]", f.text)
+             and not _META.search(f.text) and not detect_unit(f.text)]
+    frags = _join_wrapped(frags, kind)
+    texts = [re.sub(r"\s+", "", f.text) for f in frags]
+    name_idx = [j for j, t in enumerate(texts) if _LABEL_COL.fullmatch(t)]
+    code = [texts[j] for j in name_idx if re.search(r"编码|代码|^[类款项]$", texts[j])]
+    names = [texts[j] for j in name_idx if texts[j] not in code]
+    h.code_label = code[0] if code else None
+    if names:
+        h.name_label = names[0]
+    if kind in SUMMARY_KINDS:
+        item = [j for j in name_idx if texts[j] not in code]
+        if len(item) >= 2:
+            h.two_sided = True
+            sides = [t for t in texts[: item[0]] if _SIDE_WORDS.match(t)]
+            if len(sides) >= 2:
+                h.side_names = (sides[0], sides[1])
+            left = [t for t in texts[item[0] + 1: item[1]] if not _SIDE_WORDS.match(t)]
+            right = [t for t in texts[item[1] + 1:] if not _SIDE_WORDS.match(t)
+                     and not _LABEL_COL.fullmatch(t)]
+            h.left = _drop_headings(_flatten(left, kind, None), kind) or ["金额"]
+            h.right = _drop_headings(_flatten(right, kind, None), kind) or ["金额"]
+            return h
+    h.raw_labels = [t for j, t in enumerate(texts) if j not in name_idx]
+    h.labels = _flatten(h.raw_labels, kind, n)
+    return h
+
+
+# ------------------------------------------------------------------ rows
+
+
+@dataclass
+class _Unit:
+    """A row as printed: code parts, name tokens, amount tokens, and its line."""
+
+    code: list[Token] = field(default_factory=list)
+    name: list[Token] = field(default_factory=list)
+    amounts: list[Token] = field(default_factory=list)
+    line: int = 0  # index of its first line on the page
+    last_line: int = 0
+    position: int = 0  # 0: first unit on its line, 1: a later one
+    side: int = 0
+
+
+def _name_text(ts: list[Token]) -> str:
+    out = ""
+    for t in ts:
+        if out and out[-1].isascii() and t.text[:1].isascii():
+            out += " "
+        out += t.text
+    return out
+
+
+def _dec(t: Token) -> Decimal:
+    v = parse_amount(t.text)
+    return v if v is not None else Decimal(0)
+
+
+def _places(t: Token) -> int:
+    m = re.search(r"\.(\d+)", t.text)
+    return len(m.group(1)) if m else 0
+
+
+def _identities(keys: list[ColumnKey | bool | None], kind: TableKind) -> list[tuple[int, list[int]]]:
+    idx: dict[ColumnKey, int] = {}
+    for j, k in enumerate(keys):
+        if isinstance(k, ColumnKey) and k not in idx:
+            idx[k] = j
+    rules: list[tuple[ColumnKey, list[ColumnKey]]] = [
+        (_K.basic, [_K.personnel, _K.public]),
+        (_K.fiscal, [_K.general_budget, _K.government_fund, _K.state_capital]),
+        (_K.vehicle_total, [_K.vehicle_purchase, _K.vehicle_operation]),
+    ]
+    if kind is TableKind.three_public:
+        rules.append((_K.total, [_K.abroad, _K.vehicle_total, _K.reception]))
+    else:
+        rules.append((_K.total, [_K.basic, _K.project, _K.operating_expense, _K.remit_upper,
+                                 _K.subsidy_affiliated]))
+        if _K.basic not in idx:
+            rules.append((_K.total, [_K.personnel, _K.public, _K.project]))
+        rules.append((_K.total, [_K.general_budget, _K.government_fund, _K.state_capital]))
+    out: list[tuple[int, list[int]]] = []
+    for parent, children in rules:
+        kids = [idx[c] for c in children if c in idx]
+        if parent in idx and len(kids) >= 2 and not any(p == idx[parent] for p, _ in out):
+            out.append((idx[parent], kids))
+    return out
+
+
+def _sum_right(labels: list[str], kind: TableKind,
+               ids: list[tuple[int, list[int]]]) -> list[tuple[int, list[int]]]:
+    """A first total column with no identity yet is the sum of the columns right of it that
+    stand on their own (no group prefix, or a group's 小计)."""
+    if not labels or _key(labels[0], kind) is not _K.total or any(p == 0 for p, _ in ids):
+        return []
+    kids = [j for j in range(1, len(labels))
+            if ("/" not in labels[j] or labels[j].endswith("/小计"))
+            and _key(labels[j], kind) not in (None, _K.total)]
+    return [(0, kids)] if len(kids) >= 2 else []
+
+
+def _learned(full: list[list[Token]], n: int) -> list[tuple[int, list[int]]]:
+    """Identities the rows printed in full all satisfy: a column that is the sum of a run of
+    the columns right of it (non-trivially in at least one row)."""
+    if not full:
+        return []
+    out: list[tuple[int, list[int]]] = []
+    vals = [[_dec(t) for t in r] for r in full]
+    for j in range(n):
+        for m in range(j + 2, n):
+            kids = list(range(j + 1, m + 1))
+            ok = any(v[j] != 0 and sum(v[c] != 0 for c in kids) >= 2 for v in vals)
+            for r, v in zip(full, vals, strict=True):
+                tol = Decimal(1).scaleb(-max(_places(t) for t in r)) * len(kids)
+                if abs(v[j] - sum(v[c] for c in kids)) > tol:
+                    ok = False
+                    break
+            if ok:
+                out.append((j, kids))
+                break
+    return out
+
+
+def place(amounts: list[Token], n: int, ids: list[tuple[int, list[int]]],
+          freq: list[int] | None = None) -> list[int] | None:
+    """Columns for a row printing fewer than ``n`` amounts: the placement (amounts keep their
+    order) that satisfies most of the table's identities and violates none; ties broken by
+    the columns the table's other rows fill. None when still ambiguous."""
+    k = len(amounts)
+    if k == n:
+        return list(range(n))
+    if k > n or k == 0 or comb(n, k) > MAX_PLACEMENTS:
+        return None
+    tol = Decimal(1).scaleb(-max(_places(t) for t in amounts))
+    vals = [_dec(t) for t in amounts]
+    best: list[tuple[float, tuple[int, ...]]] = []
+    for cols in combinations(range(n), k):
+        v = [Decimal(0)] * n
+        for c, x in zip(cols, vals, strict=True):
+            v[c] = x
+        placed = set(cols)
+        score = 0.0
+        for p, kids in ids:
+            if p not in placed and not placed & set(kids):
+                continue
+            total = sum(v[c] for c in kids)
+            if v[p] == 0 and total == 0:
+                continue
+            if abs(v[p] - total) <= tol * (len(kids) + 1):
+                score += 1
+            else:
+                score -= 3
+        if score < 0:
+            continue
+        best.append((score, cols))
+    if not best:
+        return None
+    top = max(sc for sc, _ in best)
+    cands = [c for sc, c in best if sc == top]
+    if len(cands) > 1 and freq is not None:
+        fs = [sum(freq[c] for c in cols) for cols in cands]
+        cands = [c for c, f in zip(cands, fs, strict=True) if f == max(fs)]
+    if top <= 0 and (freq is None or len(cands) != 1):
+        return None
+    # an amount whose column every best placement agrees on is placed; the others not (-1)
+    out = [next(iter(c)) if len(c := {cols[i] for cols in cands}) == 1 else -1 for i in range(k)]
+    return None if all(c < 0 for c in out) else out
+
+
+# ------------------------------------------------------------------ the reader
+
+
+@dataclass
+class _Table:
+    kind: TableKind
+    header: Header | None = None
+    head_lines: list[TextLine] = field(default_factory=list)
+    head_idx: list[int] = field(default_factory=list)
+    units: list[_Unit] = field(default_factory=list)
+    top: int = 0
+    emitted: bool = False  # a grid of it was given on an earlier page
+
+
+def _first_value(u: _Unit) -> Decimal:
+    return _dec(u.amounts[0]) if u.amounts else Decimal(0)
+
+
+def _carry_codes(units: list[_Unit]) -> None:
+    """Rows printing only their own 款 or 项 part (``08 进修及培训`` under ``205``) get the
+    full code: a part after a 类 is a 款, after a 款 a 项; after a 项 it is another 项 of the
+    same 款, unless its amount is the sum of the part rows under it (a new 款)."""
+    prev = ""
+    for i, u in enumerate(units):
+        text = "".join(t.text for t in u.code)
+        if not text:
+            continue
+        if len(u.code) > 1 or not _PART.match(text):
+            prev = text if _CODE.match(text) else prev
+            u.code = [Token(text, u.code[0].x0, u.code[-1].x1, u.code[0].start, u.code[-1].end)] \
+                if len(u.code) > 1 else u.code
+            continue
+        if len(prev) in (3, 5):
+            full = prev + text
+        elif len(prev) == 7:
+            full = prev[:5] + text
+            below: list[Decimal] = []
+            for v in units[i + 1:]:
+                vt = "".join(t.text for t in v.code)
+                if not _PART.match(vt):
+                    break
+                below.append(_first_value(v))
+                if sum(below) == _first_value(u) and _first_value(u) != 0:
+                    full = prev[:3] + text
+                    break
+        else:
+            continue
+        prev = full
+        tk = u.code[0]
+        u.code = [Token(full, tk.x0, tk.x1, tk.start, tk.end)]
+
+
+def _next_is_text(toks: list[list[Token]], j: int, k: int) -> bool:
+    """The token after token ``k`` of line ``j`` (on that line or a later one) is text."""
+    rest = toks[j][k + 1:]
+    while not rest:
+        j += 1
+        if j >= len(toks):
+            return False
+        rest = toks[j]
+    t = rest[0].text
+    return not (_is_amount(t) or _INTEGER.match(t) or _DASH.match(t))
+
+
+def _choose_labels(raw: list[str], kind: TableKind, n: int, units: list[_Unit]) -> list[str]:
+    """Of the label orders the header may mean, the one with ``n`` labels (or, when no row
+    prints all its cells, the fewest above ``n``) whose identities the rows printed in full
+    satisfy best."""
+    cands = label_orders(raw, kind, n)
+    exact = [c for c in cands if len(c) == n]
+    if not exact:
+        longer = sorted((c for c in cands if len(c) > n), key=len)
+        exact = [c for c in longer if len(c) == len(longer[0])] if longer else []
+    if not exact:
+        return []
+    full = [u.amounts for u in units if len(u.amounts) == len(exact[0])]
+
+    def score(c: list[str]) -> int:
+        ids = _identities([_key(lb, kind) for lb in c], kind)
+        sc = 0
+        for r in full:
+            v = [_dec(t) for t in r]
+            tol = Decimal(1).scaleb(-max(_places(t) for t in r))
+            for p, kids in ids:
+                if v[p] == 0 and all(v[c] == 0 for c in kids):
+                    continue
+                sc += 1 if abs(v[p] - sum(v[c] for c in kids)) <= tol * (len(kids) + 1) else -1
+        return sc
+
+    if not full and len(exact) > 1:
+        # no row printed in full: the order under which most rows place without doubt
+        sample = sorted((u for u in units if u.amounts), key=lambda u: -len(u.amounts))[:8]
+
+        def placed(c: list[str]) -> int:
+            ids = _identities([_key(lb, kind) for lb in c], kind)
+            ids += _sum_right(c, kind, ids)
+            return sum(1 for u in sample if place(u.amounts, len(c), ids) is not None)
+
+        return max(exact, key=placed)
+    return max(exact, key=score)  # the first of equal scores: the likeliest order
+
+
+class _StreamReader:
+    def __init__(self) -> None:
+        self.one_per_line = False
+        self.open: _Table | None = None  # the table a next page may continue
+
+    # --- page
+    def page(self, page: Page) -> list[Block]:
+        lines = page.lines
+        toks = [line_tokens(ln) for ln in lines]
+        amount_lines = [ts for ts in toks if any(_is_amount(t.text) for t in ts)]
+        if amount_lines:
+            single = sum(1 for ts in amount_lines if len(ts) == 1)
+            self.one_per_line = single >= 0.8 * len(amount_lines)
+        blocks: list[Block] = []
+        used: set[int] = set()
+        cur = self.open  # a table continued from the page before, if its body goes on
+        title_seen = False
+        i = 0
+        n = len(lines)
+        while i < n:
+            ts = toks[i]
+            text = lines[i].text.strip()
+            if not ts:
+                i += 1
+                continue
+            kind = classify_title(text) if len(ts) <= 4 else None
+            if kind is not None or is_number_label(text):
+                if cur is not None:
+                    self._emit(cur, page, lines, blocks, used)
+                    cur = None
+                if kind is not None and "绩效" not in text:  # indicators are read apart
+                    cur = _Table(kind=kind, top=i)
+                    title_seen = True
+                i += 1
+                continue
+            if _PAGE_NO.match(text) or (_META.search(text) or (detect_unit(text) and len(text) < 40)):
+                i += 1
+                continue
+            if cur is None:
+                i += 1
+                continue
+            if _END.search(text) and not any(_is_amount(t.text) for t in ts):
+                self._emit(cur, page, lines, blocks, used)
+                cur = None
+                i += 1
+                continue
+            if cur.header is None and not (cur is self.open and not title_seen):
+                i = self._read_header(cur, lines, toks, i)
+                continue
+            nxt = self._read_body(cur, lines, toks, i)
+            if nxt == i:  # running text ends the table
+                self._emit(cur, page, lines, blocks, used)
+                cur = None
+                nxt = i + 1
+            i = nxt
+        if cur is not None:
+            self._emit(cur, page, lines, blocks, used, keep_open=True)
+        else:
+            self.open = None
+        for idx, ln in enumerate(lines):
+            if idx in used or not ln.text.strip():
+                continue
+            stripped = ln.text.strip()
+            lead = len(ln.text) - len(ln.text.lstrip())
+            blocks.append(Line(stripped, page.number, idx,
+                               span=(ln.start + lead, ln.start + lead + len(stripped))))
+        blocks.sort(key=lambda b: b.top)
+        return blocks
+
+    # --- header
+    def _read_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
+                     i: int) -> int:
+        """Header lines from ``i`` up to the first row; returns the first row's line."""
+        n = len(lines)
+        j = i
+        while j < n:
+            ts = toks[j]
+            text = lines[j].text.strip()
+            if ts and (any(_is_amount(x.text) for x in ts) or _END.search(text)
+                       or (classify_title(text) and len(ts) <= 4)):
+                break
+            j += 1
+        if j >= n or not any(_is_amount(x.text) for x in toks[j]):
+            # no amount follows: not a table (or an empty one); leave the lines as text
+            t.header = Header()
+            t.head_idx = []
+            return j
+        # the first row's code and name lines sit above its first amount
+        first = j
+        if self.one_per_line or not any(not _is_amount(x.text) and not _DASH.match(x.text)
+                                        for x in toks[j]):
+            k = j - 1
+            back = 0
+            while k > i and back < MAX_NAME_BACKUP:
+                if not toks[k]:
+                    k -= 1
+                    continue
+                txt = lines[k].text.strip()
+                if _CODE.match(txt) or _PART.match(txt):
+                    first = k
+                    k -= 1
+                    back += 1
+                    continue
+                if first == j or (first < j and _CODE.match(lines[first].text.strip())):
+                    if first == j or back == 0:
+                        first = k
+                    break
+                break
+            # a label line right above the amounts: it belongs to the first row
+            if first == j and j - 1 >= i and toks[j - 1]:
+                first = j - 1
+        head = [k for k in range(i, first) if toks[k] and not _PAGE_NO.match(lines[k].text)
+                and not _META.search(lines[k].text)]
+        t.head_idx = head
+        t.head_lines = [lines[k] for k in head]
+        frags = header_fragments(t.head_lines, self.one_per_line)
+        t.header = parse_header(frags, t.kind, None)
+        return first
+
+    # --- body
+    def _read_body(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
+                   i: int) -> int:
+        """Rows from line ``i`` to the end of the table's body; returns the next line."""
+        n = len(lines)
+        j = i
+        unit: _Unit | None = t.units[-1] if t.units and t.units[-1].last_line == -1 else None
+        while j < n:
+            ts = toks[j]
+            text = lines[j].text.strip()
+            if not ts:
+                j += 1
+                continue
+            if (classify_title(text) and len(ts) <= 4) or is_number_label(text) or \
+                    (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or \
+                    _PAGE_NO.match(text) or _META.search(text):
+                break
+            if len(text) > 40 and not any(_is_amount(x.text) for x in ts):
+                break  # running text
+            pos = 0
+            for tk in ts:
+                is_amt = _is_amount(tk.text) or _DASH.match(tk.text) is not None
+                if not is_amt and _INTEGER.match(tk.text) and unit is not None and \
+                        (unit.name or unit.amounts) and not (
+                            (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
+                            and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)):
+                    is_amt = True  # an integer after a label is an amount, a code a new row
+                if is_amt:
+                    if unit is None:
+                        unit = _Unit(line=j, position=pos)
+                        t.units.append(unit)
+                    unit.amounts.append(tk)
+                    unit.last_line = j
+                elif (_CODE.match(tk.text) or (_PART.match(tk.text) and unit is not None
+                                              and ((unit.code and not unit.name) or (
+                                                  unit.amounts and _next_is_text(
+                                                      toks, j, ts.index(tk)))))) and \
+                        (unit is None or unit.amounts or not unit.name):
+                    if unit is None or unit.amounts or unit.name:
+                        unit = _Unit(line=j, position=pos)
+                        t.units.append(unit)
+                        pos += 1
+                    unit.code.append(tk)
+                    unit.last_line = j
+                else:
+                    if unit is None or unit.amounts or (unit.name and self._new_label(t, unit, tk, j)):
+                        if unit is not None and unit.amounts and not self.one_per_line and \
+                                self._tail_of(unit, toks, j, ts):
+                            unit.name.append(tk)
+                            continue
+                        unit = _Unit(line=j, position=pos)
+                        t.units.append(unit)
+                        pos += 1
+                    unit.name.append(tk)
+                    unit.last_line = j
+            j += 1
+        return j
+
+    def _new_label(self, t: _Table, unit: _Unit, tk: Token, j: int) -> bool:
+        """A text token after a name with no amounts yet: a new row (the right half of a
+        two-sided table's line; a line starting with an ordinal or a total; a line after a
+        name that reads complete), else the same name wrapped."""
+        if j == unit.last_line and not (t.header and t.header.two_sided):
+            return False
+        return bool(_ORDINAL.match(tk.text) or _TOTAL.match(tk.text)
+                    or _COMPLETE_NAME.search(_name_text(unit.name)))
+
+    def _tail_of(self, unit: _Unit, toks: list[list[Token]], j: int, ts: list[Token]) -> bool:
+        """A text-only line after a row with amounts ends that row's wrapped name when the
+        next line does not start with an amount (it would need this name)."""
+        if any(_is_amount(x.text) for x in ts) or len(ts) > 1 or j != unit.last_line + 1:
+            return False
+        if _TOTAL.match(ts[0].text) or _CODE.match(ts[0].text):
+            return False
+        k = j + 1
+        while k < len(toks) and (not toks[k] or (
+                len(toks[k]) == 1 and not _is_amount(toks[k][0].text)
+                and not _CODE.match(toks[k][0].text) and k - j <= MAX_NAME_BACKUP)):
+            k += 1  # more of a name wrapped over lines
+        if k >= len(toks):
+            return True
+        nxt = toks[k][0]
+        return not (_is_amount(nxt.text) or _DASH.match(nxt.text))
+
+    # --- grid
+    def _emit(self, t: _Table, page: Page, lines: list[TextLine], blocks: list[Block],
+              used: set[int], keep_open: bool = False) -> None:
+        units = [u for u in t.units if u.amounts or u.name or u.code]
+        if t.header is None or not any(u.amounts for u in units):
+            t.units = []
+            self.open = t if keep_open and t.header is not None and t.header.labels else None
+            return
+        _carry_codes(units)
+        grid = self._grid(t, units, page)
+        if grid is not None:
+            # after the title and unit lines above it
+            grid.top = float(min([*t.head_idx, *(u.line for u in units)])) + 0.5
+            blocks.append(grid)
+            used.update(t.head_idx)
+            for u in units:
+                used.update(range(u.line, max(u.line, u.last_line) + 1))
+            t.emitted = True
+        t.units = []
+        t.head_idx = []
+        t.top = 0
+        self.open = t if keep_open else None
+
+    def _grid(self, t: _Table, units: list[_Unit], page: Page) -> Grid | None:
+        h = t.header
+        assert h is not None
+        if h.two_sided:
+            return self._two_sided(t, units, page)
+        n = max(len(u.amounts) for u in units)
+        labels = h.labels
+        if not t.emitted or len(labels) != n:
+            labels = _choose_labels(h.raw_labels, t.kind, n, units)
+        if len(labels) < n:
+            labels = [""] * n if n > 1 else ["合计"]
+            ids: list[tuple[int, list[int]]] = []
+        else:
+            n = len(labels)
+            ids = _identities([_key(lb, t.kind) for lb in labels], t.kind)
+            ids += _sum_right(labels, t.kind, ids)
+        h.labels = labels
+        full = [u.amounts for u in units if len(u.amounts) == n]
+        if not ids:  # the labels name no identity: learn them from the rows printed in full
+            ids = _learned(full, n)
+        freq = [0] * n
+        placements: list[list[int] | None] = []
+        for u in units:
+            cols = place(u.amounts, n, ids) if u.amounts else []
+            placements.append(cols)
+            if cols:
+                for c in cols:
+                    if c >= 0:
+                        freq[c] += 1
+        for k, u in enumerate(units):
+            if placements[k] is None and u.amounts:
+                placements[k] = place(u.amounts, n, ids, freq)
+        extra = max((len(u.amounts) if p is None else sum(1 for c in p if c < 0)
+                     for u, p in zip(units, placements, strict=True)), default=0)
+        has_code = any(u.code for u in units)
+        ncols = 2 + n + extra
+        grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
+        if not t.emitted:
+            head = [Cell(h.code_label or ("科目编码" if has_code else ""), 0),
+                    Cell(h.name_label, 1)]
+            head += [Cell(lb, 2 + j) for j, lb in enumerate(labels)]
+            head += [Cell(f"未定列{j + 1}", 2 + n + j) for j in range(extra)]
+            first = h.frags[0] if h.frags else None
+            grid.rows.append(GridRow(head, page.number,
+                                     span=(first.start, h.frags[-1].end) if first else None))
+        for u, cols in zip(units, placements, strict=True):
+            cells = [self._cell(u.code, 0, join=""), self._cell(u.name, 1)]
+            if cols is None:
+                cells += [self._cell([a], 2 + n + j) for j, a in enumerate(u.amounts)]
+            else:
+                loose = [a for a, c in zip(u.amounts, cols, strict=True) if c < 0]
+                cells += [self._cell([a], 2 + c) for a, c in zip(u.amounts, cols, strict=True)
+                          if c >= 0]
+                cells += [self._cell([a], 2 + n + j) for j, a in enumerate(loose)]
+            grid.rows.append(GridRow(cells, page.number, span=self._span(u)))
+        return grid
+
+    def _two_sided(self, t: _Table, units: list[_Unit], page: Page) -> Grid:
+        h = t.header
+        assert h is not None
+        nl, nr = len(h.left), len(h.right)
+        ncols = 2 + nl + nr
+        grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
+        a, b = h.side_names
+        if not t.emitted:
+            head = [Cell(f"{a}/{h.name_label}", 0)]
+            head += [Cell(f"{a}/{lb}", 1 + j) for j, lb in enumerate(h.left)]
+            head += [Cell(f"{b}/{h.name_label}", 1 + nl)]
+            head += [Cell(f"{b}/{lb}", 2 + nl + j) for j, lb in enumerate(h.right)]
+            grid.rows.append(GridRow(head, page.number))
+        lkeys = [_key(f"{a}/{lb}", t.kind) for lb in h.left]
+        rkeys = [_key(f"{b}/{lb}", t.kind) for lb in h.right]
+        lids, rids = _identities(lkeys, t.kind), _identities(rkeys, t.kind)
+        prev_line, prev_side = -1, -1
+        for u in units:
+            name = _name_text(u.name)
+            k = len(u.amounts)
+            if prev_line == u.line and prev_side == 0:
+                side = 1  # the second unit on a printed line is the right half
+            elif k > nl:
+                side = 1
+            elif _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
+                side = 0 if _TOTAL.match(name) and a in name else 1
+            elif _INCOME_WORDS.search(name) or (a in name):
+                side = 0
+            else:
+                side = 1
+            prev_line, prev_side = u.line, side
+            n, ids, base = (nl, lids, 1) if side == 0 else (nr, rids, 2 + nl)
+            cols = place(u.amounts, n, ids) if u.amounts else []
+            if cols is None:
+                cols = list(range(k)) if k <= n and n == 1 else None
+            cells = [self._cell(u.name, base - 1)]
+            if cols is None:
+                continue  # an ambiguous half-row is left out rather than put in a wrong column
+            cells += [self._cell([x], base + c) for x, c in zip(u.amounts, cols, strict=True)
+                      if c >= 0]
+            grid.rows.append(GridRow(cells, page.number, span=self._span(u)))
+        return grid
+
+    @staticmethod
+    def _cell(ts: list[Token], col: int, join: str | None = None) -> Cell:
+        if not ts:
+            return Cell("", col)
+        text = join.join(t.text for t in ts) if join is not None else _name_text(ts)
+        return Cell(text, col, 1, chars=(ts[0].start, ts[-1].end))
+
+    @staticmethod
+    def _span(u: _Unit) -> tuple[int, int] | None:
+        ts = [*u.code, *u.name, *u.amounts]
+        if not ts:
+            return None
+        return (min(t.start for t in ts), max(t.end for t in ts))
