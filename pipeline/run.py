@@ -6,7 +6,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ConfigError, NotADisclosureError, TooLargeError
 from pipeline.extract.indicators import extract_indicators, has_indicators
@@ -18,8 +18,6 @@ from pipeline.layout import layout_document
 from pipeline.layout.blocks import Line
 from pipeline.llm.chunks import TABLE_TASK, Chunk, estimate_tokens
 from pipeline.llm.config import LLMConfig
-from pipeline.llm.extractor import ChunkResult, LLMExtractor
-from pipeline.llm.merge import merge
 from pipeline.segment import classify_title, find_sections, find_tables
 from pipeline.segment.sections import RawSection
 from pipeline.verify import PageNumbers, Tolerance, page_texts_of, verify
@@ -28,6 +26,9 @@ from schemas.flags import Flag, Severity
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.provenance import Provenance
 from schemas.tables import KIND_SPECS, Table, TableKind
+
+if TYPE_CHECKING:  # the model client and its response models load only when a model is used
+    from pipeline.llm.extractor import ChunkResult
 
 # a unit budget or a tables-only file may legitimately lack the project table
 REQUIRED = [k for k, s in KIND_SPECS.items() if s.required]
@@ -130,6 +131,9 @@ def extract_document(path: str | Path, *, check: bool = True,
                                   "or pass --base-url", path=path)
             d.llm.would_send = [f"{c.id} {c.title} (p.{','.join(map(str, c.pages))})" for c in chunks]
         elif chunks:
+            from pipeline.llm.extractor import LLMExtractor
+            from pipeline.llm.merge import merge
+
             x = LLMExtractor(llm, client=client, use_cache=use_cache, on_progress=on_progress)
             try:
                 results = x.extract(chunks)

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.ingest.reader import split_text_pages
 from pipeline.layout.blocks import Grid
-from pipeline.layout.build import layout_text_page
+from pipeline.layout.text import layout_text_page
 from pipeline.numbers import detect_unit, is_blank, parse_amount, parse_percent
 
 

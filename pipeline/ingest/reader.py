@@ -107,29 +107,40 @@ def _decode_title(title: str) -> str:
 
 
 def _segments(pg) -> list[Segment]:
-    """Ruling lines of a page: stroked lines, thin filled rectangles, and edges of cell boxes."""
-    import pymupdf
-
-    m = pg.rotation_matrix if pg.rotation else None
+    """Ruling lines of a page: stroked lines, thin filled rectangles, and edges of cell boxes.
+    Read from pymupdf's C-level drawing list (plain tuples): the Python-level
+    ``get_drawings()`` costs three times as much for the same items."""
+    turn = _turn(pg)
     out: list[Segment] = []
-    for d in pg.get_drawings():
+    for d in pg.get_cdrawings():
         for item in d["items"]:
             op = item[0]
             if op == "l":
-                a, b = item[1], item[2]
-                if m is not None:
-                    a, b = a * m, b * m
-                if abs(a.y - b.y) < 1.0 and abs(a.x - b.x) > 2:
-                    out.append(Segment(True, (a.y + b.y) / 2, min(a.x, b.x), max(a.x, b.x)))
-                elif abs(a.x - b.x) < 1.0 and abs(a.y - b.y) > 2:
-                    out.append(Segment(False, (a.x + b.x) / 2, min(a.y, b.y), max(a.y, b.y)))
+                (ax, ay), (bx, by) = turn(item[1]), turn(item[2])
+                if abs(ay - by) < 1.0 and abs(ax - bx) > 2:
+                    out.append(Segment(True, (ay + by) / 2, min(ax, bx), max(ax, bx)))
+                elif abs(ax - bx) < 1.0 and abs(ay - by) > 2:
+                    out.append(Segment(False, (ax + bx) / 2, min(ay, by), max(ay, by)))
             elif op == "re":
-                r = item[1] if m is None else pymupdf.Rect(item[1]) * m
-                _rect_edges(r.x0, r.y0, r.x1, r.y1, out)
+                x0, y0, x1, y1 = item[1]
+                _rect_edges(*_box([turn((x0, y0)), turn((x1, y1))]), out)
             elif op == "qu":
-                r = item[1].rect if m is None else item[1].rect * m
-                _rect_edges(r.x0, r.y0, r.x1, r.y1, out)
+                _rect_edges(*_box([turn(q) for q in item[1]]), out)
     return out
+
+
+def _turn(pg):
+    """Point transform into the page as shown (identity unless the page is rotated)."""
+    if not pg.rotation:
+        return lambda p: p
+    m = pg.rotation_matrix
+    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+    return lambda p: (p[0] * a + p[1] * c + e, p[0] * b + p[1] * d + f)
+
+
+def _box(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _rect_edges(x0: float, y0: float, x1: float, y1: float, out: list[Segment]) -> None:

@@ -12,8 +12,6 @@ from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
-from pipeline.layout.text import layout_text_page  # noqa: F401 - re-exported
-from pipeline.layout.text_stream import layout_text_pages
 
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
@@ -26,6 +24,8 @@ def layout_document(doc: SourceDocument) -> list[list[Block]]:
     """Blocks per page, in reading order."""
     if doc.format == "pdf":
         return [layout_pdf_page(p) for p in doc.pages]
+    from pipeline.layout.text_stream import layout_text_pages  # text readers load for text only
+
     return layout_text_pages(doc.pages)
 
 
