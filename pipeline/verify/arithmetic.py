@@ -126,21 +126,36 @@ def _hierarchy(table: Table, coded: list[TableRow], rec: Recorder) -> None:
                         table.title)
 
 
+def _top_rows(coded: list[TableRow]) -> list[TableRow]:
+    """The rows a 合计 sums: the 类 rows; in a list that prints no 类 (a flat list of 款
+    and 项 codes, or of 功能 x 经济 pairs), every row no printed code contains (3021101
+    差旅费 counts when 30211 is not printed)."""
+    classes = [r for r in coded if len(r.code or "") == 3]
+    if classes:
+        return classes  # (a dropped 类 is then missed, not replaced by its 款)
+    if any("code_2" in r.texts for r in coded) and len({len(r.code or "") for r in coded}) > 1:
+        return []  # two classifications whose subtotals nest differently
+    printed = {r.code for r in coded}
+    return [r for r in coded if not any(
+        (r.code or "")[:n] in printed for n in range(3, len(r.code or ""), 2))]
+
+
 def _grand_total(table: Table, rec: Recorder) -> None:
     coded = [r for r in table.rows if r.code is not None]
     totals = [r for r in table.rows if r.is_total and r.code is None]
-    classes = [r for r in coded if len(r.code) == 3]  # type: ignore[arg-type]
     if len(blocks(table)) > 1:
         return  # one block per unit: the 合计 sums the units' rows, not one list of 类
-    if len(totals) >= 1 and classes:
+    top = _top_rows(coded)
+    if len(totals) >= 1 and len(top) >= 2 - any(len(r.code or "") == 3 for r in top):
         total = totals[0]
+        level = "类" if all(len(r.code or "") == 3 for r in top) else "top-level"
         for col in sorted(total.values, key=list(K).index):
             found = total.values[col]
             if found.value is None:
                 continue
-            amounts = [c.values.get(col) for c in classes]
+            amounts = [c.values.get(col) for c in top]
             rec.compare("hierarchy", f"'{table.title}' {total.name} [{col.value}] is not the sum "
-                        f"of its {len(classes)} 类 rows",
+                        f"of its {len(top)} {level} rows",
                         sum((_val(a) for a in amounts), Decimal(0)), found,
                         [a for a in amounts if a is not None], table.unit, table.title)
 
