@@ -350,3 +350,16 @@ def test_a_title_wrapped_over_two_lines_is_read_whole():
     t = next(t for t in d.tables if 77 in t.pages)
     assert t.kind.value == "three_public" and "三公" in t.title
     assert not [r for r in t.rows if "序号" in r.other]
+
+
+def test_whole_yuan_amounts_under_an_amount_header_are_amounts_not_codes():
+    """西安市科学技术局 2022 专项业务经费支出表 (d8b69a4ecb5c, p.57): 项目金额 prints whole 元
+    without separators (合计 889510000); a column headed by an amount word is never a code
+    column. And 财政拨款结转资金支出表 (p.59) is not the 支出总表."""
+    from pipeline.segment.classify import classify_title
+
+    d = _extract("d8b69a4ecb5c.pdf")
+    t = next(t for t in d.tables if t.kind.value == "project_expenditure")
+    total = next(r for r in t.rows if r.name == "合计")
+    assert str(next(iter(total.values.values())).value) == "889510000"
+    assert classify_title("2022部门综合预算财政拨款结转资金支出表").value == "other"

@@ -141,6 +141,8 @@ def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bo
         return False  # 单位编码 117001 is a unit, not a classification code
     if _CODE_LABEL.search(label) and not _NAME_LABEL.search(label.split("/")[-1]):
         return True
+    if _AMOUNT_WORDS.search(label.split("/")[-1]):
+        return False  # 项目金额 889510000: whole 元 without separators are amounts
     texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
     texts = [t for t in texts if t]
     codes = [t for t in texts if re.fullmatch(r"\d{2,7}", t)]

@@ -11,7 +11,7 @@ _RULES: list[tuple[re.Pattern[str], TableKind]] = [
     (re.compile(r"绩效"), TableKind.performance_targets),
     (re.compile(r"机关运行经费支出|政府采购|购买服务|会议费明细|培训费明细"), TableKind.other),
     (re.compile(r"三公"), TableKind.three_public),
-    (re.compile(r"上年结转资金支出"), TableKind.other),
+    (re.compile(r"上年结转资金支出|结转(结余)?资金支出"), TableKind.other),
     (re.compile(r"专项(业务)?经费支出表"), TableKind.project_expenditure),
     (re.compile(r"政府性基金.*(支出|收支|收入支出)"), TableKind.government_fund),
     (re.compile(r"国有资本经营.*(支出|收支|收入支出)"), TableKind.state_capital),
