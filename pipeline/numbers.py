@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９，．－（）％＋",
@@ -30,8 +31,10 @@ _PERCENT = re.compile(r"^(?P<sign>[-+])?(?P<body>\d+(?:\.\d+)?)%$")
 UNIT_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_text(raw: str) -> str:
-    """Full-width digits and punctuation to ASCII, whitespace removed."""
+    """Full-width digits and punctuation to ASCII, whitespace removed (cached: the same
+    cell text is normalised by several passes)."""
     return re.sub(r"\s+", "", raw.translate(_FULLWIDTH))
 
 

@@ -17,6 +17,7 @@ NARROW_GLYPH = 0.40  # digits and Latin letters: ~0.55 em
 THIN_GLYPH = 0.20  # . , : ; and spaces
 REPEATED_IF_NARROWER = 0.6  # the box is this share (or less) of the width its characters need
 SAME_BOX = 0.8  # two copies of a word overlapping this much (share of the box) are one word
+_CELL = 4.0  # points: copies of a word are looked for among words this close in height
 _THIN = set(".,:;'|!il ")
 
 
@@ -26,8 +27,13 @@ def _advance(ch: str) -> float:
     return THIN_GLYPH if ch in _THIN else NARROW_GLYPH
 
 
+_DOUBLED = re.compile(r"(.)\1", re.S)
+
+
 def _repeat_factor(text: str) -> int:
     """k when every character of ``text`` stands in a run of exactly k (k >= 2), else 1."""
+    if len(text) < 2 or not _DOUBLED.match(text):
+        return 1
     runs = [len(m.group(0)) for m in re.finditer(r"(.)\1*", text, flags=re.S)]
     k = runs[0] if runs else 1
     return k if k >= 2 and all(r == k for r in runs) else 1
@@ -53,13 +59,13 @@ def _same_place(a: Word, b: Word) -> bool:
 def read_overprinted(words: list[Word]) -> list[Word]:
     """Words with repeated glyphs collapsed and second copies of a word at its box dropped."""
     out: list[Word] = []
-    seen: dict[str, list[Word]] = {}
+    seen: dict[tuple[str, int], list[Word]] = {}  # by text and a coarse line position
     for w in words:
         text = collapse_overprint(w.text, w.x1 - w.x0, w.y1 - w.y0)
-        copies = seen.setdefault(text, [])
-        if any(_same_place(c, w) for c in copies):
+        gy = int(w.y0 // _CELL)
+        if any(_same_place(c, w) for dy in (-1, 0, 1) for c in seen.get((text, gy + dy), ())):
             continue
         w = Word(w.x0, w.y0, w.x1, w.y1, text)
-        copies.append(w)
+        seen.setdefault((text, gy), []).append(w)
         out.append(w)
     return out

@@ -8,6 +8,7 @@ centre of its box. Text inputs: pipeline.layout.text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
@@ -91,8 +92,13 @@ def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment
     return [c for c in comps.values() if len(c[0]) >= 2 and len(c[1]) >= 2]
 
 
-def _covers(segs: list[Segment], pos: float, at: float, near: float = SNAP) -> bool:
-    return any(abs(s.pos - pos) <= near and s.start - 1 <= at <= s.end + 1 for s in segs)
+def _near_rules(segs: list[Segment], pos: float, near: float) -> list[Segment]:
+    return [s for s in segs if abs(s.pos - pos) <= near]
+
+
+def _spans(rules: list[Segment], at: float) -> bool:
+    """A rule of ``rules`` runs through ``at``."""
+    return any(s.start - 1 <= at <= s.end + 1 for s in rules)
 
 
 def join_words(words: list[Word]) -> str:
@@ -151,6 +157,9 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
             continue
         buckets.setdefault((r, c), []).append((idx, w))
     grid = Grid(page=page.number, top=y0, ncols=ncols, bbox=(x0, y0, x1, y1), ruled=True, xs=xs)
+    # the rules near each boundary, found once (a double rule lies up to MIN_COLUMN / 2 away)
+    col_rules = [_near_rules(vs, x, SNAP + MIN_COLUMN / 2) for x in xs]
+    row_rules = [_near_rules(hs, y, SNAP) for y in ys]
     for r in range(nrows):
         mid = (ys[r] + ys[r + 1]) / 2
         cells: list[Cell] = []
@@ -158,11 +167,9 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
         while c < ncols:
             start = c
             # extend across column boundaries that have no rule in this row band
-            # (a double rule, collapsed into one boundary, lies up to MIN_COLUMN / 2 away)
-            while c + 1 < ncols and r not in open_rows and not _covers(
-                    vs, xs[c + 1], mid, SNAP + MIN_COLUMN / 2):
+            while c + 1 < ncols and r not in open_rows and not _spans(col_rules[c + 1], mid):
                 c += 1
-            open_top = r > 0 and not _covers(hs, ys[r], (xs[start] + xs[c + 1]) / 2)
+            open_top = r > 0 and not _spans(row_rules[r], (xs[start] + xs[c + 1]) / 2)
             ws: list[Word] = []
             for cc in range(start, c + 1):
                 ws.extend(w for _, w in buckets.get((r, cc), []))
@@ -249,9 +256,10 @@ def _drop_thin(vals: list[float], least: float = MIN_BAND) -> list[float]:
 
 
 def _band(bounds: list[float], v: float) -> int | None:
-    for i in range(len(bounds) - 1):
-        if bounds[i] - 1 <= v <= bounds[i + 1] + 1:
-            return i
+    """The first band [bounds[i] - 1, bounds[i + 1] + 1] holding ``v`` (sorted bounds)."""
+    i = max(bisect_left(bounds, v - 1) - 1, 0)
+    if i < len(bounds) - 1 and bounds[i] - 1 <= v <= bounds[i + 1] + 1:
+        return i
     return None
 
 
