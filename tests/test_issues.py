@@ -363,3 +363,9 @@ def test_whole_yuan_amounts_under_an_amount_header_are_amounts_not_codes():
     total = next(r for r in t.rows if r.name == "合计")
     assert str(next(iter(total.values.values())).value) == "889510000"
     assert classify_title("2022部门综合预算财政拨款结转资金支出表").value == "other"
+
+
+def test_round_amounts_before_a_unit_are_not_printed_codes():
+    """'20000元' and '23880人次' in indicator tables are figures, not 款 codes (a 款 or 项
+    part is never 00; class 238 does not exist): they raise no codes_outside warning."""
+    assert printed_codes({40: "20000\n元\n23880\n人次\n2010101\n行政运行"}) == {"2010101": 40}

@@ -24,12 +24,23 @@ PRINTED_CODE = re.compile(
 SHOWN_CODES = 8  # codes named in a flag's message
 
 
+FUNCTION_CLASSES = range(201, 235)  # 201 一般公共服务支出 … 234 抗疫特别国债安排的支出
+
+
+def is_function_code(code: str) -> bool:
+    """A 款/项 code of an expenditure class: no part is 00 (20000 元 is an amount)."""
+    parts = [code[i:i + 2] for i in range(3, len(code), 2)]
+    return int(code[:3]) in FUNCTION_CLASSES and "00" not in parts
+
+
 def printed_codes(page_texts: dict[int, str]) -> dict[str, int]:
     """Each function code printed before a name, with the first page it is printed on."""
     out: dict[str, int] = {}
     for page in sorted(page_texts):
         for m in PRINTED_CODE.finditer(page_texts[page]):
-            out.setdefault(re.sub(r"\D", "", m.group(1)), page)
+            code = re.sub(r"\D", "", m.group(1))
+            if is_function_code(code):
+                out.setdefault(code, page)
     return out
 
 
