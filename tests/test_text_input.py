@@ -274,3 +274,17 @@ def test_cell_per_line_rows_and_wrapped_names(tmp_path: Path) -> None:
         "total": "10.00", "project": "10.00"}
     assert str(rows["2010101"].values[next(k for k in rows["2010101"].values
                                            if k.value == "personnel")].value) == "15.00"
+
+
+def test_a_final_account_without_a_title_page_is_a_final_account(tmp_path):
+    """A text that starts in chapter one of a 决算 (no title line naming year and kind) is a
+    final account when it speaks of 决算 more than of 预算."""
+    from pipeline.run import extract_document
+
+    text = ("一、部门基本情况\n本部门2023年度决算收支情况如下。\n"
+            "二、收入支出决算总体情况说明\n2023年度收入总计1,234.56万元，与年初预算相比增加10.00万元。\n"
+            "三、财政拨款支出决算情况说明\n2023年度财政拨款支出决算数为1,200.00万元。\n")
+    p = tmp_path / "chapter.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    assert d.metadata.kind.value == "final_account" and d.metadata.year == 2023

@@ -57,7 +57,7 @@ def extract_metadata(pages: list[list[Block]], tables: list[Table],
         for w in range(1, TITLE_LINES + 1):  # a cover may set each word on its own line
             window = lines[i:i + w]
             t = "".join(_clean(x.text) for x in window)
-            if re.search(r"目录|部分|表$|关于|情况|\.{3}", t) or len(t) > 60:
+            if re.search(r"目录|部分|表$|关于|情况|\.{3}|[，。；]|万元", t) or len(t) > 60:
                 break
             m = _TITLE.search(t)
             if not m and _TRAILING_YEAR.search(t):
@@ -133,10 +133,18 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
         year, inferred["year"] = int(fy.group(1)), "file name"
     else:
         year, inferred["year"] = None, "unknown"
-    kind = DocumentKind.final_account if "决算" in titles or (
-        not re.search(r"预算", titles) and "决算" in file_name) else DocumentKind.budget
-    inferred["kind"] = "table titles" if re.search(r"预算|决算", titles) else \
-        "file name" if re.search(r"预算|决算", file_name) else "unknown (budget assumed)"
+    body = "".join(_clean(x.text) for x in lines)
+    said_final, said_budget = body.count("决算"), body.count("预算")
+    if re.search(r"预算|决算", titles):
+        kind = DocumentKind.final_account if "决算" in titles else DocumentKind.budget
+        inferred["kind"] = "table titles"
+    elif said_final or said_budget:  # a final account speaks of 决算 more than of 预算
+        kind = DocumentKind.final_account if said_final > said_budget else DocumentKind.budget
+        inferred["kind"] = "body"
+    else:
+        kind = DocumentKind.final_account if "决算" in file_name else DocumentKind.budget
+        inferred["kind"] = "file name" if re.search(r"预算|决算", file_name) else \
+            "unknown (budget assumed)"
     dept = _department_from_body(pages)
     if not dept:
         m = re.search(r"关于(?P<d>\S{3,30}?)(20\d{2})年", "".join(_clean(x.text) for x in lines[:400]))
