@@ -1,5 +1,5 @@
 """The guard on real documents the corpus rules were not written for: hand-read key figures
-of seven development-set PDFs (eval/gold-realworld, read from the pages, see its README)
+of fourteen development-set PDFs (eval/gold-realworld, read from the pages, see its README)
 must score at least eval/thresholds-realworld.json."""
 
 from __future__ import annotations

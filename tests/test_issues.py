@@ -369,3 +369,28 @@ def test_round_amounts_before_a_unit_are_not_printed_codes():
     """'20000元' and '23880人次' in indicator tables are figures, not 款 codes (a 款 or 项
     part is never 00; class 238 does not exist): they raise no codes_outside warning."""
     assert printed_codes({40: "20000\n元\n23880\n人次\n2010101\n行政运行"}) == {"2010101": 40}
+
+
+def test_a_summary_table_printing_function_and_purpose_blocks_reads_both():
+    """江苏省人民检察院 2019 收支预算总表 (68beaee94eda, p.14): under 支出 it prints a 功能分类
+    block and a 支出用途 block side by side, each numbered from 一、, and 三、单位预留机动经费
+    wraps onto a second grid row with its figure. Every 支出用途 line keeps its own figure,
+    and the balance check sums the block that ends at 当年支出小计."""
+    d = _extract("68beaee94eda.pdf")
+    t = next(t for t in d.tables if t.kind.value == "income_expenditure_summary")
+    spend = {r.name: str(r.values[ColumnKey.amount].value) for r in t.rows
+             if r.side == "expenditure" and ColumnKey.amount in r.values}
+    assert spend["一、基本支出"] == "15844.04" and spend["二、项目支出"] == "4335.30"
+    reserve = next(v for k, v in spend.items() if k.startswith("三、单位预留机动经"))
+    assert reserve == "3990.40" and spend["当年支出小计"] == "24169.74"
+    assert not [f for f in d.flags if f.check == "balance" and f.severity.value == "error"]
+
+
+def test_whole_figures_under_a_three_public_header_are_not_codes():
+    """Same document, p.20: 公务用车购置及运行维护费/小计 prints 237 (万元); a column named by
+    an amount vocabulary word is never a code column."""
+    d = _extract("68beaee94eda.pdf")
+    t = next(t for t in d.tables if t.kind.value == "three_public")
+    row = next(r for r in t.rows if r.values)
+    assert row.code is None and str(row.values[ColumnKey.vehicle_total].value) == "237"
+    assert str(row.values[ColumnKey.abroad].value) == "80"

@@ -141,8 +141,10 @@ def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bo
         return False  # 单位编码 117001 is a unit, not a classification code
     if _CODE_LABEL.search(label) and not _NAME_LABEL.search(label.split("/")[-1]):
         return True
-    if _AMOUNT_WORDS.search(label.split("/")[-1]):
-        return False  # 项目金额 889510000: whole 元 without separators are amounts
+    leaf = label.split("/")[-1]
+    if _AMOUNT_WORDS.search(leaf) or _TOTAL_WORDS.search(leaf) or any(
+            key is not None and pattern.search(leaf) for pattern, key in _COLUMN_RULES):
+        return False  # 项目金额 889510000, 公务用车…/小计 237: whole figures are amounts
     texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
     texts = [t for t in texts if t]
     codes = [t for t in texts if re.fullmatch(r"\d{2,7}", t)]
@@ -184,7 +186,11 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
         # two-sided summary tables: income left, expenditure from the second label column
         label_cols = [j for j in text_cols if j not in code_cols]
         if len(label_cols) >= 2:
-            sides = [(0, label_cols[1], "income"), (label_cols[1], ncols, "expenditure")]
+            # income left; expenditure from the second label column, one block per label
+            # column after it (功能分类 | 支出用途 printed side by side under 支出)
+            starts = label_cols[1:]
+            sides = [(0, starts[0], "income")] + [
+                (lo, hi, "expenditure") for lo, hi in zip(starts, [*starts[1:], ncols], strict=True)]
     elif labels and labels[0] and 0 in text_cols:
         # the same columns printed twice side by side (e.g. 301… left, 302… right)
         leaf = [lb.split("/")[-1] for lb in labels]
@@ -200,10 +206,16 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
         roles = _roles(labels, text_cols, code_cols, lo, hi, raw.kind, allowed)
         keys_by_col.update({j: k for j, (role, k) in roles.items() if role == "amount"})
         carry: dict[int, str] = {}  # 类/款 printed only on their own row, carried down
+        block: list[TableRow] = []
         for row in body:
             tr = _row(row, roles, labels, ncols, unit, side, carry)
-            if tr is not None:
-                rows.append(tr)
+            if tr is None:
+                continue
+            if block and _ends_wrapped_label(block[-1], tr):
+                _join_wrapped(block[-1], tr)
+                continue
+            block.append(tr)
+        rows.extend(block)
     if raw.kind is TableKind.performance_targets:
         empty = raw.empty_note is not None or not raw.rows  # indicators are read separately
     else:
@@ -216,6 +228,27 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
         column_keys=[keys_by_col.get(j) for j in range(ncols)], rows=rows,
         empty=empty, empty_note=raw.empty_note, part=raw.part,
     )
+
+
+def _ends_wrapped_label(prev: TableRow, row: TableRow) -> bool:
+    """``row`` holds the figures of a label wrapped onto two grid rows ('三、单位预留机动经'
+    / '费 3,990.40'): figures without a code under a label line without figures."""
+    return (not prev.values and not prev.other and prev.code is None and bool(prev.name)
+            and not row.code and bool(row.values or row.other)
+            and (not row.name or (len(row.name) <= WRAPPED_TAIL and not row.is_total
+                                  and not TOTAL_LABEL.match(normalise_text(row.name))
+                                  and "计" not in row.name))
+            and not prev.is_total)
+
+
+WRAPPED_TAIL = 3  # characters: the end of a wrapped label carried onto the figures' line
+
+
+def _join_wrapped(prev: TableRow, row: TableRow) -> None:
+    prev.name += row.name
+    prev.values, prev.other = row.values, row.other
+    prev.texts.update(row.texts)
+    prev.is_total = bool(TOTAL_LABEL.match(normalise_text(prev.name)))
 
 
 Role = tuple[str, ColumnKey | None]
@@ -275,8 +308,8 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
         if j in text_cols:
             if j in code_cols:
                 roles[j] = ("code", None)
-            elif _PROJECT_LABEL.search(label):
-                roles[j] = ("project", None)
+            elif _PROJECT_LABEL.search(label) and kind not in SUMMARY_KINDS:
+                roles[j] = ("project", None)  # (项目名称 of a 收支总表 names its lines)
             elif _UNIT_LABEL.search(label):
                 roles[j] = ("text", None) if re.search(r"编码|代码", label) else ("unit", None)
             elif not name_set:
@@ -359,6 +392,10 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
             name_col = j
             if t:
                 name = t
+            elif side is not None and (cell := row.cell_at(j)) is not None and cell.col < min(roles) \
+                    and cell.text.strip():
+                name = cell.text.strip()  # a label merged across from the block on the left
+                name_col = cell.col
         elif role == "unit":
             unit_name = t or None
         elif role == "project":
@@ -393,6 +430,9 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
         return None
     if not label and not values and not other:
         return None
+    if side is not None and name_col is not None and not values and not other and (
+            (cell := row.cell_at(name_col)) is not None and cell.col + cell.span > max(roles) + 1):
+        return None  # its label runs into the next block, whose figures it names
     if not label:  # a row known only by its unit (单位编码 015001) is named by it
         label = total_label or project_name or unit_name or next(
             (v for k, v in extra.items() if _UNIT_CODE_LABEL.search(k)), "")

@@ -51,6 +51,10 @@ def check_balance(table: Table, rec: Recorder) -> None:
             continue
         idx = side_rows.index(subtotal)
         items = [r for r in side_rows[:idx] if _NUMBERED.match(_norm(r.name))]
+        # 功能分类 and 支出用途 printed side by side each number from 一、: the lines of the
+        # list that ends at the subtotal are those since the last 一、
+        firsts = [i for i, r in enumerate(items) if _norm(r.name).startswith("一、")]
+        items = items[firsts[-1]:] if firsts else items
         terms = [a for a in (_main(r) for r in items) if a is not None]
         if len(items) < 2 or not terms:
             continue
