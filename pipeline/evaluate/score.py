@@ -165,10 +165,20 @@ def _gold_key(t: GoldTable, row: list[str]) -> tuple:
     return (side, unit, code or norm_name(name))
 
 
-def _row_key(t: GoldTable, r: TableRow) -> tuple:
+_UNIT_CODE = re.compile(r"单位(编码|代码)")
+
+
+def _row_key(t: GoldTable, r: TableRow, gold_keys: set[tuple] | None = None) -> tuple:
+    """A row's key: side, unit, then its code or its name. A row printed with a 单位编码 is
+    also known by that code when the gold names the row by it (and not by its name)."""
     side = (r.side or "") if "side" in t.columns else ""
     unit = norm_name(r.unit_name) if "unit_name" in t.columns else ""
-    return (side, unit, r.code or norm_name(r.name))
+    key = (side, unit, r.code or norm_name(r.name))
+    unit_code = next((normalise_text(v) for k, v in r.texts.items() if _UNIT_CODE.search(k)), None)
+    if gold_keys is not None and unit_code and key not in gold_keys \
+            and (side, unit, unit_code) in gold_keys:
+        return (side, unit, unit_code)
+    return key
 
 
 def _describe(kind: str, key: tuple, column: str) -> str:
@@ -209,7 +219,8 @@ def _score_pair(gt: GoldTable, t: Table | None, s: DocScore) -> Counts:
         c.fn += n
         return c
     gkeys = _keyed([_gold_key(gt, row) for row in gt.rows])
-    ekeys = _keyed([_row_key(gt, r) for r in t.rows])
+    raw_gold = {k[:3] for k in gkeys}
+    ekeys = _keyed([_row_key(gt, r, raw_gold) for r in t.rows])
     by_key = dict(zip(ekeys, t.rows, strict=True))
     matched: set[tuple] = set()
     for row, key in zip(gt.rows, gkeys, strict=True):

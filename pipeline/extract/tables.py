@@ -36,7 +36,7 @@ _COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
     (re.compile(r"政府性基金"), _K.government_fund),
     (re.compile(r"国有资本"), _K.state_capital),
     (re.compile(r"三公"), _K.total),
-    (re.compile(r"一般公共预算|公共财政"), _K.general_budget),
+    (re.compile(r"一般公共预算|公共财政|^公共预算拨款"), _K.general_budget),
     (re.compile(r"财政拨款"), _K.fiscal),
     (re.compile(r"事业收入"), _K.business_income),
     (re.compile(r"经营收入"), _K.operating_income),
@@ -241,6 +241,7 @@ def _ends_wrapped_label(prev: TableRow, row: TableRow) -> bool:
             and not prev.is_total)
 
 
+_GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d{1,3}(?:,\d{3})+\.\d{2,6}|\d+\.\d{2,6})$")
 WRAPPED_TAIL = 3  # characters: the end of a wrapped label carried onto the figures' line
 
 
@@ -415,6 +416,15 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
             extra[labels[j] or f"col{j + 1}"] = t
             if TOTAL_LABEL.match(normalise_text(t)):
                 total_label = t  # 合计 printed in a unit-code or second-class column
+    if name and not values and not other and (glued := _GLUED_FIGURE.match(name)):
+        # '19、自然资源海洋气象等支出18803323.32': the text layer ran the label into its
+        # figure; the figure goes to the block's first amount column when that is empty
+        first = next((k for _, (role, k) in sorted(roles.items()) if role == "amount" and k), None)
+        cell = row.cell_at(name_col) if name_col is not None else None
+        if first is not None and cell is not None:
+            name = glued.group(1)
+            values[first] = Amount(value=parse_amount(glued.group(2)), raw=glued.group(2),
+                                   unit=unit, provenance=cell_provenance(cell, row))  # type: ignore[arg-type]
     if len(primary) > 1 and carry is not None:
         code_parts = _carry_parts(part_at, sorted(primary), carry)
     code = "".join(code_parts) or None
