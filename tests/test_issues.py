@@ -394,3 +394,13 @@ def test_whole_figures_under_a_three_public_header_are_not_codes():
     row = next(r for r in t.rows if r.values)
     assert row.code is None and str(row.values[ColumnKey.vehicle_total].value) == "237"
     assert str(row.values[ColumnKey.abroad].value) == "80"
+
+
+def test_a_header_word_run_across_a_column_rule_is_cut_at_the_rule():
+    """无锡市信访局 三公 (e89865852e80, p.21): the text layer runs 公务用车购置费 and 公务用车
+    运行维(护费) together as one word over two header cells; cut at the rule, each column
+    gets its own label and 运行维护费 its key."""
+    d = _extract("e89865852e80.pdf")
+    t = next(t for t in d.tables if t.kind.value == "three_public")
+    assert "公务用车购置及运行维护费/公务用车运行维护费" in t.columns
+    assert ColumnKey.vehicle_operation in t.column_keys and ColumnKey.vehicle_purchase in t.column_keys

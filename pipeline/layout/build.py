@@ -92,6 +92,31 @@ def _components(hs: list[Segment], vs: list[Segment]) -> list[tuple[list[Segment
     return [c for c in comps.values() if len(c[0]) >= 2 and len(c[1]) >= 2]
 
 
+_CJK_ONLY = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”]+")
+
+
+def _split_at_rules(w: Word, xs: list[float], vs: list[Segment]) -> list[Word]:
+    """A word the text layer ran across a column rule ('公务用车购置费公务用车运行维' over two
+    header cells) is cut where the rule crosses it, by the average width of its characters."""
+    n = len(w.text)
+    if n < 2 or not _CJK_ONLY.fullmatch(w.text):
+        return [w]  # only runs of full-width characters have widths to cut by
+    step = (w.x1 - w.x0) / n
+    cuts = [x for x in xs if w.x0 + step * 0.9 < x < w.x1 - step * 0.9
+            and _spans(_near_rules(vs, x, SNAP), w.cy)]
+    if not cuts:
+        return [w]
+    out: list[Word] = []
+    start = 0
+    for x in cuts:
+        k = round((x - w.x0) / step)
+        if start < k < n:
+            out.append(Word(w.x0 + start * step, w.y0, w.x0 + k * step, w.y1, w.text[start:k]))
+            start = k
+    out.append(Word(w.x0 + start * step, w.y0, w.x1, w.y1, w.text[start:]))
+    return out
+
+
 def _near_rules(segs: list[Segment], pos: float, near: float) -> list[Segment]:
     return [s for s in segs if abs(s.pos - pos) <= near]
 
@@ -152,10 +177,12 @@ def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: li
         if not (x0 - 1 <= cx <= x1 + 1 and y0 - 1 <= cy <= y1 + 1):
             continue
         r = _band(ys, cy)
-        c = _band(xs, cx)
-        if r is None or c is None:
+        if r is None:
             continue
-        buckets.setdefault((r, c), []).append((idx, w))
+        for part in _split_at_rules(w, xs, vs):
+            c = _band(xs, part.cx)
+            if c is not None:
+                buckets.setdefault((r, c), []).append((idx, part))
     grid = Grid(page=page.number, top=y0, ncols=ncols, bbox=(x0, y0, x1, y1), ruled=True, xs=xs)
     # the rules near each boundary, found once (a double rule lies up to MIN_COLUMN / 2 away)
     col_rules = [_near_rules(vs, x, SNAP + MIN_COLUMN / 2) for x in xs]
