@@ -474,7 +474,11 @@ def _identities(keys: list[ColumnKey | bool | None], kind: TableKind) -> list[tu
                                  _K.subsidy_affiliated]))
         if _K.basic not in idx:
             rules.append((_K.total, [_K.personnel, _K.public, _K.project]))
-        rules.append((_K.total, [_K.general_budget, _K.government_fund, _K.state_capital]))
+        if not any(k in idx for k in (_K.fiscal, _K.fiscal_special, _K.unit_funds,
+                                      _K.business_income, _K.operating_income, _K.other_income,
+                                      _K.superior_subsidy, _K.affiliated_remit, _K.carryover)):
+            # the 合计 of a table of 财政拨款 columns only
+            rules.append((_K.total, [_K.general_budget, _K.government_fund, _K.state_capital]))
     out: list[tuple[int, list[int]]] = []
     for parent, children in rules:
         kids = [idx[c] for c in children if c in idx]
@@ -673,13 +677,23 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
                 if size > MAX_GROUP_COMBOS:
                     continue
                 tol = max(tols[i] for i in g) * len(g)
+                # the combinations adding up in every column; when none does (a row misread
+                # or missing, or the document's own error), those adding up in the most
                 ok: list[set[tuple[int, ...]]] = [set() for _ in g]
+                best = -1
+                worst = n + 1
                 for combo in product(*sets):  # type: ignore[misc]
                     vs = [vec(i, cols) for i, cols in zip(g, combo, strict=True)]
-                    if all(abs(vs[0][c] - sum(v[c] for v in vs[1:])) <= tol for c in range(n)):
+                    good = sum(1 for c in range(n)
+                               if abs(vs[0][c] - sum(v[c] for v in vs[1:])) <= tol)
+                    worst = min(worst, good)
+                    if good > best:
+                        best = good
+                        ok = [set() for _ in g]
+                    if good == best:
                         for m, cols in enumerate(combo):
                             ok[m].add(cols)
-                if not ok[0]:
+                if best <= 0 or best == worst:
                     continue
                 for m, i in enumerate(g):
                     new = [c for c in cands[i] if c in ok[m]]  # type: ignore[union-attr]
@@ -844,10 +858,12 @@ def _choose_labels(raw: list[str], kind: TableKind, n: int, units: list[_Unit]) 
         # no row printed in full: the order under which most rows place without doubt
         sample = sorted((u for u in units if u.amounts), key=lambda u: -len(u.amounts))[:8]
 
-        def placed(c: list[str]) -> int:
+        def placed(c: list[str]) -> tuple[float, int]:
             ids = _identities([_key(lb, kind) for lb in c], kind)
             ids += _sum_right(c, kind, ids)
-            return sum(1 for u in sample if place(u.amounts, len(c), ids) is not None)
+            scores = [_candidates(u.amounts, len(c), ids) for u in sample]
+            agree = sum(got[1] for got in scores if got and got[0])
+            return agree, sum(1 for u in sample if place(u.amounts, len(c), ids) is not None)
 
         return max(exact, key=placed)
     return max(exact, key=score)  # the first of equal scores: the likeliest order
@@ -1052,8 +1068,14 @@ class _StreamReader:
                     unit.last_line = j
                     continue
                 is_amt = _is_amount(tk.text) or _DASH.match(tk.text) is not None
+                # a code after a row's name that printed no amount (blank cells vanished)
+                # starts the next row, in a table of coded rows
+                code_after_name = bool(
+                    _CODE.match(tk.text) and unit is not None and unit.name and
+                    not unit.amounts and (unit.code or (t.header and t.header.code_label))
+                    and _next_is_text(toks, j, ts.index(tk)))
                 if not is_amt and _INTEGER.match(tk.text) and unit is not None and \
-                        (unit.name or unit.amounts) and not (
+                        (unit.name or unit.amounts) and not code_after_name and not (
                             (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
                             and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)):
                     is_amt = True  # an integer after a label is an amount, a code a new row
@@ -1066,12 +1088,12 @@ class _StreamReader:
                 elif (_CODE.match(tk.text) or (_PART.match(tk.text) and unit is not None
                                               and ((unit.code and not unit.name) or (
                                                   unit.amounts and _next_is_text(
-                                                      toks, j, ts.index(tk))))) or (
+                                                      toks, j, ts.index(tk))))) or code_after_name or (
                         # a part opening a page that continues a coded table
                         _PART.match(tk.text) and unit is None and tk is ts[0]
                         and t.pending and _next_is_text(toks, j, 0)
                         and any(v.code for _, us, _, _ in t.pending for v in us))) and \
-                        (unit is None or unit.amounts or not unit.name):
+                        (unit is None or unit.amounts or not unit.name or code_after_name):
                     if unit is None or unit.amounts or unit.name:
                         unit = _Unit(line=j, position=pos)
                         t.units.append(unit)
@@ -1171,9 +1193,7 @@ class _StreamReader:
         h = t.header
         assert h is not None
         n = max(len(u.amounts) for u in units)
-        labels = h.labels
-        if len(labels) != n:
-            labels = _choose_labels(h.raw_labels, t.kind, n, units)
+        labels = _choose_labels(h.raw_labels, t.kind, n, units)
         if len(labels) < n:
             labels = [""] * n if n > 1 else ["合计"]
             ids: list[tuple[int, list[int]]] = []
