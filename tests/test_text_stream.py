@@ -144,3 +144,29 @@ def test_open_columns_take_the_commonest_columns(tmp_path: Path) -> None:
     rows = {r.code or r.name: r for r in t.rows}
     assert _vals(rows["201"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
     assert _vals(rows["2010101"]) == {"total": "20.00", "basic": "20.00"}
+
+
+SPACED_HEADER = HEAD.replace("决算", "预算") + """一般公共预算支出情况表
+单位：万元
+科目编码
+科目名称 合 计
+基本支出
+项目支出
+类 款 项 小 计 人员支出 日常公用支出
+合 计 30.00 20.00 15.00 5.00 10.00
+201 一般公共服务支出 30.00 20.00 15.00 5.00 10.00
+01 人大事务 30.00 20.00 15.00 5.00 10.00
+01 行政运行 20.00 20.00 15.00 5.00
+99 其他人大事务支出 10.00 10.00
+"""
+
+
+def test_spaced_header_words_and_class_labels(tmp_path: Path) -> None:
+    """``类 款 项 小 计`` is the labels 类, 款, 项 and 小计 (not 项小计); 合 计 is 合计."""
+    d = _tables(tmp_path, SPACED_HEADER)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["2010101"]) == {"total": "20.00", "basic": "20.00", "personnel": "15.00",
+                                      "public": "5.00"}
+    assert _vals(rows["2010199"]) == {"total": "10.00", "project": "10.00"}
+    assert not _errors(d)

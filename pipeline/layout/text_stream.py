@@ -225,8 +225,8 @@ def classify_title(text: str) -> TableKind | None:
 
 def header_fragments(lines: list[TextLine], one_per_line: bool) -> list[_Frag]:
     """Header cells in printed order: a line is one cell when cells are one per line; in
-    space-separated text a digit run joins the 年 after it and two single characters join
-    (``项 目``, ``2026 年预算数``)."""
+    space-separated text a digit run joins the 年 after it and a run of single characters
+    joins (``项 目``, ``小 计``, ``2026 年预算数``; not ``类 款 项``)."""
     out: list[_Frag] = []
     for ln in lines:
         toks = line_tokens(ln)
@@ -237,16 +237,30 @@ def header_fragments(lines: list[TextLine], one_per_line: bool) -> list[_Frag]:
             continue
         cur: list[Token] = []
         for t in toks:
+            single = len(t.text) == 1 and not t.text.isdigit()
             if cur and ((re.fullmatch(r"\d{4}", cur[-1].text) and t.text.startswith("年")) or
-                        (len(cur) == 1 and len(cur[0].text) == 1 and len(t.text) == 1
-                         and not t.text.isdigit() and not re.match(r"[类款项]", t.text + cur[0].text))):
+                        (single and all(len(x.text) == 1 and not x.text.isdigit()
+                                        for x in cur))):
                 cur.append(t)
                 continue
-            if cur:
-                out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
+            out.extend(_spaced_label(cur))
             cur = [t]
-        if cur:
-            out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
+        out.extend(_spaced_label(cur))
+    return out
+
+
+def _spaced_label(cur: list[Token]) -> list[_Frag]:
+    """Header tokens read as one label: a run of single characters is one label spaced out
+    (合 计, 小 计), but the 类 款 项 at its start are labels of their own."""
+    cur = list(cur)
+    out: list[_Frag] = []
+    if cur and all(len(x.text) == 1 for x in cur):
+        while cur and cur[0].text in "类款项" and (
+                len(cur) == 1 or cur[1].text in "类款项" or len(cur) > 2):
+            out.append(_Frag(cur[0].text, cur[0].start, cur[0].end))
+            cur.pop(0)
+    if cur:
+        out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
     return out
 
 
