@@ -214,6 +214,8 @@ def classify_title(text: str) -> TableKind | None:
     if not t or len(t) > 60 or "。" in t or "，" in t or _TOC.search(t) or is_number_label(t):
         return None
     t = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", "", t)
+    # a title ending in what it classifies by: …明细表（按支出功能分类科目）
+    t = re.sub(r"表[(（](按|分)[^)）]{1,16}[)）]$", "表", t)
     if not _TITLE.search(t) or re.search(r"说明|^注|情况$", t):
         return None
     if "三公" in t:
