@@ -170,3 +170,32 @@ def test_spaced_header_words_and_class_labels(tmp_path: Path) -> None:
                                       "public": "5.00"}
     assert _vals(rows["2010199"]) == {"total": "10.00", "project": "10.00"}
     assert not _errors(d)
+
+
+def _many_kids() -> str:
+    kids = "\n".join(f"302 {k:02d} 费用{k} 10.00 10.00" for k in range(1, 17))
+    return HEAD.replace("决算", "预算") + f"""一般公共预算基本支出情况表
+单位：万元
+经济分类科目编码 经济分类科目名称 合计 人员经费 公用经费
+类 款
+301 工资福利支出 50.00 50.00
+301 01 基本工资 50.00 50.00
+302 商品和服务支出 160.00 160.00
+{kids}
+合计 210.00 50.00 160.00
+"""
+
+
+def test_total_at_the_bottom_decides_classes_and_their_many_items(tmp_path: Path) -> None:
+    """合计 printed last is the sum of the 类 rows in every column: 301 is 人员, 302 公用;
+    the 16 款 rows under 302 (too many to try every placement together) follow their 类
+    column by column."""
+    d = _tables(tmp_path, _many_kids())
+    t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["301"]) == {"total": "50.00", "personnel": "50.00"}
+    assert _vals(rows["30101"]) == {"total": "50.00", "personnel": "50.00"}
+    assert _vals(rows["302"]) == {"total": "160.00", "public": "160.00"}
+    assert all(_vals(rows[f"302{k:02d}"]) == {"total": "10.00", "public": "10.00"}
+               for k in range(1, 17))
+    assert not _errors(d)

@@ -28,6 +28,7 @@ Every cell keeps its [start, end) character offsets in the file's text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations, product
@@ -622,7 +623,8 @@ MAX_GROUP_COMBOS = 20000  # placements of a group's rows tried together at most
 
 def _groups(units: list[_Unit]) -> list[list[int]]:
     """Rows that must add up, as [parent, children...]: a 合计 row and the 类 rows; a 类 or
-    款 row and the rows of the next level printed under it (before a row of its level)."""
+    款 row and the rows of the next level printed under it (up to a row of its level or above,
+    or a row with amounts and no code)."""
     codes = ["".join(t.text for t in u.code) for u in units]
     out: list[list[int]] = []
     lei = [i for i, c in enumerate(codes) if len(c) == 3 and _CODE.match(c)]
@@ -635,19 +637,102 @@ def _groups(units: list[_Unit]) -> list[list[int]]:
         if len(c) not in (3, 5) or not _CODE.match(c):
             continue
         kids: list[int] = []
-        closed = False
         for j in range(i + 1, len(units)):
             d = codes[j]
+            if not d and not units[j].amounts:
+                continue  # a name piece printed apart
             if not d or not d.startswith(c) or len(d) <= len(c):
-                closed = bool(d) and _CODE.match(d) is not None and len(d) <= len(c)
                 break
             if len(d) == len(c) + 2:
                 kids.append(j)
-        else:
-            closed = True
-        if kids and closed:
+        if kids:
             out.append([i, *kids])
     return out
+
+
+def _best_sums(g: list[int], sets: list[list[tuple[int, ...]]], vec, tols: list[Decimal],
+               n: int) -> list[set[tuple[int, ...]]] | None:
+    """Of every combination of the group's placements, those adding up in every column;
+    when none does (a row misread or missing, or the document's own error), those adding
+    up in the most columns. None when that decides nothing."""
+    tol = max(tols[i] for i in g) * len(g)
+    ok: list[set[tuple[int, ...]]] = [set() for _ in g]
+    best = -1
+    worst = n + 1
+    for combo in product(*sets):
+        vs = [vec(i, cols) for i, cols in zip(g, combo, strict=True)]
+        good = sum(1 for c in range(n) if abs(vs[0][c] - sum(v[c] for v in vs[1:])) <= tol)
+        worst = min(worst, good)
+        if good > best:
+            best = good
+            ok = [set() for _ in g]
+        if good == best:
+            for m, cols in enumerate(combo):
+                ok[m].add(cols)
+    return None if best <= 0 or best == worst else ok
+
+
+MAX_SUM_STATES = 5000  # distinct partial sums of a column kept at most
+
+
+def _exact_sums(g: list[int], sets: list[list[tuple[int, ...]]], vals: list[list[Decimal]],
+                units: list[_Unit]) -> list[set[tuple[int, ...]]] | None:
+    """For a group with too many combinations to try one by one, column by column: a row's
+    placement is dropped when, in some column, no choice of the other rows' placements
+    makes the parent row the sum of its children there (each column on its own: only
+    placements that cannot add up are dropped). None when nothing is decided."""
+    places = max((_places(t) for i in g for t in units[i].amounts), default=0)
+    scale = 10 ** places
+    width = max((c for s in sets for cols in s for c in cols), default=-1) + 1
+    tol = len(g)  # one unit of the last printed decimal per row
+
+    def ivec(i: int, cols: tuple[int, ...]) -> list[int]:
+        v = [0] * width
+        for c, x in zip(cols, vals[i], strict=True):
+            v[c] = int(x * scale)
+        return v
+
+    vecs = [[ivec(g[m], cols) for cols in sets[m]] for m in range(len(g))]
+    alive = [[True] * len(sets[m]) for m in range(len(g))]
+    m_rows = len(g)
+    for c in range(width):
+        dv = [sorted({v[c] for v in vecs[m]}) for m in range(m_rows)]
+        if all(len(d) == 1 for d in dv):
+            continue
+        # amounts that are never negative: a partial sum above the largest parent value
+        # can reach no parent value
+        cap = max(dv[0]) + tol if all(x >= 0 for d in dv for x in d) else None
+        fwd: list[set[int]] = [{0}]
+        for m in range(1, m_rows):
+            fwd.append({f + x for f in fwd[-1] for x in dv[m] if cap is None or f + x <= cap})
+            if len(fwd[-1]) > MAX_SUM_STATES:
+                break
+        else:
+            bwd: list[set[int]] = [set() for _ in range(m_rows + 1)]
+            bwd[m_rows] = {0}
+            for m in range(m_rows - 1, 0, -1):
+                bwd[m] = {f + x for f in bwd[m + 1] for x in dv[m] if cap is None or f + x <= cap}
+            tops = [t for t in dv[0] if any(abs(t - f) <= tol for f in fwd[-1])]
+            for ci, v in enumerate(vecs[0]):
+                if v[c] not in tops:
+                    alive[0][ci] = False
+            for m in range(1, m_rows):
+                after = sorted(bwd[m + 1])
+                for ci, v in enumerate(vecs[m]):
+                    if not alive[m][ci]:
+                        continue
+                    need = [t - f - v[c] for t in tops for f in fwd[m - 1]]
+                    if not any(_near(after, x, tol) for x in need):
+                        alive[m][ci] = False
+    if any(not any(a) for a in alive) or all(all(a) for a in alive):
+        return None
+    return [{cols for cols, a in zip(sets[m], alive[m], strict=True) if a}
+            for m in range(m_rows)]
+
+
+def _near(sorted_vals: list[int], x: int, tol: int) -> bool:
+    k = bisect_left(sorted_vals, x - tol)
+    return k < len(sorted_vals) and sorted_vals[k] <= x + tol
 
 
 def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
@@ -691,26 +776,14 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
                 for s in sets:
                     size *= len(s)  # type: ignore[arg-type]
                 if size > MAX_GROUP_COMBOS:
-                    continue
-                tol = max(tols[i] for i in g) * len(g)
-                # the combinations adding up in every column; when none does (a row misread
-                # or missing, or the document's own error), those adding up in the most
-                ok: list[set[tuple[int, ...]]] = [set() for _ in g]
-                best = -1
-                worst = n + 1
-                for combo in product(*sets):  # type: ignore[misc]
-                    vs = [vec(i, cols) for i, cols in zip(g, combo, strict=True)]
-                    good = sum(1 for c in range(n)
-                               if abs(vs[0][c] - sum(v[c] for v in vs[1:])) <= tol)
-                    worst = min(worst, good)
-                    if good > best:
-                        best = good
-                        ok = [set() for _ in g]
-                    if good == best:
-                        for m, cols in enumerate(combo):
-                            ok[m].add(cols)
-                if best <= 0 or best == worst:
-                    continue
+                    got = _exact_sums(g, sets, vals, units)  # type: ignore[arg-type]
+                    if got is None:
+                        continue
+                    ok = got
+                else:
+                    ok = _best_sums(g, sets, vec, tols, n)  # type: ignore[arg-type]
+                    if ok is None:
+                        continue
                 for m, i in enumerate(g):
                     new = [c for c in cands[i] if c in ok[m]]  # type: ignore[union-attr]
                     if len(new) < len(cands[i]):  # type: ignore[arg-type]
@@ -719,28 +792,37 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
                         changed = True
 
     propagate()
-    # then the columns the other rows fill (those placed without doubt)
+    # then the columns the other rows fill (those placed without doubt), then the commonest
+    # columns: a level at a time from the top (合计 and 类 rows, 款, 项, the rest), the
+    # identities carrying each decision down to the rows under it
+    codes = ["".join(t.text for t in u.code) for u in units]
+    level = [0 if len(c) == 3 or (not c and _TOTAL.match(_name_text(u.name)))
+             else 1 if len(c) == 5 else 2 if len(c) == 7 else 3
+             for c, u in zip(codes, units, strict=True)]
     freq = [0] * n
     for i, cs in enumerate(cands):
         if cs and evidence[i] and units[i].amounts:
             for c in _agreed(cs, len(units[i].amounts)) or []:
                 if c >= 0:
                     freq[c] += 1
-    for i, cs in enumerate(cands):
-        if cs and len(cs) > 1:
+    for lv in range(4):
+        for i, cs in enumerate(cands):
+            if level[i] != lv or not cs or len(cs) < 2:
+                continue
             fs = [sum(freq[c] for c in cols) for cols in cs]
             narrowed = [c for c, f in zip(cs, fs, strict=True) if f == max(fs)]
             if len(narrowed) == 1:
                 evidence[i] = True
             cands[i] = narrowed
-    propagate()
-    # then the commonest columns, for rows whose identities hold wherever they go
-    for i, cs in enumerate(cands):
-        if cs and len(cs) > 1 and tiers is not None and evidence[i]:
+        propagate()
+    for lv in range(4):
+        for i, cs in enumerate(cands):
+            if level[i] != lv or not cs or len(cs) < 2 or tiers is None or not evidence[i]:
+                continue
             cost = [(sum(tiers[c] == 2 for c in cols), sum(tiers[c] == 1 for c in cols))
                     for cols in cs]
             cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == min(cost)]
-    propagate()
+        propagate()
     out: list[list[int] | None] = []
     for i, (u, cs) in enumerate(zip(units, cands, strict=True)):
         if not u.amounts:
