@@ -199,3 +199,37 @@ def test_total_at_the_bottom_decides_classes_and_their_many_items(tmp_path: Path
     assert all(_vals(rows[f"302{k:02d}"]) == {"total": "10.00", "public": "10.00"}
                for k in range(1, 17))
     assert not _errors(d)
+
+
+HEADER_AGAIN = HEAD.replace("决算", "预算") + """一般公共预算支出明细表（按支出经济分类科目）
+单位：元
+部门经济科目编码 部门经济科目名称 政府经济科目编码 政府经济科目名称 合计 人员经费支出 公用经费支出 专项业务经费支出 备注
+
+合计 300.00 100.00 150.00 50.00
+
+301 工资福利支出 100.00 100.00
+
+30101 基本工资 50101 工资奖金津补贴 100.00 100.00
+
+302 商品和服务支出 200.00 150.00 50.00
+
+30201 办公费 50201 办公经费 200.00 150.00 50.00
+
+部门经济科目编码 部门经济科目名称 政府经济科目编码 政府经济科目名称 合计 人员经费支出 公用经费支出 专项业务经费支出 备注
+
+310 资本性支出 0.00 0.00
+
+31002 办公设备购置 50306 设备购置 0.00 0.00
+"""
+
+
+def test_header_printed_again_inside_the_body_and_blank_lines(tmp_path: Path) -> None:
+    """A title ending in （按…科目） is a title; a blank line after every line changes
+    nothing; the header printed again where a page broke (no form feed) is skipped and the
+    rows after it stay in the table."""
+    d = _tables(tmp_path, HEADER_AGAIN)
+    t = next(t for t in d.tables if any(r.code == "31002" for r in t.rows))
+    rows = {r.code or r.name: r for r in t.rows}
+    assert {"301", "30101", "302", "30201", "310", "31002"} <= set(rows)
+    assert _vals(rows["30201"]) == {"total": "200.00", "public": "150.00", "project": "50.00"}
+    assert not _errors(d)

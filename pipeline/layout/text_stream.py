@@ -1114,6 +1114,19 @@ class _StreamReader:
             i = j
         return re.sub(r"\s+", "", lines[i].text) == t.title
 
+    @staticmethod
+    def _header_again(t: _Table, ts: list[Token]) -> bool:
+        """A line of the table's header printed again inside its body: no amount, at least
+        two words, every word one of the header's."""
+        if t.header is None or not t.header.frags or len(ts) < 2:
+            return False
+        if any(_is_amount(x.text) or _DASH.match(x.text) or _INTEGER.match(x.text) for x in ts):
+            return False
+        words = {re.sub(r"\s+", "", f.text) for f in t.header.frags}
+        joined = "".join(words)
+        return all(re.sub(r"\s+", "", x.text) in words or (
+            len(x.text) <= 2 and x.text in joined) for x in ts)
+
     def _repeated_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
                          i: int) -> int:
         """On a page continuing a table, the lines of its header printed again (every word
@@ -1149,6 +1162,10 @@ class _StreamReader:
                     (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or \
                     _page_no(lines, j) or _META.search(text):
                 break
+            if self._header_again(t, ts):
+                t.head_idx.append(j)  # its header printed again (a page break not marked)
+                j += 1
+                continue
             if len(text) > 40 and not any(_is_amount(x.text) for x in ts):
                 break  # running text
             pos = 0
