@@ -233,3 +233,50 @@ def test_header_printed_again_inside_the_body_and_blank_lines(tmp_path: Path) ->
     assert {"301", "30101", "302", "30201", "310", "31002"} <= set(rows)
     assert _vals(rows["30201"]) == {"total": "200.00", "public": "150.00", "project": "50.00"}
     assert not _errors(d)
+
+
+TWO_SIDED = HEAD.replace("决算", "预算") + """财政拨款收支总体情况表
+单位：万元
+收入 支出
+项目 预算 项目 预算
+一、一般公共预算 30.00 一、一般公共服务支出 20.00
+二、政府性基金预算 0.00 二、外交支出 0.00
+三、国防支出 0.00
+四、教育支出 10.00
+本年收入合计 30.00 本年支出合计 30.00
+"""
+
+
+def test_two_sided_rows_go_to_the_side_their_position_or_numbering_says(tmp_path: Path) -> None:
+    """The first of two items on a line is the 收入 side even with no income word in its
+    name; an item alone on its line goes to the side whose numbering it continues."""
+    d = _tables(tmp_path, TWO_SIDED)
+    t = next(t for t in d.tables if t.kind.value == "fiscal_summary")
+    sides = {r.name: r.side for r in t.rows}
+    assert sides["一、一般公共预算"] == "income"
+    assert sides["二、政府性基金预算"] == "income"
+    assert sides["三、国防支出"] == "expenditure"
+    assert sides["四、教育支出"] == "expenditure"
+    assert not _errors(d)
+
+
+CELLS_FIRST_ROW_CODE = HEAD.replace("决算", "预算") + "支出预算表\n单位：万元\n" + "\n".join(
+    "科目编码 科目名称 合计 基本支出 项目支出".split()
+    + ["205", "教育支出", "30.00", "20.00", "10.00",
+       "20502", "普通教育", "30.00", "20.00", "10.00",
+       "2050202", "小学教育", "30.00", "20.00", "10.00",
+       "208", "社会保障和就业支出", "5.00", "5.00",
+       "20805", "行政事业单位养老支出", "5.00", "5.00",
+       "2080501", "行政单位离退休", "5.00", "5.00",
+       "合计", "35.00", "25.00", "10.00"]) + "\n"
+
+
+def test_cell_per_line_first_row_keeps_its_code(tmp_path: Path) -> None:
+    """One cell per line: the code above the first row's name belongs to that row, not to
+    the header; 208's rows go where 合计 = Σ类 puts them (基本)."""
+    d = _tables(tmp_path, CELLS_FIRST_ROW_CODE)
+    t = next(t for t in d.tables if any(r.code == "205" for r in t.rows))
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["205"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert _vals(rows["2080501"]) == {"total": "5.00", "basic": "5.00"}
+    assert not _errors(d)

@@ -967,6 +967,24 @@ def _choose_labels(raw: list[str], kind: TableKind, n: int, units: list[_Unit]) 
     return max(exact, key=score)  # the first of equal scores: the likeliest order
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _ordinal_no(name: str) -> int:
+    """The number of a line's ordinal (一、 → 1, 十二、 → 12, 3. → 3), 0 when none."""
+    m = re.match(r"^([一二三四五六七八九十]+)、", name)
+    if m:
+        t = m.group(1)
+        if t == "十":
+            return 10
+        if "十" in t:
+            a, _, b = t.partition("十")
+            return (_CN_DIGITS.get(a, 1) if a else 1) * 10 + (_CN_DIGITS.get(b, 0) if b else 0)
+        return _CN_DIGITS.get(t, 0)
+    m = re.match(r"^(\d{1,2})[.、．]", name)
+    return int(m.group(1)) if m else 0
+
+
 class _StreamReader:
     def __init__(self) -> None:
         self.one_per_line = False
@@ -1088,6 +1106,12 @@ class _StreamReader:
                 if first == j or (first < j and _CODE.match(lines[first].text.strip())):
                     if first == j or back == 0:
                         first = k
+                        # the name's code on the line above it (205 / 教育支出 / 452,738.18)
+                        c = k - 1
+                        while c > i and not toks[c]:
+                            c -= 1
+                        if c > i and _CODE.match(lines[c].text.strip()):
+                            first = c
                     break
                 break
             # a label line right above the amounts: it belongs to the first row
@@ -1117,7 +1141,7 @@ class _StreamReader:
     @staticmethod
     def _header_again(t: _Table, ts: list[Token]) -> bool:
         """A line of the table's header printed again inside its body: no amount, at least
-        two words, every word one of the header's."""
+        two words, every word one of the header's, one of them a code or name label."""
         if t.header is None or not t.header.frags or len(ts) < 2:
             return False
         if any(_is_amount(x.text) or _DASH.match(x.text) or _INTEGER.match(x.text) for x in ts):
@@ -1125,7 +1149,8 @@ class _StreamReader:
         words = {re.sub(r"\s+", "", f.text) for f in t.header.frags}
         joined = "".join(words)
         return all(re.sub(r"\s+", "", x.text) in words or (
-            len(x.text) <= 2 and x.text in joined) for x in ts)
+            len(x.text) <= 2 and x.text in joined) for x in ts) and \
+            any(re.search(r"编码|代码|名称|科目", x.text) for x in ts)
 
     def _repeated_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
                          i: int) -> int:
@@ -1377,11 +1402,20 @@ class _StreamReader:
         rkeys = [_key(f"{b}/{lb}", t.kind) for lb in h.right]
         lids, rids = _identities(lkeys, t.kind), _identities(rkeys, t.kind)
         prev_line, prev_side = -1, -1
+        on_line: dict[int, int] = {}
+        for u in units:
+            on_line[u.line] = on_line.get(u.line, 0) + 1
+        last_no = [0, 0]  # the ordinal (一、二、…) each side printed last
         for u in units:
             name = _name_text(u.name)
             k = len(u.amounts)
+            no = _ordinal_no(name)
             if prev_line == u.line and prev_side == 0:
                 side = 1  # the second unit on a printed line is the right half
+            elif on_line[u.line] >= 2 and u.position == 0:
+                side = 0  # the first of two on a printed line is the left half
+            elif no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
+                side = 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
             elif k > nl:
                 side = 1
             elif _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
@@ -1391,6 +1425,8 @@ class _StreamReader:
             else:
                 side = 1
             prev_line, prev_side = u.line, side
+            if no:
+                last_no[side] = no
             n, ids, base = (nl, lids, 1) if side == 0 else (nr, rids, 2 + nl)
             cols = place(u.amounts, n, ids) if u.amounts else []
             if cols is None:
