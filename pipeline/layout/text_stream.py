@@ -28,9 +28,10 @@ Every cell keeps its [start, end) character offsets in the file's text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, product
 from math import comb
 
 from pipeline.ingest.model import Page, TextLine
@@ -48,12 +49,30 @@ _DASH = re.compile(r"^[-—－–]{1,2}$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _PART = re.compile(r"^\d{2}$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页.*|\d{1,3})\s*$")
-_META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?[:：]|^(金额)?单位[:：]|^公开\S{0,4}表")
+_BARE_NO = re.compile(r"^\s*\d{1,3}\s*$")
+
+
+def _page_no(lines: list[TextLine], i: int) -> bool:
+    """Line ``i`` is a printed page number: ``— 11—``, ``第 3 页``; a bare number only as the
+    page's first or last line (inside a table a bare 205 is a code on a line of its own)."""
+    text = lines[i].text
+    if not _PAGE_NO.match(text):
+        return False
+    if not _BARE_NO.match(text):
+        return True
+    before = any(ln.text.strip() for ln in lines[:i])
+    after = any(ln.text.strip() for ln in lines[i + 1:])
+    return not (before and after)
+
+
+_META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?([(（][^)）]{0,6}[)）])?[:：]|"
+                   r"^(金额)?单位[:：]|^公开\S{0,4}表")
 _END = re.compile(r"^\s*(注|备注|说明)\s*\d?\s*[:：]|^\s*注\d*[.、]|。")
 _TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
 # header labels of name and code columns (not amount columns)
 _LABEL_COL = re.compile(
     r"(功能|经济|部门|政府|支出|收入)?.{0,12}?(科目)?(编码|代码)(/?[类款项])?|.{0,16}名称|"
+    r"(支出|收入)?(功能|经济)分类|"
     r"项目|科目|[类款项]|预算单位|单位|年度|备注|.{0,14}分类科目([(（].*[)）])?|"
     r"支出项目类别.*|.{0,8}经济科目|功能科目")
 _SIDE_WORDS = re.compile(r"^(收入|支出|收|支|入|出)$")
@@ -110,7 +129,9 @@ def layout_text_pages(pages: list[Page]) -> list[list[Block]]:
         state: dict = {}  # a table cut at a page break continues on the next page
         return [layout_text_page(p, state=state) for p in pages]
     reader = _StreamReader()
-    return [reader.page(p) for p in pages]
+    out = [reader.page(p) for p in pages]
+    reader.finish()
+    return out
 
 
 # ------------------------------------------------------------------ header
@@ -194,6 +215,8 @@ def classify_title(text: str) -> TableKind | None:
     if not t or len(t) > 60 or "。" in t or "，" in t or _TOC.search(t) or is_number_label(t):
         return None
     t = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", "", t)
+    # a title ending in what it classifies by: …明细表（按支出功能分类科目）
+    t = re.sub(r"表[(（](按|分)[^)）]{1,16}[)）]$", "表", t)
     if not _TITLE.search(t) or re.search(r"说明|^注|情况$", t):
         return None
     if "三公" in t:
@@ -205,8 +228,8 @@ def classify_title(text: str) -> TableKind | None:
 
 def header_fragments(lines: list[TextLine], one_per_line: bool) -> list[_Frag]:
     """Header cells in printed order: a line is one cell when cells are one per line; in
-    space-separated text a digit run joins the 年 after it and two single characters join
-    (``项 目``, ``2026 年预算数``)."""
+    space-separated text a digit run joins the 年 after it and a run of single characters
+    joins (``项 目``, ``小 计``, ``2026 年预算数``; not ``类 款 项``)."""
     out: list[_Frag] = []
     for ln in lines:
         toks = line_tokens(ln)
@@ -217,16 +240,30 @@ def header_fragments(lines: list[TextLine], one_per_line: bool) -> list[_Frag]:
             continue
         cur: list[Token] = []
         for t in toks:
+            single = len(t.text) == 1 and not t.text.isdigit()
             if cur and ((re.fullmatch(r"\d{4}", cur[-1].text) and t.text.startswith("年")) or
-                        (len(cur) == 1 and len(cur[0].text) == 1 and len(t.text) == 1
-                         and not t.text.isdigit() and not re.match(r"[类款项]", t.text + cur[0].text))):
+                        (single and all(len(x.text) == 1 and not x.text.isdigit()
+                                        for x in cur))):
                 cur.append(t)
                 continue
-            if cur:
-                out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
+            out.extend(_spaced_label(cur))
             cur = [t]
-        if cur:
-            out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
+        out.extend(_spaced_label(cur))
+    return out
+
+
+def _spaced_label(cur: list[Token]) -> list[_Frag]:
+    """Header tokens read as one label: a run of single characters is one label spaced out
+    (合 计, 小 计), but the 类 款 项 at its start are labels of their own."""
+    cur = list(cur)
+    out: list[_Frag] = []
+    if cur and all(len(x.text) == 1 for x in cur):
+        while cur and cur[0].text in "类款项" and (
+                len(cur) == 1 or cur[1].text in "类款项" or len(cur) > 2):
+            out.append(_Frag(cur[0].text, cur[0].start, cur[0].end))
+            cur.pop(0)
+    if cur:
+        out.append(_Frag("".join(x.text for x in cur), cur[0].start, cur[-1].end))
     return out
 
 
@@ -251,6 +288,9 @@ class Header:
     raw_labels: list[str] = field(default_factory=list)  # amount labels before flattening
     frags: list[_Frag] = field(default_factory=list)
     two_sided: bool = False
+    # a second classification beside the first (部门经济分类 | 政府经济分类): its code and
+    # name labels, each row printing code, name, code, name, then its amounts
+    second: tuple[str, str] | None = None
     left: list[str] = field(default_factory=list)
     right: list[str] = field(default_factory=list)
     side_names: tuple[str, str] = ("收入", "支出")
@@ -376,6 +416,9 @@ def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
     h.code_label = code[0] if code else None
     if names:
         h.name_label = names[0]
+    full_codes = [t for t in code if re.search(r"编码|代码", t)]
+    if len(full_codes) >= 2 and len(names) >= 2 and kind not in SUMMARY_KINDS:
+        h.second = (full_codes[1], names[1])
     if kind in SUMMARY_KINDS:
         item = [j for j in name_idx if texts[j] not in code]
         if len(item) >= 2:
@@ -403,6 +446,8 @@ class _Unit:
 
     code: list[Token] = field(default_factory=list)
     name: list[Token] = field(default_factory=list)
+    code2: list[Token] = field(default_factory=list)  # a second classification's code
+    name2: list[Token] = field(default_factory=list)  # and name
     amounts: list[Token] = field(default_factory=list)
     line: int = 0  # index of its first line on the page
     last_line: int = 0
@@ -446,7 +491,11 @@ def _identities(keys: list[ColumnKey | bool | None], kind: TableKind) -> list[tu
                                  _K.subsidy_affiliated]))
         if _K.basic not in idx:
             rules.append((_K.total, [_K.personnel, _K.public, _K.project]))
-        rules.append((_K.total, [_K.general_budget, _K.government_fund, _K.state_capital]))
+        if not any(k in idx for k in (_K.fiscal, _K.fiscal_special, _K.unit_funds,
+                                      _K.business_income, _K.operating_income, _K.other_income,
+                                      _K.superior_subsidy, _K.affiliated_remit, _K.carryover)):
+            # the 合计 of a table of 财政拨款 columns only
+            rules.append((_K.total, [_K.general_budget, _K.government_fund, _K.state_capital]))
     out: list[tuple[int, list[int]]] = []
     for parent, children in rules:
         kids = [idx[c] for c in children if c in idx]
@@ -489,17 +538,21 @@ def _learned(full: list[list[Token]], n: int) -> list[tuple[int, list[int]]]:
     return out
 
 
-def place(amounts: list[Token], n: int, ids: list[tuple[int, list[int]]],
-          freq: list[int] | None = None) -> list[int] | None:
-    """Columns for a row printing fewer than ``n`` amounts: the placement (amounts keep their
-    order) that satisfies most of the table's identities and violates none; ties broken by
-    the columns the table's other rows fill. None when still ambiguous."""
+def _tol(amounts: list[Token]) -> Decimal:
+    return Decimal(1).scaleb(-max(_places(t) for t in amounts)) if amounts else Decimal("0.01")
+
+
+def _candidates(amounts: list[Token], n: int,
+                ids: list[tuple[int, list[int]]]) -> tuple[list[tuple[int, ...]], float] | None:
+    """The placements (amounts keep their order) of a row printing ``k`` of ``n`` amounts
+    that satisfy most of the table's identities and violate none, with that score; None
+    when there are too many to try."""
     k = len(amounts)
     if k == n:
-        return list(range(n))
+        return [tuple(range(n))], 1.0
     if k > n or k == 0 or comb(n, k) > MAX_PLACEMENTS:
         return None
-    tol = Decimal(1).scaleb(-max(_places(t) for t in amounts))
+    tol = _tol(amounts)
     vals = [_dec(t) for t in amounts]
     best: list[tuple[float, tuple[int, ...]]] = []
     for cols in combinations(range(n), k):
@@ -522,17 +575,263 @@ def place(amounts: list[Token], n: int, ids: list[tuple[int, list[int]]],
             continue
         best.append((score, cols))
     if not best:
-        return None
+        return [], 0.0
     top = max(sc for sc, _ in best)
-    cands = [c for sc, c in best if sc == top]
+    return [c for sc, c in best if sc == top], top
+
+
+def _agreed(cands: list[tuple[int, ...]], k: int) -> list[int] | None:
+    """An amount whose column every candidate agrees on is placed; the others not (-1)."""
+    out = [next(iter(c)) if len(c := {cols[i] for cols in cands}) == 1 else -1
+           for i in range(k)]
+    return None if all(c < 0 for c in out) else out
+
+
+def place(amounts: list[Token], n: int, ids: list[tuple[int, list[int]]],
+          freq: list[int] | None = None) -> list[int] | None:
+    """Columns for a row printing fewer than ``n`` amounts: the placement (amounts keep their
+    order) that satisfies most of the table's identities and violates none; ties broken by
+    the columns the table's other rows fill. None when still ambiguous."""
+    got = _candidates(amounts, n, ids)
+    if not got or not got[0]:
+        return None
+    cands, top = got
     if len(cands) > 1 and freq is not None:
         fs = [sum(freq[c] for c in cols) for cols in cands]
         cands = [c for c, f in zip(cands, fs, strict=True) if f == max(fs)]
     if top <= 0 and (freq is None or len(cands) != 1):
         return None
-    # an amount whose column every best placement agrees on is placed; the others not (-1)
-    out = [next(iter(c)) if len(c := {cols[i] for cols in cands}) == 1 else -1 for i in range(k)]
-    return None if all(c < 0 for c in out) else out
+    return _agreed(cands, len(amounts))
+
+
+# columns printed in most tables (tier 0), in some (1), seldom filled (2): a row whose
+# identities leave its amounts' columns open takes the commonest columns
+_COMMON = {_K.total, _K.basic, _K.project, _K.personnel, _K.public, _K.fiscal,
+           _K.general_budget}
+_SELDOM = {_K.remit_upper, _K.operating_expense, _K.subsidy_affiliated, _K.superior_subsidy,
+           _K.operating_income, _K.affiliated_remit, _K.state_capital, _K.fiscal_special}
+
+
+def _tier(key: ColumnKey | bool | None) -> int:
+    if key in _COMMON:
+        return 0
+    return 2 if key in _SELDOM else 1
+
+
+MAX_GROUP_COMBOS = 20000  # placements of a group's rows tried together at most
+
+
+def _groups(units: list[_Unit]) -> list[list[int]]:
+    """Rows that must add up, as [parent, children...]: a 合计 row and the 类 rows; a 类 or
+    款 row and the rows of the next level printed under it (up to a row of its level or above,
+    or a row with amounts and no code)."""
+    codes = ["".join(t.text for t in u.code) for u in units]
+    out: list[list[int]] = []
+    lei = [i for i, c in enumerate(codes) if len(c) == 3 and _CODE.match(c)]
+    for i, u in enumerate(units):
+        if not codes[i] and _TOTAL.match(_name_text(u.name)) and lei and \
+                not re.search(r"收入|支出", _name_text(u.name)):
+            out.append([i, *lei])
+            break
+    for i, c in enumerate(codes):
+        if len(c) not in (3, 5) or not _CODE.match(c):
+            continue
+        kids: list[int] = []
+        for j in range(i + 1, len(units)):
+            d = codes[j]
+            if not d and not units[j].amounts:
+                continue  # a name piece printed apart
+            if not d or not d.startswith(c) or len(d) <= len(c):
+                break
+            if len(d) == len(c) + 2:
+                kids.append(j)
+        if kids:
+            out.append([i, *kids])
+    return out
+
+
+def _best_sums(g: list[int], sets: list[list[tuple[int, ...]]], vec, tols: list[Decimal],
+               n: int) -> list[set[tuple[int, ...]]] | None:
+    """Of every combination of the group's placements, those adding up in every column;
+    when none does (a row misread or missing, or the document's own error), those adding
+    up in the most columns. None when that decides nothing."""
+    tol = max(tols[i] for i in g) * len(g)
+    ok: list[set[tuple[int, ...]]] = [set() for _ in g]
+    best = -1
+    worst = n + 1
+    for combo in product(*sets):
+        vs = [vec(i, cols) for i, cols in zip(g, combo, strict=True)]
+        good = sum(1 for c in range(n) if abs(vs[0][c] - sum(v[c] for v in vs[1:])) <= tol)
+        worst = min(worst, good)
+        if good > best:
+            best = good
+            ok = [set() for _ in g]
+        if good == best:
+            for m, cols in enumerate(combo):
+                ok[m].add(cols)
+    return None if best <= 0 or best == worst else ok
+
+
+MAX_SUM_STATES = 5000  # distinct partial sums of a column kept at most
+
+
+def _exact_sums(g: list[int], sets: list[list[tuple[int, ...]]], vals: list[list[Decimal]],
+                units: list[_Unit]) -> list[set[tuple[int, ...]]] | None:
+    """For a group with too many combinations to try one by one, column by column: a row's
+    placement is dropped when, in some column, no choice of the other rows' placements
+    makes the parent row the sum of its children there (each column on its own: only
+    placements that cannot add up are dropped). None when nothing is decided."""
+    places = max((_places(t) for i in g for t in units[i].amounts), default=0)
+    scale = 10 ** places
+    width = max((c for s in sets for cols in s for c in cols), default=-1) + 1
+    tol = len(g)  # one unit of the last printed decimal per row
+
+    def ivec(i: int, cols: tuple[int, ...]) -> list[int]:
+        v = [0] * width
+        for c, x in zip(cols, vals[i], strict=True):
+            v[c] = int(x * scale)
+        return v
+
+    vecs = [[ivec(g[m], cols) for cols in sets[m]] for m in range(len(g))]
+    alive = [[True] * len(sets[m]) for m in range(len(g))]
+    m_rows = len(g)
+    for c in range(width):
+        dv = [sorted({v[c] for v in vecs[m]}) for m in range(m_rows)]
+        if all(len(d) == 1 for d in dv):
+            continue
+        # amounts that are never negative: a partial sum above the largest parent value
+        # can reach no parent value
+        cap = max(dv[0]) + tol if all(x >= 0 for d in dv for x in d) else None
+        fwd: list[set[int]] = [{0}]
+        for m in range(1, m_rows):
+            fwd.append({f + x for f in fwd[-1] for x in dv[m] if cap is None or f + x <= cap})
+            if len(fwd[-1]) > MAX_SUM_STATES:
+                break
+        else:
+            bwd: list[set[int]] = [set() for _ in range(m_rows + 1)]
+            bwd[m_rows] = {0}
+            for m in range(m_rows - 1, 0, -1):
+                bwd[m] = {f + x for f in bwd[m + 1] for x in dv[m] if cap is None or f + x <= cap}
+            tops = [t for t in dv[0] if any(abs(t - f) <= tol for f in fwd[-1])]
+            for ci, v in enumerate(vecs[0]):
+                if v[c] not in tops:
+                    alive[0][ci] = False
+            for m in range(1, m_rows):
+                after = sorted(bwd[m + 1])
+                for ci, v in enumerate(vecs[m]):
+                    if not alive[m][ci]:
+                        continue
+                    need = [t - f - v[c] for t in tops for f in fwd[m - 1]]
+                    if not any(_near(after, x, tol) for x in need):
+                        alive[m][ci] = False
+    if any(not any(a) for a in alive) or all(all(a) for a in alive):
+        return None
+    return [{cols for cols, a in zip(sets[m], alive[m], strict=True) if a}
+            for m in range(m_rows)]
+
+
+def _near(sorted_vals: list[int], x: int, tol: int) -> bool:
+    k = bisect_left(sorted_vals, x - tol)
+    return k < len(sorted_vals) and sorted_vals[k] <= x + tol
+
+
+def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
+            tiers: list[int] | None = None) -> list[list[int] | None]:
+    """Each row's columns (-1: an amount left unplaced; None: the row unplaced): first the
+    row's own identities; then the table's (a 合计 is the sum of its 类 rows, a 类 of its
+    款, a 款 of its 项, in every column); then the columns the other rows fill; then the
+    commonest columns."""
+    cands: list[list[tuple[int, ...]] | None] = []
+    evidence: list[bool] = []
+    for u in units:
+        if not u.amounts:
+            cands.append([()])
+            evidence.append(True)
+            continue
+        got = _candidates(u.amounts, n, ids)
+        cands.append(got[0] if got else None)
+        evidence.append(bool(got and got[0] and got[1] > 0))
+    vals = [[_dec(t) for t in u.amounts] for u in units]
+    tols = [_tol(u.amounts) for u in units]
+
+    def vec(i: int, cols: tuple[int, ...]) -> list[Decimal]:
+        v = [Decimal(0)] * n
+        for c, x in zip(cols, vals[i], strict=True):
+            v[c] = x
+        return v
+
+    groups = _groups(units)
+
+    def propagate() -> None:
+        changed = True
+        rounds = 0
+        while changed and rounds < 6:
+            changed = False
+            rounds += 1
+            for g in groups:
+                sets = [cands[i] for i in g]
+                if any(not s for s in sets) or all(len(s) == 1 for s in sets):  # type: ignore[arg-type]
+                    continue
+                size = 1
+                for s in sets:
+                    size *= len(s)  # type: ignore[arg-type]
+                if size > MAX_GROUP_COMBOS:
+                    got = _exact_sums(g, sets, vals, units)  # type: ignore[arg-type]
+                    if got is None:
+                        continue
+                    ok = got
+                else:
+                    ok = _best_sums(g, sets, vec, tols, n)  # type: ignore[arg-type]
+                    if ok is None:
+                        continue
+                for m, i in enumerate(g):
+                    new = [c for c in cands[i] if c in ok[m]]  # type: ignore[union-attr]
+                    if len(new) < len(cands[i]):  # type: ignore[arg-type]
+                        cands[i] = new
+                        evidence[i] = True
+                        changed = True
+
+    propagate()
+    # then the columns the other rows fill (those placed without doubt), then the commonest
+    # columns: a level at a time from the top (合计 and 类 rows, 款, 项, the rest), the
+    # identities carrying each decision down to the rows under it
+    codes = ["".join(t.text for t in u.code) for u in units]
+    level = [0 if len(c) == 3 or (not c and _TOTAL.match(_name_text(u.name)))
+             else 1 if len(c) == 5 else 2 if len(c) == 7 else 3
+             for c, u in zip(codes, units, strict=True)]
+    freq = [0] * n
+    for i, cs in enumerate(cands):
+        if cs and evidence[i] and units[i].amounts:
+            for c in _agreed(cs, len(units[i].amounts)) or []:
+                if c >= 0:
+                    freq[c] += 1
+    for lv in range(4):
+        for i, cs in enumerate(cands):
+            if level[i] != lv or not cs or len(cs) < 2:
+                continue
+            fs = [sum(freq[c] for c in cols) for cols in cs]
+            narrowed = [c for c, f in zip(cs, fs, strict=True) if f == max(fs)]
+            if len(narrowed) == 1:
+                evidence[i] = True
+            cands[i] = narrowed
+        propagate()
+    for lv in range(4):
+        for i, cs in enumerate(cands):
+            if level[i] != lv or not cs or len(cs) < 2 or tiers is None or not evidence[i]:
+                continue
+            cost = [(sum(tiers[c] == 2 for c in cols), sum(tiers[c] == 1 for c in cols))
+                    for cols in cs]
+            cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == min(cost)]
+        propagate()
+    out: list[list[int] | None] = []
+    for i, (u, cs) in enumerate(zip(units, cands, strict=True)):
+        if not u.amounts:
+            out.append([])
+        elif not cs or not evidence[i]:
+            out.append(None)
+        else:
+            out.append(_agreed(cs, len(u.amounts)))
+    return out
 
 
 # ------------------------------------------------------------------ the reader
@@ -547,6 +846,10 @@ class _Table:
     units: list[_Unit] = field(default_factory=list)
     top: int = 0
     emitted: bool = False  # a grid of it was given on an earlier page
+    title: str = ""
+    repeat: bool = False  # its title was just printed again
+    # each page's rows: (page, rows, grid top, the page's blocks), built at the table's end
+    pending: list[tuple[Page, list[_Unit], float, list[Block]]] = field(default_factory=list)
 
 
 def _first_value(u: _Unit) -> Decimal:
@@ -556,14 +859,22 @@ def _first_value(u: _Unit) -> Decimal:
 def _carry_codes(units: list[_Unit]) -> None:
     """Rows printing only their own 款 or 项 part (``08 进修及培训`` under ``205``) get the
     full code: a part after a 类 is a 款, after a 款 a 项; after a 项 it is another 项 of the
-    same 款, unless its amount is the sum of the part rows under it (a new 款)."""
+    same 款 until the 项 rows under that 款 add up to its amount, then a new 款 (when the 款
+    shows no amount: a new 款 when its own amount is the sum of the part rows under it)."""
     prev = ""
+    kuan: _Unit | None = None  # the 款 row the 项 rows now printed belong to
+    xiang_sum = Decimal(0)
     for i, u in enumerate(units):
         text = "".join(t.text for t in u.code)
         if not text:
             continue
         if len(u.code) > 1 or not _PART.match(text):
-            prev = text if _CODE.match(text) else prev
+            if _CODE.match(text):
+                prev = text
+                if len(text) == 5:
+                    kuan, xiang_sum = u, Decimal(0)
+                elif len(text) == 7 and kuan is not None:
+                    xiang_sum += _first_value(u)
             u.code = [Token(text, u.code[0].x0, u.code[-1].x1, u.code[0].start, u.code[-1].end)] \
                 if len(u.code) > 1 else u.code
             continue
@@ -571,32 +882,49 @@ def _carry_codes(units: list[_Unit]) -> None:
             full = prev + text
         elif len(prev) == 7:
             full = prev[:5] + text
-            below: list[Decimal] = []
-            for v in units[i + 1:]:
-                vt = "".join(t.text for t in v.code)
-                if not _PART.match(vt):
-                    break
-                below.append(_first_value(v))
-                if sum(below) == _first_value(u) and _first_value(u) != 0:
+            whole = _first_value(kuan) if kuan is not None and kuan.amounts else None
+            if whole is not None and whole != 0:
+                if abs(xiang_sum - whole) <= _tol(kuan.amounts) * 2:  # type: ignore[union-attr]
                     full = prev[:3] + text
-                    break
+            else:
+                below: list[Decimal] = []
+                for v in units[i + 1:]:
+                    vt = "".join(t.text for t in v.code)
+                    if not _PART.match(vt):
+                        break
+                    below.append(_first_value(v))
+                    if sum(below) == _first_value(u) and _first_value(u) != 0:
+                        full = prev[:3] + text
+                        break
         else:
             continue
         prev = full
+        if len(full) == 5:
+            kuan, xiang_sum = u, Decimal(0)
+        else:
+            xiang_sum += _first_value(u)
         tk = u.code[0]
         u.code = [Token(full, tk.x0, tk.x1, tk.start, tk.end)]
 
 
 def _next_is_text(toks: list[list[Token]], j: int, k: int) -> bool:
     """The token after token ``k`` of line ``j`` (on that line or a later one) is text."""
-    rest = toks[j][k + 1:]
-    while not rest:
-        j += 1
-        if j >= len(toks):
-            return False
-        rest = toks[j]
-    t = rest[0].text
-    return not (_is_amount(t) or _INTEGER.match(t) or _DASH.match(t))
+    parts = 0
+    while True:
+        rest = toks[j][k + 1:]
+        while not rest:
+            j += 1
+            if j >= len(toks):
+                return False
+            rest = toks[j]
+            k = -1
+        t = rest[0].text
+        # the 款 and 项 parts of a code printed apart (201 06 01 行政运行) belong to it
+        if _PART.match(t) and parts < 2:
+            parts += 1
+            k = toks[j].index(rest[0])
+            continue
+        return not (_is_amount(t) or _INTEGER.match(t) or _DASH.match(t))
 
 
 def _choose_labels(raw: list[str], kind: TableKind, n: int, units: list[_Unit]) -> list[str]:
@@ -628,13 +956,33 @@ def _choose_labels(raw: list[str], kind: TableKind, n: int, units: list[_Unit]) 
         # no row printed in full: the order under which most rows place without doubt
         sample = sorted((u for u in units if u.amounts), key=lambda u: -len(u.amounts))[:8]
 
-        def placed(c: list[str]) -> int:
+        def placed(c: list[str]) -> tuple[float, int]:
             ids = _identities([_key(lb, kind) for lb in c], kind)
             ids += _sum_right(c, kind, ids)
-            return sum(1 for u in sample if place(u.amounts, len(c), ids) is not None)
+            scores = [_candidates(u.amounts, len(c), ids) for u in sample]
+            agree = sum(got[1] for got in scores if got and got[0])
+            return agree, sum(1 for u in sample if place(u.amounts, len(c), ids) is not None)
 
         return max(exact, key=placed)
     return max(exact, key=score)  # the first of equal scores: the likeliest order
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _ordinal_no(name: str) -> int:
+    """The number of a line's ordinal (一、 → 1, 十二、 → 12, 3. → 3), 0 when none."""
+    m = re.match(r"^([一二三四五六七八九十]+)、", name)
+    if m:
+        t = m.group(1)
+        if t == "十":
+            return 10
+        if "十" in t:
+            a, _, b = t.partition("十")
+            return (_CN_DIGITS.get(a, 1) if a else 1) * 10 + (_CN_DIGITS.get(b, 0) if b else 0)
+        return _CN_DIGITS.get(t, 0)
+    m = re.match(r"^(\d{1,2})[.、．]", name)
+    return int(m.group(1)) if m else 0
 
 
 class _StreamReader:
@@ -663,16 +1011,25 @@ class _StreamReader:
                 i += 1
                 continue
             kind = classify_title(text) if len(ts) <= 4 else None
+            if (kind is not None or is_number_label(text)) and cur is not None and \
+                    cur.title and cur.header is not None and \
+                    self._same_title(cur, lines, toks, i, kind):
+                # the table's number label and title printed again (on its next page): the
+                # table goes on, its header printed again is skipped
+                cur.head_idx.append(i)
+                cur.repeat = True
+                i += 1
+                continue
             if kind is not None or is_number_label(text):
                 if cur is not None:
                     self._emit(cur, page, lines, blocks, used)
                     cur = None
                 if kind is not None and "绩效" not in text:  # indicators are read apart
-                    cur = _Table(kind=kind, top=i)
+                    cur = _Table(kind=kind, top=i, title=re.sub(r"\s+", "", text))
                     title_seen = True
                 i += 1
                 continue
-            if _PAGE_NO.match(text) or (_META.search(text) or (detect_unit(text) and len(text) < 40)):
+            if _page_no(lines, i) or (_META.search(text) or (detect_unit(text) and len(text) < 40)):
                 i += 1
                 continue
             if cur is None:
@@ -686,6 +1043,12 @@ class _StreamReader:
             if cur.header is None and not (cur is self.open and not title_seen):
                 i = self._read_header(cur, lines, toks, i)
                 continue
+            if cur.repeat or (cur is self.open and not title_seen and not cur.units):
+                cur.repeat = False
+                k = self._repeated_header(cur, lines, toks, i)
+                if k > i:
+                    i = k
+                    continue
             nxt = self._read_body(cur, lines, toks, i)
             if nxt == i:  # running text ends the table
                 self._emit(cur, page, lines, blocks, used)
@@ -743,18 +1106,69 @@ class _StreamReader:
                 if first == j or (first < j and _CODE.match(lines[first].text.strip())):
                     if first == j or back == 0:
                         first = k
+                        # the name's code on the line above it (205 / 教育支出 / 452,738.18)
+                        c = k - 1
+                        while c > i and not toks[c]:
+                            c -= 1
+                        if c > i and _CODE.match(lines[c].text.strip()):
+                            first = c
                     break
                 break
             # a label line right above the amounts: it belongs to the first row
             if first == j and j - 1 >= i and toks[j - 1]:
                 first = j - 1
-        head = [k for k in range(i, first) if toks[k] and not _PAGE_NO.match(lines[k].text)
+        head = [k for k in range(i, first) if toks[k] and not _page_no(lines, k)
                 and not _META.search(lines[k].text)]
         t.head_idx = head
         t.head_lines = [lines[k] for k in head]
         frags = header_fragments(t.head_lines, self.one_per_line)
         t.header = parse_header(frags, t.kind, None)
         return first
+
+    @staticmethod
+    def _same_title(t: _Table, lines: list[TextLine], toks: list[list[Token]], i: int,
+                    kind: TableKind | None) -> bool:
+        """Line ``i`` (a title, or a number label over one) prints the table's own title."""
+        if kind is None:  # a number label: the title line after it decides
+            j = i + 1
+            while j < len(lines) and not toks[j]:
+                j += 1
+            if j >= len(lines) or len(toks[j]) > 4:
+                return False
+            i = j
+        return re.sub(r"\s+", "", lines[i].text) == t.title
+
+    @staticmethod
+    def _header_again(t: _Table, ts: list[Token]) -> bool:
+        """A line of the table's header printed again inside its body: no amount, at least
+        two words, every word one of the header's, one of them a code or name label."""
+        if t.header is None or not t.header.frags or len(ts) < 2:
+            return False
+        if any(_is_amount(x.text) or _DASH.match(x.text) or _INTEGER.match(x.text) for x in ts):
+            return False
+        words = {re.sub(r"\s+", "", f.text) for f in t.header.frags}
+        joined = "".join(words)
+        return all(re.sub(r"\s+", "", x.text) in words or (
+            len(x.text) <= 2 and x.text in joined) for x in ts) and \
+            any(re.search(r"编码|代码|名称|科目", x.text) for x in ts)
+
+    def _repeated_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
+                         i: int) -> int:
+        """On a page continuing a table, the lines of its header printed again (every word
+        of them a word of the header) are skipped; returns the first line after them."""
+        if t.header is None or not t.header.frags:
+            return i
+        words = "".join(re.sub(r"\s+", "", f.text) for f in t.header.frags)
+        j = i
+        while j < len(lines):
+            ts = toks[j]
+            if ts and (any(_is_amount(x.text) or _DASH.match(x.text) for x in ts)
+                       or not all(re.sub(r"\s+", "", x.text) in words for x in ts)):
+                break
+            if ts:
+                t.head_idx.append(j)
+            j += 1
+        return j
 
     # --- body
     def _read_body(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
@@ -771,15 +1185,37 @@ class _StreamReader:
                 continue
             if (classify_title(text) and len(ts) <= 4) or is_number_label(text) or \
                     (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or \
-                    _PAGE_NO.match(text) or _META.search(text):
+                    _page_no(lines, j) or _META.search(text):
                 break
+            if self._header_again(t, ts):
+                t.head_idx.append(j)  # its header printed again (a page break not marked)
+                j += 1
+                continue
             if len(text) > 40 and not any(_is_amount(x.text) for x in ts):
                 break  # running text
             pos = 0
+            second = t.header is not None and t.header.second is not None
             for tk in ts:
+                if second and unit is not None and unit.name and not unit.amounts and (
+                        (_CODE.match(tk.text) and not unit.code2) or
+                        (_PART.match(tk.text) and unit.code2 and not unit.name2)):
+                    unit.code2.append(tk)  # the second classification's code
+                    unit.last_line = j
+                    continue
+                if second and unit is not None and unit.code2 and not unit.amounts and \
+                        not (_is_amount(tk.text) or _DASH.match(tk.text)):
+                    unit.name2.append(tk)
+                    unit.last_line = j
+                    continue
                 is_amt = _is_amount(tk.text) or _DASH.match(tk.text) is not None
+                # a code after a row's name that printed no amount (blank cells vanished)
+                # starts the next row, in a table of coded rows
+                code_after_name = bool(
+                    _CODE.match(tk.text) and unit is not None and unit.name and
+                    not unit.amounts and (unit.code or (t.header and t.header.code_label))
+                    and _next_is_text(toks, j, ts.index(tk)))
                 if not is_amt and _INTEGER.match(tk.text) and unit is not None and \
-                        (unit.name or unit.amounts) and not (
+                        (unit.name or unit.amounts) and not code_after_name and not (
                             (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
                             and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)):
                     is_amt = True  # an integer after a label is an amount, a code a new row
@@ -792,8 +1228,12 @@ class _StreamReader:
                 elif (_CODE.match(tk.text) or (_PART.match(tk.text) and unit is not None
                                               and ((unit.code and not unit.name) or (
                                                   unit.amounts and _next_is_text(
-                                                      toks, j, ts.index(tk)))))) and \
-                        (unit is None or unit.amounts or not unit.name):
+                                                      toks, j, ts.index(tk))))) or code_after_name or (
+                        # a part opening a page that continues a coded table
+                        _PART.match(tk.text) and unit is None and tk is ts[0]
+                        and t.pending and _next_is_text(toks, j, 0)
+                        and any(v.code for _, us, _, _ in t.pending for v in us))) and \
+                        (unit is None or unit.amounts or not unit.name or code_after_name):
                     if unit is None or unit.amounts or unit.name:
                         unit = _Unit(line=j, position=pos)
                         t.units.append(unit)
@@ -843,35 +1283,57 @@ class _StreamReader:
     # --- grid
     def _emit(self, t: _Table, page: Page, lines: list[TextLine], blocks: list[Block],
               used: set[int], keep_open: bool = False) -> None:
+        """Close the table's part on this page: its lines are used; its grids are built
+        once the whole table is read (placements and codes use every page's rows)."""
         units = [u for u in t.units if u.amounts or u.name or u.code]
-        if t.header is None or not any(u.amounts for u in units):
-            t.units = []
-            self.open = t if keep_open and t.header is not None and t.header.labels else None
-            return
-        _carry_codes(units)
-        grid = self._grid(t, units, page)
-        if grid is not None:
-            # after the title and unit lines above it
-            grid.top = float(min([*t.head_idx, *(u.line for u in units)])) + 0.5
-            blocks.append(grid)
+        if t.header is not None and any(u.amounts for u in units):
             used.update(t.head_idx)
             for u in units:
                 used.update(range(u.line, max(u.line, u.last_line) + 1))
-            t.emitted = True
-        t.units = []
-        t.head_idx = []
-        t.top = 0
-        self.open = t if keep_open else None
+            # after the title and unit lines above it
+            top = float(min([*t.head_idx, *(u.line for u in units)])) + 0.5
+            t.pending.append((page, units, top, blocks))
+            t.units = []
+            t.head_idx = []
+            t.top = 0
+            self.open = t if keep_open else None
+        else:
+            t.units = []
+            self.open = t if keep_open and t.header is not None and (
+                t.header.labels or t.pending) else None
+        if self.open is not t:
+            self._finish(t)
 
-    def _grid(self, t: _Table, units: list[_Unit], page: Page) -> Grid | None:
+    def finish(self) -> None:
+        """The end of the document: the table still open is built."""
+        if self.open is not None:
+            self._finish(self.open)
+            self.open = None
+
+    def _finish(self, t: _Table) -> None:
+        if not t.pending:
+            return
+        pending, t.pending = t.pending, []
+        every = [u for _, units, _, _ in pending for u in units]
+        _carry_codes(every)
         h = t.header
         assert h is not None
-        if h.two_sided:
-            return self._two_sided(t, units, page)
+        plan = None if h.two_sided else self._plan(t, every)
+        for page, units, top, blocks in pending:
+            grid = self._two_sided(t, units, page) if h.two_sided else \
+                self._grid(t, units, page, plan)
+            grid.top = top
+            blocks.append(grid)
+            blocks.sort(key=lambda b: b.top)
+            t.emitted = True
+
+    def _plan(self, t: _Table, units: list[_Unit]) -> tuple[list[str], int, int, dict[int, list[int] | None]]:
+        """The table's amount labels, their number, the unplaced columns needed, and each
+        row's placement (by ``id`` of the row)."""
+        h = t.header
+        assert h is not None
         n = max(len(u.amounts) for u in units)
-        labels = h.labels
-        if not t.emitted or len(labels) != n:
-            labels = _choose_labels(h.raw_labels, t.kind, n, units)
+        labels = _choose_labels(h.raw_labels, t.kind, n, units)
         if len(labels) < n:
             labels = [""] * n if n > 1 else ["合计"]
             ids: list[tuple[int, list[int]]] = []
@@ -883,40 +1345,43 @@ class _StreamReader:
         full = [u.amounts for u in units if len(u.amounts) == n]
         if not ids:  # the labels name no identity: learn them from the rows printed in full
             ids = _learned(full, n)
-        freq = [0] * n
-        placements: list[list[int] | None] = []
-        for u in units:
-            cols = place(u.amounts, n, ids) if u.amounts else []
-            placements.append(cols)
-            if cols:
-                for c in cols:
-                    if c >= 0:
-                        freq[c] += 1
-        for k, u in enumerate(units):
-            if placements[k] is None and u.amounts:
-                placements[k] = place(u.amounts, n, ids, freq)
+        tiers = [_tier(_key(lb, t.kind)) for lb in labels]
+        placements = resolve(units, n, ids, tiers)
         extra = max((len(u.amounts) if p is None else sum(1 for c in p if c < 0)
                      for u, p in zip(units, placements, strict=True)), default=0)
+        return labels, n, extra, {id(u): p for u, p in zip(units, placements, strict=True)}
+
+    def _grid(self, t: _Table, units: list[_Unit], page: Page,
+              plan: tuple[list[str], int, int, dict[int, list[int] | None]] | None) -> Grid:
+        h = t.header
+        assert h is not None and plan is not None
+        labels, n, extra, placed = plan
         has_code = any(u.code for u in units)
-        ncols = 2 + n + extra
+        w = 4 if h.second else 2  # code and name columns before the amounts
+        ncols = w + n + extra
         grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
         if not t.emitted:
             head = [Cell(h.code_label or ("科目编码" if has_code else ""), 0),
                     Cell(h.name_label, 1)]
-            head += [Cell(lb, 2 + j) for j, lb in enumerate(labels)]
-            head += [Cell(f"未定列{j + 1}", 2 + n + j) for j in range(extra)]
+            if h.second:
+                head += [Cell(h.second[0], 2), Cell(h.second[1], 3)]
+            head += [Cell(lb, w + j) for j, lb in enumerate(labels)]
+            head += [Cell(f"未定列{j + 1}", w + n + j) for j in range(extra)]
             first = h.frags[0] if h.frags else None
             grid.rows.append(GridRow(head, page.number,
                                      span=(first.start, h.frags[-1].end) if first else None))
-        for u, cols in zip(units, placements, strict=True):
+        for u in units:
+            cols = placed.get(id(u))
             cells = [self._cell(u.code, 0, join=""), self._cell(u.name, 1)]
+            if h.second:
+                cells += [self._cell(u.code2, 2, join=""), self._cell(u.name2, 3)]
             if cols is None:
-                cells += [self._cell([a], 2 + n + j) for j, a in enumerate(u.amounts)]
+                cells += [self._cell([a], w + n + j) for j, a in enumerate(u.amounts)]
             else:
                 loose = [a for a, c in zip(u.amounts, cols, strict=True) if c < 0]
-                cells += [self._cell([a], 2 + c) for a, c in zip(u.amounts, cols, strict=True)
+                cells += [self._cell([a], w + c) for a, c in zip(u.amounts, cols, strict=True)
                           if c >= 0]
-                cells += [self._cell([a], 2 + n + j) for j, a in enumerate(loose)]
+                cells += [self._cell([a], w + n + j) for j, a in enumerate(loose)]
             grid.rows.append(GridRow(cells, page.number, span=self._span(u)))
         return grid
 
@@ -937,11 +1402,20 @@ class _StreamReader:
         rkeys = [_key(f"{b}/{lb}", t.kind) for lb in h.right]
         lids, rids = _identities(lkeys, t.kind), _identities(rkeys, t.kind)
         prev_line, prev_side = -1, -1
+        on_line: dict[int, int] = {}
+        for u in units:
+            on_line[u.line] = on_line.get(u.line, 0) + 1
+        last_no = [0, 0]  # the ordinal (一、二、…) each side printed last
         for u in units:
             name = _name_text(u.name)
             k = len(u.amounts)
+            no = _ordinal_no(name)
             if prev_line == u.line and prev_side == 0:
                 side = 1  # the second unit on a printed line is the right half
+            elif on_line[u.line] >= 2 and u.position == 0:
+                side = 0  # the first of two on a printed line is the left half
+            elif no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
+                side = 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
             elif k > nl:
                 side = 1
             elif _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
@@ -951,6 +1425,8 @@ class _StreamReader:
             else:
                 side = 1
             prev_line, prev_side = u.line, side
+            if no:
+                last_no[side] = no
             n, ids, base = (nl, lids, 1) if side == 0 else (nr, rids, 2 + nl)
             cols = place(u.amounts, n, ids) if u.amounts else []
             if cols is None:
@@ -972,7 +1448,7 @@ class _StreamReader:
 
     @staticmethod
     def _span(u: _Unit) -> tuple[int, int] | None:
-        ts = [*u.code, *u.name, *u.amounts]
+        ts = [*u.code, *u.name, *u.code2, *u.name2, *u.amounts]
         if not ts:
             return None
         return (min(t.start for t in ts), max(t.end for t in ts))

@@ -89,7 +89,9 @@ def find_tables(pages: list[list[Block]]) -> list[RawTable]:
                 if kind is not None:
                     b, kind = _wrapped_title(prev_line, b, kind)
                     pending = (b, kind)
-                    pending_unit = detect_unit(b.text)
+                    # a unit line printed before the title since the last grid is its unit
+                    # (converter text may print 单位：元 above the number label and title)
+                    pending_unit = detect_unit(b.text) or pending_unit
                     continue
                 unit = detect_unit(b.text)
                 if unit and len(normalise_text(b.text)) < 40:

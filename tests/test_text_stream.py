@@ -1,0 +1,314 @@
+"""Streamed converter text (pdftotext -raw rows, one cell per line): fixture tests of the
+rules in pipeline/layout/text_stream.py. Each test asserts what its small text says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.run import extract_document
+
+
+def _tables(tmp_path: Path, text: str):
+    p = tmp_path / "doc.txt"
+    p.write_text(text, encoding="utf-8")
+    return extract_document(p)
+
+
+def _vals(row) -> dict[str, str]:
+    return {k.value: str(a.value) for k, a in row.values.items()}
+
+
+def _errors(d) -> list[str]:
+    return [f.message for f in d.flags if f.severity.value == "error"]
+
+
+HEAD = "某某市测试局\n2024年部门决算\n\n"
+
+CODES_AFTER_AMOUNTS = HEAD + """支出决算表
+单位：万元
+项目 本年支出合计 基本支出 项目支出
+科目编码 科目名称
+类 款 项
+合计 30.00 20.00 10.00
+201 一般公共服务支出 30.00 20.00 10.00
+201 06 财政事务 30.00 20.00 10.00
+201 06 01 行政运行 20.00 20.00
+201 06 08 财政委托业务支出 10.00
+10.00
+"""
+
+
+def test_code_parts_after_the_amounts_of_a_row_start_the_next_row(tmp_path: Path) -> None:
+    """``201 06 01 行政运行`` after a row's amounts is a new row's code, not two amounts; an
+    amount wrapped onto a line of its own stays with its row."""
+    d = _tables(tmp_path, CODES_AFTER_AMOUNTS)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert set(rows) >= {"201", "20106", "2010601", "2010608"}
+    assert _vals(rows["20106"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert _vals(rows["2010608"]) == {"total": "10.00", "project": "10.00"}
+    assert not _errors(d)
+
+
+SECOND_CLASS = HEAD.replace("决算", "预算") + """一般公共预算基本支出情况表
+单位：万元
+科目编码
+部门预算支出经济分类科目名称
+科目编码
+政府预算支出经济分类科目名称
+基本支出预算
+类 款 类 款 小计 人员支出 日常公用支出
+合计 50.00 40.00 10.00
+301 工资福利支出 501 机关工资福利支出 40.00 40.00
+301 01 基本工资 501 01 工资奖金津补贴 25.00 25.00
+301 02 津贴补贴 501 01 工资奖金津补贴 15.00 15.00
+302 商品和服务支出 502 机关商品和服务支出 10.00 10.00
+302 01 办公费 502 01 办公经费 10.00 10.00
+"""
+
+
+def test_second_classification_and_columns_by_the_total_row(tmp_path: Path) -> None:
+    """A row printing 部门 code and name, then 政府 code and name: the first pair is the row,
+    the second kept apart. Rows printing two of three amounts (小计 = 人员 + 公用) are put
+    in the column that makes the 合计 row the sum of the 类 rows: 301 人员, 302 公用; their
+    款 rows in the columns of their 类."""
+    d = _tables(tmp_path, SECOND_CLASS)
+    t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert rows["30101"].name == "基本工资"
+    assert rows["30101"].texts.get("code_2") == "50101"
+    assert _vals(rows["301"]) == {"total": "40.00", "personnel": "40.00"}
+    assert _vals(rows["30102"]) == {"total": "15.00", "personnel": "15.00"}
+    assert _vals(rows["302"]) == {"total": "10.00", "public": "10.00"}
+    assert _vals(rows["30201"]) == {"total": "10.00", "public": "10.00"}
+    assert not _errors(d)
+
+
+OVER_PAGES = HEAD.replace("决算", "预算") + """公开表3
+支出总体情况表
+单位：万元
+科目编码
+科目名称 合计 基本支出 项目支出
+类 款 项
+合 计 60.00 40.00 20.00
+208 社会保障和就业支出 60.00 40.00 20.00
+02 民政管理事务 30.00 20.00 10.00
+01 行政运行 20.00 20.00
+99 其他民政管理事务支出 10.00 10.00
+10 社会福利 10.00 10.00
+01 儿童福利 10.00 10.00
+20 临时救助 20.00 10.00 10.00
+— 11—
+\f公开表3
+支出总体情况表
+单位：万元
+科目编码
+科目名称 合计 基本支出 项目支出
+类 款 项
+02 流浪乞讨人员救助支出 20.00 10.00 10.00
+"""
+
+
+def test_a_table_over_pages_is_one_table_and_parts_take_their_level(tmp_path: Path) -> None:
+    """The title and header printed again on the next page continue the table; a part after
+    a 项 is a new 款 once the 项 rows add up to their 款 (10 社会福利 after 99 …), and the
+    part at the top of the next page is a 项 of the 款 before the break."""
+    d = _tables(tmp_path, OVER_PAGES)
+    ts = [t for t in d.tables if t.kind.value == "expenditure_summary"]
+    assert len(ts) == 1
+    rows = {r.code or r.name: r for r in ts[0].rows}
+    assert {"20810", "2081001", "20820", "2082002"} <= set(rows)
+    assert rows["2082002"].name == "流浪乞讨人员救助支出"
+    assert _vals(rows["2081001"]) == {"total": "10.00", "basic": "10.00"}
+    assert _vals(rows["2080299"]) == {"total": "10.00", "project": "10.00"}
+    assert not _errors(d)
+
+
+COMMON_COLUMNS = HEAD + """支出决算表
+单位：万元
+项目 本年支出合计 基本支出 项目支出 上缴上级支出 经营支出 对附属单位补助支出
+科目编码 科目名称
+合计 30.00 20.00 10.00
+201 一般公共服务支出 30.00 20.00 10.00
+201 01 人大事务 30.00 20.00 10.00
+201 01 01 行政运行 20.00 20.00
+201 01 99 其他人大事务支出 10.00 10.00
+"""
+
+
+def test_open_columns_take_the_commonest_columns(tmp_path: Path) -> None:
+    """合计 = the five parts leaves 20.00 and 10.00 open among them: they go to 基本 and 项目,
+    not to the seldom filled 上缴上级 / 经营 / 附属 columns."""
+    d = _tables(tmp_path, COMMON_COLUMNS)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["201"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert _vals(rows["2010101"]) == {"total": "20.00", "basic": "20.00"}
+
+
+SPACED_HEADER = HEAD.replace("决算", "预算") + """一般公共预算支出情况表
+单位：万元
+科目编码
+科目名称 合 计
+基本支出
+项目支出
+类 款 项 小 计 人员支出 日常公用支出
+合 计 30.00 20.00 15.00 5.00 10.00
+201 一般公共服务支出 30.00 20.00 15.00 5.00 10.00
+01 人大事务 30.00 20.00 15.00 5.00 10.00
+01 行政运行 20.00 20.00 15.00 5.00
+99 其他人大事务支出 10.00 10.00
+"""
+
+
+def test_spaced_header_words_and_class_labels(tmp_path: Path) -> None:
+    """``类 款 项 小 计`` is the labels 类, 款, 项 and 小计 (not 项小计); 合 计 is 合计."""
+    d = _tables(tmp_path, SPACED_HEADER)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["2010101"]) == {"total": "20.00", "basic": "20.00", "personnel": "15.00",
+                                      "public": "5.00"}
+    assert _vals(rows["2010199"]) == {"total": "10.00", "project": "10.00"}
+    assert not _errors(d)
+
+
+def _many_kids() -> str:
+    kids = "\n".join(f"302 {k:02d} 费用{k} 10.00 10.00" for k in range(1, 17))
+    return HEAD.replace("决算", "预算") + f"""一般公共预算基本支出情况表
+单位：万元
+经济分类科目编码 经济分类科目名称 合计 人员经费 公用经费
+类 款
+301 工资福利支出 50.00 50.00
+301 01 基本工资 50.00 50.00
+302 商品和服务支出 160.00 160.00
+{kids}
+合计 210.00 50.00 160.00
+"""
+
+
+def test_total_at_the_bottom_decides_classes_and_their_many_items(tmp_path: Path) -> None:
+    """合计 printed last is the sum of the 类 rows in every column: 301 is 人员, 302 公用;
+    the 16 款 rows under 302 (too many to try every placement together) follow their 类
+    column by column."""
+    d = _tables(tmp_path, _many_kids())
+    t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["301"]) == {"total": "50.00", "personnel": "50.00"}
+    assert _vals(rows["30101"]) == {"total": "50.00", "personnel": "50.00"}
+    assert _vals(rows["302"]) == {"total": "160.00", "public": "160.00"}
+    assert all(_vals(rows[f"302{k:02d}"]) == {"total": "10.00", "public": "10.00"}
+               for k in range(1, 17))
+    assert not _errors(d)
+
+
+_ECON_HEAD = ("部门经济科目编码 部门经济科目名称 政府经济科目编码 政府经济科目名称 "
+              "合计 人员经费支出 公用经费支出 专项业务经费支出 备注")
+HEADER_AGAIN = HEAD.replace("决算", "预算") + f"""一般公共预算支出明细表（按支出经济分类科目）
+单位：元
+{_ECON_HEAD}
+
+合计 300.00 100.00 150.00 50.00
+
+301 工资福利支出 100.00 100.00
+
+30101 基本工资 50101 工资奖金津补贴 100.00 100.00
+
+302 商品和服务支出 200.00 150.00 50.00
+
+30201 办公费 50201 办公经费 200.00 150.00 50.00
+
+{_ECON_HEAD}
+
+310 资本性支出 0.00 0.00
+
+31002 办公设备购置 50306 设备购置 0.00 0.00
+"""
+
+
+def test_header_printed_again_inside_the_body_and_blank_lines(tmp_path: Path) -> None:
+    """A title ending in （按…科目） is a title; a blank line after every line changes
+    nothing; the header printed again where a page broke (no form feed) is skipped and the
+    rows after it stay in the table."""
+    d = _tables(tmp_path, HEADER_AGAIN)
+    t = next(t for t in d.tables if any(r.code == "31002" for r in t.rows))
+    rows = {r.code or r.name: r for r in t.rows}
+    assert {"301", "30101", "302", "30201", "310", "31002"} <= set(rows)
+    assert _vals(rows["30201"]) == {"total": "200.00", "public": "150.00", "project": "50.00"}
+    assert not _errors(d)
+
+
+TWO_SIDED = HEAD.replace("决算", "预算") + """财政拨款收支总体情况表
+单位：万元
+收入 支出
+项目 预算 项目 预算
+一、一般公共预算 30.00 一、一般公共服务支出 20.00
+二、政府性基金预算 0.00 二、外交支出 0.00
+三、国防支出 0.00
+四、教育支出 10.00
+本年收入合计 30.00 本年支出合计 30.00
+"""
+
+
+def test_two_sided_rows_go_to_the_side_their_position_or_numbering_says(tmp_path: Path) -> None:
+    """The first of two items on a line is the 收入 side even with no income word in its
+    name; an item alone on its line goes to the side whose numbering it continues."""
+    d = _tables(tmp_path, TWO_SIDED)
+    t = next(t for t in d.tables if t.kind.value == "fiscal_summary")
+    sides = {r.name: r.side for r in t.rows}
+    assert sides["一、一般公共预算"] == "income"
+    assert sides["二、政府性基金预算"] == "income"
+    assert sides["三、国防支出"] == "expenditure"
+    assert sides["四、教育支出"] == "expenditure"
+    assert not _errors(d)
+
+
+CELLS_FIRST_ROW_CODE = HEAD.replace("决算", "预算") + """支出预算表
+单位：万元
+科目编码
+科目名称
+合计
+基本支出
+项目支出
+205
+教育支出
+30.00
+20.00
+10.00
+20502
+普通教育
+30.00
+20.00
+10.00
+2050202
+小学教育
+30.00
+20.00
+10.00
+208
+社会保障和就业支出
+5.00
+5.00
+20805
+行政事业单位养老支出
+5.00
+5.00
+2080501
+行政单位离退休
+5.00
+5.00
+合计
+35.00
+25.00
+10.00
+"""
+
+
+def test_cell_per_line_first_row_keeps_its_code(tmp_path: Path) -> None:
+    """One cell per line: the code above the first row's name belongs to that row, not to
+    the header; 208's rows go where 合计 = Σ类 puts them (基本)."""
+    d = _tables(tmp_path, CELLS_FIRST_ROW_CODE)
+    t = next(t for t in d.tables if any(r.code == "205" for r in t.rows))
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["205"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert _vals(rows["2080501"]) == {"total": "5.00", "basic": "5.00"}
+    assert not _errors(d)
