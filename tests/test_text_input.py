@@ -274,3 +274,68 @@ def test_cell_per_line_rows_and_wrapped_names(tmp_path: Path) -> None:
         "total": "10.00", "project": "10.00"}
     assert str(rows["2010101"].values[next(k for k in rows["2010101"].values
                                            if k.value == "personnel")].value) == "15.00"
+
+
+def _grid_rows(text: str) -> list[list[str]]:
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    return [r.texts(grid.ncols) for r in grid.rows]
+
+
+def test_amounts_whose_right_edges_drift_stay_in_their_column():
+    # pdftotext -layout places each figure to a column or so: the right edges of the 合计
+    # figures lie two columns apart (30, 32, 31 counting a CJK character as one)
+    text = ("科目编码  科目名称            合计      基本支出    项目支出\n"
+            "205       教育支出          452.18      344.18      108.00\n"
+            "20502     普通教育          9,815.55    9,022.18    793.37\n"
+            "2050202   小学教育         1,170.85    1,170.85\n")
+    rows = _grid_rows(text)
+    assert rows[0] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+    assert rows[2] == ["20502", "普通教育", "9,815.55", "9,022.18", "793.37"]
+    assert rows[3] == ["2050202", "小学教育", "1,170.85", "1,170.85", ""]
+
+
+def test_label_rows_without_figures_stay_rows_and_keep_the_table_whole():
+    text = ("项目                          预算数\n"
+            "一、一般公共预算拨款收入        30.00\n"
+            "二、政府性基金预算拨款收入\n"
+            "三、国有资本经营预算拨款收入\n"
+            "四、财政专户管理资金收入\n"
+            "五、事业收入                    5.00\n"
+            "本年收入合计                   35.00\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows] == ["项目", "一、一般公共预算拨款收入", "二、政府性基金预算拨款收入",
+                                    "三、国有资本经营预算拨款收入", "四、财政专户管理资金收入",
+                                    "五、事业收入", "本年收入合计"]
+    assert rows[5] == ["五、事业收入", "5.00"]
+
+
+def test_indented_names_are_one_column_and_code_parts_are_columns_of_their_own():
+    indented = ("支出项目类别              总计       基本支出\n"
+                "深圳市信访局             30.00      30.00\n"
+                "   工资福利支出          20.00      20.00\n"
+                "     基本工资            20.00      20.00\n"
+                "   商品和服务支出        10.00      10.00\n")
+    rows = _grid_rows(indented)
+    assert [len(r) for r in rows] == [3] * 5
+    assert rows[3] == ["基本工资", "20.00", "20.00"]
+    parts = ("类   款   项   科目名称              合计\n"
+             "205            教育支出              16.00\n"
+             "     08        进修及培训            16.00\n"
+             "          03   培训支出              10.00\n"
+             "          04   其他培训支出           6.00\n"
+             "     09        其他教育支出           0.00\n")
+    rows = _grid_rows(parts)
+    assert rows[2][:4] == ["", "08", "", "进修及培训"]
+    assert rows[3][:4] == ["", "", "03", "培训支出"]
+
+
+def test_a_group_heading_spans_the_columns_labelled_below_it():
+    text = ("                            本年收入\n"
+            "科目名称       合计      小计      事业收入\n"
+            "教育支出      30.00     20.00      10.00\n"
+            "培训支出      30.00     20.00      10.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    [heading] = [c for c in grid.rows[0].cells if c.text == "本年收入"]
+    assert (heading.col, heading.span) == (1, 3) or (heading.col, heading.span) == (2, 2)

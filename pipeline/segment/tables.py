@@ -40,6 +40,7 @@ class RawTable:
     header_len: int = 0  # rows of the first grid that look like header (set on continuation)
     xs: list[float] | None = None  # column boundaries of the last ruled grid added
     label: str | None = None  # its number label (表5), normalised, when one was printed
+    spanned_header: bool = False  # its header cells carry their spans (Grid.spanned_header)
 
 
 def _is_prose(text: str) -> bool:
@@ -256,6 +257,7 @@ def _add_grid(t: RawTable, grid: Grid) -> None:
     t.xs = grid.xs
     t.ncols = max(t.ncols, grid.ncols)
     t.ruled = grid.ruled
+    t.spanned_header = t.spanned_header or grid.spanned_header
     if grid.page not in t.pages:
         t.pages.append(grid.page)
     if t.unit is None:
