@@ -64,6 +64,7 @@ class Grid:
     # header cells carry their spans (a heading over its columns), as ruled grids' do: no
     # column takes a blank header cell's label from its left
     spanned_header: bool = False
+    header_rows: int = 0  # text grids: how many of its first rows are its header
 
 
 Block = Line | Grid

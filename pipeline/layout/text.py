@@ -51,6 +51,8 @@ _DASH_TOKEN = re.compile(r"^[-—－–]{1,2}$")
 # sentence punctuation, an enumeration comma that is not an ordinal's (一、), a unit word
 # glued to the text around it: marks of running text that a table cell does not carry
 _PROSE_MARK = re.compile(r"[。；，]|(?<![一二三四五六七八九十百\d（(])、|^万?元\S|\S万?元、")
+# a classification code and its name printed as one token: a long row label, not prose
+_CODED_NAME = re.compile(r"^[\[【(（]?\d{3,7}[\]】)）]?[-－]?\D")
 _TITLE_LINE = re.compile(r"表\s*\d*\s*$|^\s*公开表|单位[:：]|部门[:：]|^[#*]")
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
 
@@ -119,8 +121,9 @@ def line_tokens(line: TextLine, wide: int = 2) -> list[Token]:
 
 def is_prose(tokens: list[Token], s: TextLayoutSettings = SETTINGS) -> bool:
     """Running text: a sentence mark, or a long token of text."""
-    return any(_PROSE_MARK.search(t.text) or (t.x1 - t.x0 >= s.prose_length and not t.is_amount)
-               for t in tokens)
+    return any(_PROSE_MARK.search(t.text) or (
+        t.x1 - t.x0 >= s.prose_length and not t.is_amount and not _CODED_NAME.match(t.text))
+        for t in tokens)
 
 
 def is_data_line(tokens: list[Token], s: TextLayoutSettings = SETTINGS) -> bool:
@@ -420,6 +423,9 @@ def _width_score(rows: list[list[Token]], s: TextLayoutSettings) -> tuple[int, i
     return _clashes(rows, groups), len(groups)
 
 
+_TOTAL_HEAD = re.compile(r"^(合\s*计|总\s*计)$")
+
+
 def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int = 2
                   ) -> dict[int, list[Cell]]:
     """Header cells per line: each fragment in the column whose region holds its centre. A
@@ -457,6 +463,9 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
     ext: dict[int, tuple[int, int]] = {}  # and the printed extent of its latest line
     for pos, i in enumerate(head):
         below = {j for r in head[pos + 1:] for j in placed[r]}
+        # a column labelled 合计/总计 below is the grand total: no heading's part
+        totals = {j for r in head[pos + 1:] for j, ts in placed[r].items()
+                  if _TOTAL_HEAD.match(_join_tokens(ts))}
         keys = sorted(placed[i])
         cells: list[Cell] = []
         for m, k in enumerate(keys):
@@ -468,19 +477,21 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
             # the neighbours' labels printed between, vertically centred): the lower line
             # lies under the upper one
             up = ext.get(k)
-            continues = up is not None and pos - prev_line.get(k, -9) <= 2 and \
-                k not in spanned and min(up[1], x1) > max(up[0], x0)
             heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
+            continues = up is not None and pos - prev_line.get(k, -9) <= 2 and \
+                k not in spanned and min(up[1], x1) > max(up[0], x0) and not heading
             if not continues and k in below and (
                     heading or abs(middle(k, k) - cx) > slack / 2):
                 # the run it may span: labelled below, halfway to its neighbours on the line
                 left = (cx + (placed[i][keys[m - 1]][-1].x1 if m else -1e9)) / 2
                 right = (cx + (placed[i][keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
                 lo = k
-                while lo - 1 >= 0 and lo - 1 in below and cols[lo - 1].cx > left:
+                while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in totals and \
+                        cols[lo - 1].cx > left:
                     lo -= 1
                 hi = k
-                while hi + 1 < n and hi + 1 in below and cols[hi + 1].cx < right:
+                while hi + 1 < n and hi + 1 in below and hi + 1 not in totals and \
+                        cols[hi + 1].cx < right:
                     hi += 1
                 best = (0, 0.0)
                 for x in range(lo, k + 1):
@@ -573,6 +584,7 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
                 ruled=False, spanned_header=True)
     for i, cells in _header_cells(head, toks, cols, wide).items():
         grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
+    grid.header_rows = len(grid.rows)
     rows: list[_Row] = []
     pending: list[_Row] = []  # fragment lines waiting for the data row below them
     last_data = -99

@@ -275,6 +275,8 @@ def _continue(t: RawTable, grid: Grid, unit: str | None) -> None:
         _to_table_columns(grid, t.xs)
     head = {_row_key(r, t.ncols) for r in t.rows[:10]}
     rows = list(grid.rows)
+    if grid.header_rows and t.rows:
+        rows = rows[grid.header_rows:]  # the header repeated on the page, laid out anew
     while rows and _row_key(rows[0], t.ncols) in head:
         rows.pop(0)  # repeated header rows, and a 合计 row some templates repeat per page
     t.rows.extend(rows)
