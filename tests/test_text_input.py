@@ -339,3 +339,55 @@ def test_a_group_heading_spans_the_columns_labelled_below_it():
     [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
     [heading] = [c for c in grid.rows[0].cells if c.text == "本年收入"]
     assert (heading.col, heading.span) == (1, 3) or (heading.col, heading.span) == (2, 2)
+
+
+def test_a_name_wrapped_around_its_figures_is_one_row():
+    # the converter prints a two-line name centred on its figures: first part above them,
+    # the rest below
+    text = ("项目                          行次       合计     基本支出\n"
+            "六、科学技术支出               33         0.00       0.00\n"
+            "七、文化旅游体育与传媒支\n"
+            "                               34         5.00       5.00\n"
+            "出\n"
+            "八、社会保障和就业支出         35        76.23      76.23\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows[1:]] == ["六、科学技术支出", "七、文化旅游体育与传媒支出",
+                                        "八、社会保障和就业支出"]
+    assert rows[2][-2:] == ["5.00", "5.00"] and rows[3][-1] == "76.23"
+
+
+def test_a_heading_does_not_span_the_grand_total_column():
+    text = ("                           财政拨款收入\n"
+            "科目名称        合计        小计      一般公共预算\n"
+            "教育支出       30.00       20.00        20.00\n"
+            "培训支出       30.00       20.00        20.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    [heading] = [c for c in grid.rows[0].cells if c.text == "财政拨款收入"]
+    assert heading.col == 2  # over 小计 and 一般公共预算, not 合计
+    p_rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert p_rows[-1] == ["培训支出", "30.00", "20.00", "20.00"]
+
+
+def test_a_table_cut_at_a_page_break_goes_on_in_its_columns(tmp_path):
+    text = ("一般公共预算基本支出表\n"
+            "                                                单位：万元\n"
+            "科目编码   科目名称               合计         人员经费       公用经费\n"
+            "301        工资福利支出          50.00          50.00\n"
+            "30101      基本工资              50.00          50.00\n"
+            "310        资本性支出           260.00                        260.00\n"
+            "31002      办公设备购置          60.00                         60.00\n"
+            "31003      专用设备购置\n"
+            "\f"
+            "31009      土地补偿\n"
+            "31010      安置补助\n"
+            "31013      公务用车购置         200.00                        200.00\n")
+    p = tmp_path / "cut.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    [t] = [t for t in d.tables if t.kind.value == "basic_expenditure"]
+    by_code = {r.code: r for r in t.rows}
+    assert by_code["31013"].values["total"].raw == "200.00"
+    assert by_code["31013"].values["public"].raw == "200.00"
+    assert "personnel" not in by_code["31013"].values
+    assert not [f for f in d.flags if f.severity == "error"]

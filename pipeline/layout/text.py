@@ -154,6 +154,7 @@ class _Row:
     index: int  # line index on the page
     line: TextLine
     texts: dict[int, list[Token]]
+    wrapped: bool = False  # its name began on the line above: its end may follow below
 
 
 def _cells(row: _Row, ncols: int, open_top: set[int] | None = None) -> list[Cell]:
@@ -383,6 +384,8 @@ def _printed_centre(ts: list[Token], wide: int) -> float:
     return (ts[0].x0 + printed_end(ts[-1], wide)) / 2
 
 
+_YEAR_START = re.compile(r"^(19|20)\d{2}\s*年")  # 2026 年度…: a year, not a code
+_CODE_START = re.compile(r"^[\[【]?\d{3,7}")
 _ROW_START = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|"
                         r"\d{3,}\b|\d{3,}[-－]|其中|合计|总计|小计)")
 
@@ -391,7 +394,9 @@ def is_label_row(tokens: list[Token], s: TextLayoutSettings = SETTINGS) -> bool:
     """A table row printed without figures: a label that opens with an ordinal (一、, （一）),
     a classification code or a total word."""
     return bool(tokens) and not is_prose(tokens, s) and not any(
-        t.is_amount for t in tokens) and bool(_ROW_START.match(tokens[0].text))
+        t.is_amount for t in tokens) and bool(_ROW_START.match(tokens[0].text)) and not (
+        _YEAR_START.match(" ".join(t.text for t in tokens[:2])) or
+        _TITLE_LINE.search(tokens[-1].text))
 
 
 def _clashes(rows: list[list[Token]], groups: list[list[int]]) -> int:
@@ -557,8 +562,26 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
     return out
 
 
+def _fits(rows: list[list[Token]], cols: list[Column], tol: int) -> bool:
+    """Every amount of a body falls on an amount column of ``cols`` (a table's columns
+    from the page before) and none of them would hold two amounts of a line."""
+    for ts in rows:
+        seen: list[int] = []
+        for t in ts:
+            if not t.is_amount:
+                continue
+            hit = [j for j, c in enumerate(cols) if c.amount and
+                   min(c.edges) - tol <= t.x1 <= max(c.edges) + tol]
+            if len(hit) != 1:
+                return False
+            seen.append(hit[0])
+        if len(seen) != len(set(seen)):
+            return False
+    return any(t.is_amount for ts in rows for t in ts)
+
+
 def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list[int],
-                  s: TextLayoutSettings = SETTINGS) -> Grid | None:
+                  s: TextLayoutSettings = SETTINGS, state: dict | None = None) -> Grid | None:
     """A grid from a header and a body of aligned lines (fragment lines included), measured
     with the CJK width that aligns its amounts best (no line with two amounts on one right
     edge, then the fewest right edges)."""
@@ -572,13 +595,23 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     assert best is not None
     _, toks, wide = best
     data = [i for i in body if is_data_line(toks[i], s)]
-    cols = body_columns([toks[i] for i in data], s)
-    if len(cols) < 2:
-        return None
-    measure_columns([toks[i] for i in data], cols, wide)
-    extra = _empty_columns(head, toks, cols, wide)
-    if extra:
-        cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
+    state = {} if state is None else state
+    prev = state.get("columns")
+    if not head and prev is not None and prev[0] == wide and \
+            _fits([toks[i] for i in data], prev[1], s.edge_tolerance):
+        # a table cut at a page break: its rows go on in the columns of the page before
+        cols = [Column(c.amount, c.anchor, c.lo, c.hi,
+                       [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
+                       if c.amount else list(c.edges)) for c in prev[1]]
+    else:
+        cols = body_columns([toks[i] for i in data], s)
+        if len(cols) < 2:
+            return None
+        measure_columns([toks[i] for i in data], cols, wide)
+        extra = _empty_columns(head, toks, cols, wide)
+        if extra:
+            cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
+    state["columns"] = (wide, cols)
     ncols = len(cols)
     grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
                 ruled=False, spanned_header=True)
@@ -594,12 +627,22 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
             placed.setdefault(place_token(t, cols), []).append(t)
         if is_data_line(toks[i], s) or is_label_row(toks[i], s):
             row = _Row(i, lines[i], placed)
+            above = rows[-1] if rows else None
+            if is_data_line(toks[i], s) and not pending and above is not None and \
+                    above.index == i - 1 and is_label_row(toks[above.index], s) and \
+                    not any(j in placed for j in above.texts):
+                # a name printed on the line above its figures (a wrapped name centred on
+                # them): the label row and this line are one row
+                rows.pop()
+                _merge_fragment(row, above, before=True)
+                row.wrapped = True
             for frag in pending:
                 _merge_fragment(row, frag, before=True)
             pending = []
             rows.append(row)
             last_data = i
-        elif rows and i == last_data + 1 and not _next_is_row(body, toks, i, s):
+        elif rows and i == last_data + 1 and (rows[-1].wrapped or
+                                               not _next_is_row(body, toks, i, s)):
             _merge_fragment(rows[-1], _Row(i, lines[i], placed), before=False)
         else:
             pending.append(_Row(i, lines[i], placed))
@@ -619,7 +662,8 @@ def _next_is_row(body: list[int], toks: list[list[Token]], i: int,
     return nxt in body and (is_data_line(toks[nxt], s) or is_label_row(toks[nxt], s))
 
 
-def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[list[Block], set[int]]:
+def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dict | None = None
+                        ) -> tuple[list[Block], set[int]]:
     """Grids of the aligned tables on a page and the line indexes they took."""
     lines = page.lines
     toks = [line_tokens(ln) for ln in lines]
@@ -628,8 +672,9 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[l
     used: set[int] = set()
     i = 0
     n = len(lines)
+    coded = [is_label_row(ts, s) and bool(_CODE_START.match(ts[0].text)) for ts in toks]
     while i < n:
-        if not data[i]:
+        if not data[i] and not coded[i]:
             i += 1
             continue
         body = [i]
@@ -652,8 +697,11 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[l
             else:
                 break
             j += 1
-        while body and not data[body[-1]]:
+        while body and not data[body[-1]] and not coded[body[-1]]:
             body.pop()  # trailing fragments belong to what follows, unless merged below
+        if not any(data[k] for k in body):  # coded rows without a figure below them: not a table here
+            i += 1
+            continue
         # a fragment right after the last data row (the end of its wrapped name)
         last = body[-1]
         if last + 1 < n and is_fragment_line(toks[last + 1], s) and \
@@ -662,9 +710,14 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[l
             body.append(last + 1)
         n_data = sum(1 for k in body if data[k])
         multi = sum(1 for k in body if data[k] and sum(t.is_amount for t in toks[k]) >= 1)
-        if n_data >= 2 or (multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= 2):
+        n_coded = sum(1 for k in body if coded[k])
+        # lines that print a name and its figure together
+        named = sum(1 for k in body if data[k] and any(
+            not t.is_numberlike for t in toks[k]))
+        if n_data >= 2 or (multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= 2) or (
+                named >= 1 and n_coded >= 2):  # the coded rows of a table cut at a page
             head = _header_rows(lines, toks, body[0], s)
-            grid = aligned_table(page, lines, head, body, s)
+            grid = aligned_table(page, lines, head, body, s, state)
             if grid is not None:
                 out.append(grid)
                 used.update(head)
@@ -1073,7 +1126,7 @@ def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS,
     break keep its code columns and the 类/款 its rows continue."""
     blocks, used = _separated_tables(page, state)
     if not blocks:
-        blocks, used = find_aligned_tables(page, s)
+        blocks, used = find_aligned_tables(page, s, state)
     for idx, ln in enumerate(page.lines):
         if idx in used or not ln.text.strip():
             continue
