@@ -230,6 +230,7 @@ class Column:
     lo: int  # leftmost display column its cells reach
     hi: int  # rightmost (exclusive)
     edges: list[int]  # the anchors of its members (spread of the converter's placement)
+    code: bool = False  # a text column of classification codes (digits)
 
     @property
     def cx(self) -> float:
@@ -272,12 +273,13 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS) -> l
     texts = [t for ts in rows for t in ts
              if not t.is_amount and not (_amountlike(t) and amount_col(t, 1))]
     support = 1 if len(rows) <= 2 else 2
-    codes = {t.x0 for t in texts if _INTEGER_TOKEN.match(t.text)}
-    # a left edge shared by two lines, or a classification code's (one 类 in a table)
-    tgroups = [g for g in _cluster_edges([t.x0 for t in texts], tol)
-               if len(g) >= support or set(g) <= codes]
-    tcols = [Column(False, min(g), 10 ** 9, -1, g) for g in tgroups]
-    cols.extend(tcols)
+    # codes (类, 款, 项 printed apart) and names are columns apart even where their left
+    # edges nearly meet ('208   05   02 事业单位离退休'); a left edge shared by two lines,
+    # or a code's (one 类 in a table)
+    for code in (True, False):
+        edges = [t.x0 for t in texts if bool(_INTEGER_TOKEN.match(t.text)) == code]
+        cols.extend(Column(False, min(g), 10 ** 9, -1, g, code) for g in
+                    _cluster_edges(edges, tol) if code or len(g) >= support)
     cols.sort(key=lambda c: (c.anchor if not c.amount else c.anchor - 0.5))
     return _merge_exclusive(cols, rows)
 
@@ -299,7 +301,8 @@ def _merge_exclusive(cols: list[Column], rows: list[list[Token]]) -> list[Column
                     both = True
                     break
             if not both:
-                cols[j] = Column(False, a.anchor, 10 ** 9, -1, sorted(a.edges + b.edges))
+                cols[j] = Column(False, a.anchor, 10 ** 9, -1, sorted(a.edges + b.edges),
+                                 a.code and b.code)
                 del cols[j + 1]
                 done = False
                 break
@@ -317,8 +320,12 @@ def place_token(t: Token, cols: list[Column]) -> int:
         if t.is_amount:
             return min((j for j, c in enumerate(cols) if c.amount),
                        key=lambda j: abs(cols[j].anchor - t.x1), default=0)
+    code = bool(_INTEGER_TOKEN.match(t.text))
     for j, c in enumerate(cols):
-        if not c.amount and any(abs(e - t.x0) <= 0 for e in c.edges):
+        if not c.amount and c.code == code and t.x0 in c.edges:
+            return j
+    for j, c in enumerate(cols):
+        if not c.amount and t.x0 in c.edges:
             return j
     # text sharing no edge: the nearest text column with no amount column between
     best, dist = -1, 10 ** 9
@@ -483,7 +490,7 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
             # lies under the upper one
             up = ext.get(k)
             heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
-            continues = up is not None and pos - prev_line.get(k, -9) <= 2 and \
+            continues = up is not None and pos - prev_line.get(k, -9) <= 3 and \
                 k not in spanned and min(up[1], x1) > max(up[0], x0) and not heading
             if not continues and k in below and (
                     heading or abs(middle(k, k) - cx) > slack / 2):
@@ -602,7 +609,7 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
         # a table cut at a page break: its rows go on in the columns of the page before
         cols = [Column(c.amount, c.anchor, c.lo, c.hi,
                        [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
-                       if c.amount else list(c.edges)) for c in prev[1]]
+                       if c.amount else list(c.edges), c.code) for c in prev[1]]
     else:
         cols = body_columns([toks[i] for i in data], s)
         if len(cols) < 2:
