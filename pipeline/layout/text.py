@@ -253,14 +253,15 @@ def _amountlike(t: Token) -> bool:
     return t.is_amount or bool(_INTEGER_TOKEN.match(t.text) or _DASH_TOKEN.match(t.text))
 
 
-def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS) -> list[Column]:
-    """Columns of a table body from its data lines. Amount columns: right edges of the
-    amounts, within ``edge_tolerance`` of each other (a converter places a figure to a
-    column or so); a lone edge joins a neighbouring column when no line then holds two of
-    its amounts. Text columns: left edges shared by text cells of at least two lines; cells
-    of text that share no edge stay with the text column whose edge is nearest with no
-    amount column between. Integers and dashes take the amount column their right edge
-    meets, else they are text (codes)."""
+def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS,
+                 names: list[list[Token]] | None = None) -> list[Column]:
+    """Columns of a table body from its data lines (and ``names``: its lines of text alone,
+    names printed above their figures). Amount columns: right edges of the amounts, within
+    ``edge_tolerance`` of each other (a converter places a figure to a column or so). Text
+    columns: left edges shared by text cells of at least two lines; cells of text that
+    share no edge stay with the text column whose edge is nearest with no amount column
+    between. Integers and dashes take the amount column their right edge meets, else they
+    are text (codes)."""
     tol, groups = _amount_groups(rows, s)
     cols: list[Column] = [Column(True, max(set(g), key=g.count), 10 ** 9, -1, g) for g in groups]
 
@@ -270,7 +271,7 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS) -> l
                 return c
         return None
 
-    texts = [t for ts in rows for t in ts
+    texts = [t for ts in [*rows, *(names or [])] for t in ts
              if not t.is_amount and not (_amountlike(t) and amount_col(t, 1))]
     support = 1 if len(rows) <= 2 else 2
     # codes (类, 款, 项 printed apart) and names are columns apart even where their left
@@ -280,6 +281,12 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS) -> l
         edges = [t.x0 for t in texts if bool(_INTEGER_TOKEN.match(t.text)) == code]
         cols.extend(Column(False, min(g), 10 ** 9, -1, g, code) for g in
                     _cluster_edges(edges, tol) if code or len(g) >= support)
+    # a name on a line of figures left of every other column: the leftmost column (预算单位
+    # 深圳市信访局 above the codes of its spending)
+    first = min((c.anchor for c in cols), default=0)
+    lone = [t for ts in rows for t in ts if not _amountlike(t) and t.x0 < first - tol]
+    if len(lone) == 1 and any(t.is_amount for ts in rows for t in ts if lone[0] in ts):
+        cols.append(Column(False, lone[0].x0, 10 ** 9, -1, [lone[0].x0]))
     cols.sort(key=lambda c: (c.anchor if not c.amount else c.anchor - 0.5))
     return _merge_exclusive(cols, rows)
 
@@ -291,9 +298,9 @@ def _merge_exclusive(cols: list[Column], rows: list[list[Token]]) -> list[Column
         done = True
         for j in range(len(cols) - 1):
             a, b = cols[j], cols[j + 1]
-            if a.amount or b.amount or _code_column(j, cols, rows) or \
+            if a.amount or b.amount or a.code != b.code or _code_column(j, cols, rows) or \
                     _code_column(j + 1, cols, rows):
-                continue
+                continue  # codes and names, or 类 and 款 parts, are columns apart
             both = False
             for ts in rows:
                 hit = {place_token(t, cols) for t in ts if not t.is_amount}
@@ -327,16 +334,18 @@ def place_token(t: Token, cols: list[Column]) -> int:
     for j, c in enumerate(cols):
         if not c.amount and t.x0 in c.edges:
             return j
-    # text sharing no edge: the nearest text column with no amount column between
-    best, dist = -1, 10 ** 9
+    # text sharing no edge: the nearest text column with no amount column between, of
+    # names for a name, of codes for a code where there is one
+    best, dist = -1, (2, 10 ** 9)
     for j, c in enumerate(cols):
         if c.amount:
             continue
         lo, hi = sorted((c.anchor, t.x0))
         if any(o.amount and lo < o.anchor <= hi for o in cols):
             continue
-        if abs(c.anchor - t.x0) < dist:
-            best, dist = j, abs(c.anchor - t.x0)
+        d = (0 if c.code == code else 1, abs(c.anchor - t.x0))
+        if d < dist:
+            best, dist = j, d
     if best >= 0:
         return best
     return min(range(len(cols)), key=lambda j: abs(cols[j].cx - t.cx))
@@ -463,9 +472,21 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
         return (left + right) / 2
 
     placed: dict[int, dict[int, list[Token]]] = {}
+    text_cols = [j for j, c in enumerate(cols) if not c.amount and (
+        j + 1 == n or not any(d.amount for d in cols[:j]))]  # left of the first amount
     for i in head:
         per: dict[int, list[Token]] = {}
+        left = [t for t in toks[i] if text_cols and
+                region_of(_printed_centre([t], wide)) <= text_cols[-1]]
+        if len(left) == len(text_cols) >= 2 and len(text_cols) == text_cols[-1] + 1:
+            # as many labels as text columns left of the figures: one each, in order
+            # (a header centred over wide name columns drifts into its neighbour's region)
+            for j, t in zip(text_cols, left, strict=True):
+                per[j] = [t]
         for t in toks[i]:
+            if any(t is x for x in per.get(region_of(_printed_centre([t], wide)), [])) or \
+                    any(t is x for ts in per.values() for x in ts):
+                continue
             per.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
         placed[i] = per
     out: dict[int, list[Cell]] = {}
@@ -546,13 +567,30 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
     half = max(3.0, pitch[len(pitch) // 2] / 2)
     start = amount_cols[0].lo
     found: list[list[float]] = []  # [x0, x1) of each such column's fragments
+    regions = column_regions(cols)
+
+    def region_of(x: float) -> int:
+        return next((j for j, (a, b) in enumerate(regions) if a <= x < b), len(cols) - 1)
+
     for i in head:
+        # two labels of a line over one amount column: the one nearer its figures has it
+        over: dict[int, list[Token]] = {}
+        for t in toks[i]:
+            if len(t.text) >= 2 and t.x0 >= start:
+                over.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
+        beaten: list[Token] = []
+        for j, ts in over.items():
+            if cols[j].amount and len(ts) >= 2:
+                mid = (cols[j].lo + cols[j].hi) / 2
+                keep = min(ts, key=lambda t: abs(_printed_centre([t], wide) - mid))
+                beaten.extend(t for t in ts if t is not keep)
         for t in toks[i]:
             if len(t.text) < 2 or t.x0 < start:
                 continue
             cx = _printed_centre([t], wide)
-            if any(abs((c.lo + c.hi) / 2 - cx) <= max(half, (c.hi - c.lo) / 2 + 1)
-                   for c in cols):
+            if not any(t is b for b in beaten) and any(
+                    abs((c.lo + c.hi) / 2 - cx) <= max(half, (c.hi - c.lo) / 2 + 1)
+                    for c in cols):
                 continue
             x0, x1 = t.x0, printed_end(t, wide)
             for f in found:
@@ -604,14 +642,18 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     data = [i for i in body if is_data_line(toks[i], s)]
     state = {} if state is None else state
     prev = state.get("columns")
-    if not head and prev is not None and prev[0] == wide and \
-            _fits([toks[i] for i in data], prev[1], s.edge_tolerance):
+    if prev is not None and prev[0] == wide and state.get("page") != page.number and \
+            _fits([toks[i] for i in data], prev[1], s.edge_tolerance) and (
+                not head or _fits([toks[i] for i in data if len(
+                    [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
         # a table cut at a page break: its rows go on in the columns of the page before
+        # (the header it may repeat names them again)
         cols = [Column(c.amount, c.anchor, c.lo, c.hi,
                        [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
                        if c.amount else list(c.edges), c.code) for c in prev[1]]
     else:
-        cols = body_columns([toks[i] for i in data], s)
+        cols = body_columns([toks[i] for i in data], s,
+                            [toks[i] for i in body if i not in data])
         if len(cols) < 2:
             return None
         measure_columns([toks[i] for i in data], cols, wide)
@@ -619,6 +661,7 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
         if extra:
             cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
     state["columns"] = (wide, cols)
+    state["page"] = page.number
     ncols = len(cols)
     grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
                 ruled=False, spanned_header=True)
