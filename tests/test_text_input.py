@@ -391,3 +391,25 @@ def test_a_table_cut_at_a_page_break_goes_on_in_its_columns(tmp_path):
     assert by_code["31013"].values["public"].raw == "200.00"
     assert "personnel" not in by_code["31013"].values
     assert not [f for f in d.flags if f.severity == "error"]
+
+
+def test_a_repeated_header_maps_the_next_page_onto_the_table_columns(tmp_path):
+    # page 1 prints the unit in a column of its own; page 2 repeats the header but has no
+    # unit line, so its text columns are one fewer: figures follow their labels
+    head = ("一般公共预算支出表（按经济分类）\n"
+            "                                                            单位：万元\n"
+            "   预算单位     科目编码      科目名称         支出总计      基本支出      项目支出\n")
+    text = (head +
+            "深圳市信访局                                     40.00         30.00         10.00\n"
+            "             301           工资福利支出           30.00         30.00          0.00\n"
+            "\f" + head +
+            "             302           商品和服务支出         10.00          0.00         10.00\n"
+            "             30202         印刷费                 10.00          0.00         10.00\n")
+    p = tmp_path / "pages.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    [t] = [t for t in d.tables if t.rows]
+    by_code = {r.code: r for r in t.rows if r.code}
+    assert by_code["30202"].name == "印刷费"
+    assert {k.value: v.raw for k, v in by_code["30202"].values.items()} == {
+        "total": "10.00", "basic": "0.00", "project": "10.00"}

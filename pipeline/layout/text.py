@@ -437,11 +437,11 @@ def _amount_groups(rows: list[list[Token]], s: TextLayoutSettings
     return 0, _cluster_edges(edges, 0)
 
 
-def _width_score(rows: list[list[Token]], s: TextLayoutSettings) -> tuple[int, int]:
+def _width_score(rows: list[list[Token]], s: TextLayoutSettings) -> tuple[int, int, int]:
     """How badly a CJK width aligns a body: lines holding two amounts in one right-edge
-    group, then the number of groups."""
+    group, then the number of groups, then how far the edges of a group stray."""
     _, groups = _amount_groups(rows, s)
-    return _clashes(rows, groups), len(groups)
+    return _clashes(rows, groups), len(groups), sum(max(g) - min(g) for g in groups)
 
 
 _TOTAL_HEAD = re.compile(r"^(合\s*计|总\s*计)$")
@@ -630,7 +630,7 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     """A grid from a header and a body of aligned lines (fragment lines included), measured
     with the CJK width that aligns its amounts best (no line with two amounts on one right
     edge, then the fewest right edges)."""
-    best: tuple[tuple[int, int], list[list[Token]], int] | None = None
+    best: tuple[tuple[int, int, int], list[list[Token]], int] | None = None
     for wide in CJK_WIDTHS:
         toks = [line_tokens(ln, wide) if k in head or k in body else [] for k, ln in
                 enumerate(lines)]
