@@ -69,6 +69,7 @@ class Token:
     x1: int
     start: int
     end: int
+    spaced: bool = False  # characters printed apart joined into one label
 
     @property
     def is_amount(self) -> bool:
@@ -288,7 +289,30 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS,
     if len(lone) == 1 and any(t.is_amount for ts in rows for t in ts if lone[0] in ts):
         cols.append(Column(False, lone[0].x0, 10 ** 9, -1, [lone[0].x0]))
     cols.sort(key=lambda c: (c.anchor if not c.amount else c.anchor - 0.5))
+    cols = _in_line_order(cols, rows)
     return _merge_exclusive(cols, rows)
+
+
+def _in_line_order(cols: list[Column], rows: list[list[Token]]) -> list[Column]:
+    """Cells follow each other on a line as the columns do: a column of names printed
+    after the figures of another column on some line comes after that column, though the
+    converter drew its other names further left (pdftotext pulls a name left where the
+    cells before it are empty: the right half of a two-sided summary table)."""
+    for _ in range(3):
+        moved = False
+        for ts in rows:
+            for a, b in pairwise(ts):
+                ja, jb = place_token(a, cols), place_token(b, cols)
+                if cols[ja].amount and not cols[jb].amount and jb < ja:
+                    c = cols.pop(jb)
+                    cols.insert(ja, c)  # right after the amount column (now at ja - 1)
+                    moved = True
+                    break
+            if moved:
+                break
+        if not moved:
+            return cols
+    return cols
 
 
 def _merge_exclusive(cols: list[Column], rows: list[list[Token]]) -> list[Column]:
@@ -348,6 +372,9 @@ def place_token(t: Token, cols: list[Column]) -> int:
             best, dist = j, d
     if best >= 0:
         return best
+    texts = [j for j, c in enumerate(cols) if not c.amount and c.code == code]
+    if texts:  # beyond a column of figures: the nearest column of its kind
+        return min(texts, key=lambda j: abs(cols[j].anchor - t.x0))
     return min(range(len(cols)), key=lambda j: abs(cols[j].cx - t.cx))
 
 
@@ -488,6 +515,13 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
                     any(t is x for ts in per.values() for x in ts):
                 continue
             per.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
+        for k in sorted(per, reverse=True):
+            ts = per[k]
+            if len(ts) >= 2 and k + 1 < n and k + 1 not in per and \
+                    len(ts[-1].text) >= 2 and len(ts[-2].text) >= 2:
+                # two labels of a line over one column and none over the next: the right
+                # one heads the next (a wide cell's label drifts from its figures)
+                per[k + 1] = [ts.pop()]
         placed[i] = per
     out: dict[int, list[Cell]] = {}
     prev_line: dict[int, int] = {}
@@ -588,11 +622,18 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
             if len(t.text) < 2 or t.x0 < start:
                 continue
             cx = _printed_centre([t], wide)
-            if not any(t is b for b in beaten) and any(
-                    abs((c.lo + c.hi) / 2 - cx) <= max(half, (c.hi - c.lo) / 2 + 1)
-                    for c in cols):
-                continue
+            j = region_of(cx)
             x0, x1 = t.x0, printed_end(t, wide)
+            under = {region_of(_printed_centre([u], wide)) for r in head if r > i for u in toks[r]
+                     if x0 - half <= _printed_centre([u], wide) <= x1 + half}
+            if len(under) >= 2:
+                continue  # a heading over labelled columns, not a column of its own
+            if not any(t is b for b in beaten) and (
+                    not cols[j].amount or abs((cols[j].lo + cols[j].hi) / 2 - cx) <= max(
+                        half, (cols[j].hi - cols[j].lo) / 2 + 1) or (
+                        j > 0 and not cols[j - 1].amount)):
+                continue  # a label over its own column (a column of figures after names
+                # is as wide as its header: two-sided summary tables)
             for f in found:
                 if min(f[1], x1) > max(f[0], x0):
                     f[0], f[1] = min(f[0], x0), max(f[1], x1)
@@ -605,6 +646,24 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
         right = int(cx + half)
         out.append(Column(True, right, int(cx - half) + 1, right, [right]))
     return out
+
+
+def _spaced_labels(ts: list[Token]) -> list[Token]:
+    """Header characters printed apart ('合       计', '项   目') are one label."""
+    out: list[Token] = []
+    for t in ts:
+        prev = out[-1] if out else None
+        if prev is not None and len(t.text) == 1 and _CJK_CHAR.match(t.text) and \
+                _CJK_CHAR.match(prev.text[-1]) and (len(prev.text) == 1 or prev.spaced) and \
+                t.x0 - prev.x1 <= 10:
+            out[-1] = Token(prev.text + t.text, prev.x0, t.x1, prev.start, t.end, spaced=True)
+            continue
+        out.append(t)
+    return [Token(t.text, t.x0, t.x1, t.start, t.end) if t.spaced and len(t.text) < 2 else t
+            for t in out]
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _fits(rows: list[list[Token]], cols: list[Column], tol: int) -> bool:
@@ -639,6 +698,8 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
             best = (score, toks, wide)
     assert best is not None
     _, toks, wide = best
+    for i in head:
+        toks[i] = _spaced_labels(toks[i])
     data = [i for i in body if is_data_line(toks[i], s)]
     state = {} if state is None else state
     prev = state.get("columns")
