@@ -413,3 +413,16 @@ def test_a_repeated_header_maps_the_next_page_onto_the_table_columns(tmp_path):
     assert by_code["30202"].name == "印刷费"
     assert {k.value: v.raw for k, v in by_code["30202"].values.items()} == {
         "total": "10.00", "basic": "0.00", "project": "10.00"}
+
+
+def test_single_spaced_rows_of_one_figure_are_read_in_order():
+    # a converter that flattened the table: each figure follows its label after one space,
+    # so where it ends says nothing about its column
+    text = ("部门预算支出经济科目 预算\n"
+            "合计 3,204.78\n"
+            "[301]工资福利支出 2,577.42\n"
+            "[30101]基本工资 374.86\n"
+            "[30108]机关事业单位基本养老保险缴费 199.06\n")
+    rows = _grid_rows(text)
+    assert rows[0] == ["部门预算支出经济科目", "预算"]
+    assert [r[1] for r in rows[1:]] == ["3,204.78", "2,577.42", "374.86", "199.06"]

@@ -648,6 +648,61 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
     return out
 
 
+def _unaligned(rows: list[list[Token]]) -> bool:
+    """Rows whose figures follow their labels after a single space on most lines
+    (converter text that flattened the table): positions say nothing about columns."""
+    gapped = sum(1 for ts in rows if all(
+        b.x0 - a.x1 >= 2 for a, b in pairwise(ts) if b.is_amount))
+    return gapped * 2 < len(rows)
+
+
+def _flattened_table(page: Page, lines: list[TextLine], head: list[int], body: list[int],
+                     toks: list[list[Token]], s: TextLayoutSettings) -> Grid | None:
+    """A table whose rows are a label then its figures, single-spaced: the figures of a
+    row printing as many as the widest row fill the columns in order; a row with fewer is
+    ambiguous (which columns are blank?) and keeps only its first figure, the total."""
+    counts = [sum(t.is_amount for t in toks[i]) for i in body]
+    n = max(counts, default=0)
+    if n == 0 or any(a.is_amount and not b.is_amount for i in body
+                     for a, b in pairwise(toks[i])):
+        return None  # names after figures (a two-sided table): not one label per row
+    # names: one column, or as many as every row prints (code-name pairs of several
+    # classifications side by side)
+    widths = {sum(not t.is_amount for t in toks[i]) for i, k in zip(body, counts, strict=True)
+              if k}
+    m = widths.pop() if len(widths) == 1 else 1
+    m = max(m, 1)
+    ncols = m + n
+    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
+                ruled=False)
+    for i in head:
+        ts = toks[i]
+        if len(ts) == ncols:  # one label per column
+            cells = [Cell(t.text, j, 1, chars=(t.start, t.end)) for j, t in enumerate(ts)]
+        else:
+            cells = [Cell(_join_tokens(ts), 0, 1, chars=(ts[0].start, ts[-1].end))]
+        grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
+    for i, k in zip(body, counts, strict=True):
+        ts = toks[i]
+        names = [t for t in ts if not t.is_amount]
+        amounts = [t for t in ts if t.is_amount]
+        texts: dict[int, list[Token]] = {}
+        if len(names) == m:
+            texts.update({j: [t] for j, t in enumerate(names)})
+        elif names:
+            texts[0] = names
+        if k == n:
+            for j, t in enumerate(amounts):
+                texts[m + j] = [t]
+        elif amounts:
+            texts[m] = [amounts[0]]  # the total comes first and is printed whenever a part is
+        if not texts:
+            continue
+        grid.rows.append(GridRow(_cells(_Row(i, lines[i], texts), ncols), page.number,
+                                 span=(lines[i].start, lines[i].end)))
+    return grid
+
+
 def _spaced_labels(ts: list[Token]) -> list[Token]:
     """Header characters printed apart ('合       计', '项   目') are one label."""
     out: list[Token] = []
@@ -712,6 +767,12 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
         cols = [Column(c.amount, c.anchor, c.lo, c.hi,
                        [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
                        if c.amount else list(c.edges), c.code) for c in prev[1]]
+    elif _unaligned([toks[i] for i in data]) and (max(
+            sum(t.is_amount for t in toks[i]) for i in data) == 1 or any(
+            a.is_amount and not b.is_amount for i in data for a, b in pairwise(toks[i]))):
+        # flattened rows: one figure each, read in order; two-sided rows (names after
+        # figures) cannot be told apart without alignment and stay lines
+        return _flattened_table(page, lines, head, body, toks, s)
     else:
         cols = body_columns([toks[i] for i in data], s,
                             [toks[i] for i in body if i not in data])
