@@ -288,3 +288,154 @@ def test_a_final_account_without_a_title_page_is_a_final_account(tmp_path):
     p.write_text(text, encoding="utf-8")
     d = extract_document(p)
     assert d.metadata.kind.value == "final_account" and d.metadata.year == 2023
+
+def _grid_rows(text: str) -> list[list[str]]:
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    return [r.texts(grid.ncols) for r in grid.rows]
+
+
+def test_amounts_whose_right_edges_drift_stay_in_their_column():
+    # pdftotext -layout places each figure to a column or so: the right edges of the 合计
+    # figures lie two columns apart (30, 32, 31 counting a CJK character as one)
+    text = ("科目编码  科目名称            合计      基本支出    项目支出\n"
+            "205       教育支出          452.18      344.18      108.00\n"
+            "20502     普通教育          9,815.55    9,022.18    793.37\n"
+            "2050202   小学教育         1,170.85    1,170.85\n")
+    rows = _grid_rows(text)
+    assert rows[0] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+    assert rows[2] == ["20502", "普通教育", "9,815.55", "9,022.18", "793.37"]
+    assert rows[3] == ["2050202", "小学教育", "1,170.85", "1,170.85", ""]
+
+
+def test_label_rows_without_figures_stay_rows_and_keep_the_table_whole():
+    text = ("项目                          预算数\n"
+            "一、一般公共预算拨款收入        30.00\n"
+            "二、政府性基金预算拨款收入\n"
+            "三、国有资本经营预算拨款收入\n"
+            "四、财政专户管理资金收入\n"
+            "五、事业收入                    5.00\n"
+            "本年收入合计                   35.00\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows] == ["项目", "一、一般公共预算拨款收入", "二、政府性基金预算拨款收入",
+                                    "三、国有资本经营预算拨款收入", "四、财政专户管理资金收入",
+                                    "五、事业收入", "本年收入合计"]
+    assert rows[5] == ["五、事业收入", "5.00"]
+
+
+def test_indented_names_are_one_column_and_code_parts_are_columns_of_their_own():
+    indented = ("支出项目类别              总计       基本支出\n"
+                "深圳市信访局             30.00      30.00\n"
+                "   工资福利支出          20.00      20.00\n"
+                "     基本工资            20.00      20.00\n"
+                "   商品和服务支出        10.00      10.00\n")
+    rows = _grid_rows(indented)
+    assert [len(r) for r in rows] == [3] * 5
+    assert rows[3] == ["基本工资", "20.00", "20.00"]
+    parts = ("类   款   项   科目名称              合计\n"
+             "205            教育支出              16.00\n"
+             "     08        进修及培训            16.00\n"
+             "          03   培训支出              10.00\n"
+             "          04   其他培训支出           6.00\n"
+             "     09        其他教育支出           0.00\n")
+    rows = _grid_rows(parts)
+    assert rows[2][:4] == ["", "08", "", "进修及培训"]
+    assert rows[3][:4] == ["", "", "03", "培训支出"]
+
+
+def test_a_group_heading_spans_the_columns_labelled_below_it():
+    text = ("                            本年收入\n"
+            "科目名称       合计      小计      事业收入\n"
+            "教育支出      30.00     20.00      10.00\n"
+            "培训支出      30.00     20.00      10.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    [heading] = [c for c in grid.rows[0].cells if c.text == "本年收入"]
+    assert (heading.col, heading.span) == (1, 3) or (heading.col, heading.span) == (2, 2)
+
+
+def test_a_name_wrapped_around_its_figures_is_one_row():
+    # the converter prints a two-line name centred on its figures: first part above them,
+    # the rest below
+    text = ("项目                          行次       合计     基本支出\n"
+            "六、科学技术支出               33         0.00       0.00\n"
+            "七、文化旅游体育与传媒支\n"
+            "                               34         5.00       5.00\n"
+            "出\n"
+            "八、社会保障和就业支出         35        76.23      76.23\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows[1:]] == ["六、科学技术支出", "七、文化旅游体育与传媒支出",
+                                        "八、社会保障和就业支出"]
+    assert rows[2][-2:] == ["5.00", "5.00"] and rows[3][-1] == "76.23"
+
+
+def test_a_heading_does_not_span_the_grand_total_column():
+    text = ("                           财政拨款收入\n"
+            "科目名称        合计        小计      一般公共预算\n"
+            "教育支出       30.00       20.00        20.00\n"
+            "培训支出       30.00       20.00        20.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    [heading] = [c for c in grid.rows[0].cells if c.text == "财政拨款收入"]
+    assert heading.col == 2  # over 小计 and 一般公共预算, not 合计
+    p_rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert p_rows[-1] == ["培训支出", "30.00", "20.00", "20.00"]
+
+
+def test_a_table_cut_at_a_page_break_goes_on_in_its_columns(tmp_path):
+    text = ("一般公共预算基本支出表\n"
+            "                                                单位：万元\n"
+            "科目编码   科目名称               合计         人员经费       公用经费\n"
+            "301        工资福利支出          50.00          50.00\n"
+            "30101      基本工资              50.00          50.00\n"
+            "310        资本性支出           260.00                        260.00\n"
+            "31002      办公设备购置          60.00                         60.00\n"
+            "31003      专用设备购置\n"
+            "\f"
+            "31009      土地补偿\n"
+            "31010      安置补助\n"
+            "31013      公务用车购置         200.00                        200.00\n")
+    p = tmp_path / "cut.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    [t] = [t for t in d.tables if t.kind.value == "basic_expenditure"]
+    by_code = {r.code: r for r in t.rows}
+    assert by_code["31013"].values["total"].raw == "200.00"
+    assert by_code["31013"].values["public"].raw == "200.00"
+    assert "personnel" not in by_code["31013"].values
+    assert not [f for f in d.flags if f.severity == "error"]
+
+
+def test_a_repeated_header_maps_the_next_page_onto_the_table_columns(tmp_path):
+    # page 1 prints the unit in a column of its own; page 2 repeats the header but has no
+    # unit line, so its text columns are one fewer: figures follow their labels
+    head = ("一般公共预算支出表（按经济分类）\n"
+            "                                                            单位：万元\n"
+            "   预算单位     科目编码      科目名称         支出总计      基本支出      项目支出\n")
+    text = (head +
+            "深圳市信访局                                     40.00         30.00         10.00\n"
+            "             301           工资福利支出           30.00         30.00          0.00\n"
+            "\f" + head +
+            "             302           商品和服务支出         10.00          0.00         10.00\n"
+            "             30202         印刷费                 10.00          0.00         10.00\n")
+    p = tmp_path / "pages.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    [t] = [t for t in d.tables if t.rows]
+    by_code = {r.code: r for r in t.rows if r.code}
+    assert by_code["30202"].name == "印刷费"
+    assert {k.value: v.raw for k, v in by_code["30202"].values.items()} == {
+        "total": "10.00", "basic": "0.00", "project": "10.00"}
+
+
+def test_single_spaced_rows_of_one_figure_are_read_in_order():
+    # a converter that flattened the table: each figure follows its label after one space,
+    # so where it ends says nothing about its column
+    text = ("部门预算支出经济科目 预算\n"
+            "合计 3,204.78\n"
+            "[301]工资福利支出 2,577.42\n"
+            "[30101]基本工资 374.86\n"
+            "[30108]机关事业单位基本养老保险缴费 199.06\n")
+    rows = _grid_rows(text)
+    assert rows[0] == ["部门预算支出经济科目", "预算"]
+    assert [r[1] for r in rows[1:]] == ["3,204.78", "2,577.42", "374.86", "199.06"]

@@ -166,7 +166,7 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
     unit = raw.unit or default_unit
     ncols = raw.ncols
     head_n = header_end(raw.rows, ncols)
-    labels = header_labels(raw.rows[:head_n], ncols, raw.ruled)
+    labels = header_labels(raw.rows[:head_n], ncols, raw.ruled or raw.spanned_header)
     body = [r for r in raw.rows[head_n:] if any(c.text.strip() for c in r.cells)]
     code_cols = {j for j in range(ncols) if _is_code_column(body, j, ncols, labels[j])}
     for j in sorted(code_cols):  # 款 and 项 parts printed as two digits right of the 类

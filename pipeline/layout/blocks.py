@@ -61,6 +61,10 @@ class Grid:
     bbox: BBox | None = None
     ruled: bool = True  # False: columns came from tab/pipe separators or word alignment
     xs: list[float] | None = None  # ruled grids: the x of each column boundary (ncols + 1)
+    # header cells carry their spans (a heading over its columns), as ruled grids' do: no
+    # column takes a blank header cell's label from its left
+    spanned_header: bool = False
+    header_rows: int = 0  # text grids: how many of its first rows are its header
 
 
 Block = Line | Grid

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pipeline.ingest.model import Page, TextLine
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
@@ -37,7 +38,7 @@ class TextLayoutSettings:
     max_fragment_tokens: int = 4  # a wrapped-name line in a body has at most this many tokens
     prose_length: int = 40  # display columns of CJK text with no gap: running text, not a table
     min_amounts: int = 2  # amounts on a line that make it a data line without a label
-    right_edge_slack: int = 0  # display columns a right-aligned amount may stray each way
+    edge_tolerance: int = 3  # display columns apart that shared edges of one column may lie
 
 
 SETTINGS = TextLayoutSettings()
@@ -50,6 +51,8 @@ _DASH_TOKEN = re.compile(r"^[-—－–]{1,2}$")
 # sentence punctuation, an enumeration comma that is not an ordinal's (一、), a unit word
 # glued to the text around it: marks of running text that a table cell does not carry
 _PROSE_MARK = re.compile(r"[。；，]|(?<![一二三四五六七八九十百\d（(])、|^万?元\S|\S万?元、")
+# a classification code and its name printed as one token: a long row label, not prose
+_CODED_NAME = re.compile(r"^[\[【(（]?\d{3,7}[\]】)）]?[-－]?\D")
 _TITLE_LINE = re.compile(r"表\s*\d*\s*$|^\s*公开表|单位[:：]|部门[:：]|^[#*]")
 _SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
 
@@ -66,6 +69,7 @@ class Token:
     x1: int
     start: int
     end: int
+    spaced: bool = False  # characters printed apart joined into one label
 
     @property
     def is_amount(self) -> bool:
@@ -118,8 +122,9 @@ def line_tokens(line: TextLine, wide: int = 2) -> list[Token]:
 
 def is_prose(tokens: list[Token], s: TextLayoutSettings = SETTINGS) -> bool:
     """Running text: a sentence mark, or a long token of text."""
-    return any(_PROSE_MARK.search(t.text) or (t.x1 - t.x0 >= s.prose_length and not t.is_amount)
-               for t in tokens)
+    return any(_PROSE_MARK.search(t.text) or (
+        t.x1 - t.x0 >= s.prose_length and not t.is_amount and not _CODED_NAME.match(t.text))
+        for t in tokens)
 
 
 def is_data_line(tokens: list[Token], s: TextLayoutSettings = SETTINGS) -> bool:
@@ -142,62 +147,6 @@ def is_fragment_line(tokens: list[Token], s: TextLayoutSettings = SETTINGS) -> b
 # ------------------------------------------------------------------ columns
 
 
-def column_extents(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS
-                   ) -> list[tuple[int, int]]:
-    """Column ranges [x0, x1) of a table body: amounts occupy their right edge, give or take
-    ``right_edge_slack`` (they are right-aligned, converters place them to a column or so),
-    text its whole width; ranges that overlap are one column."""
-    e = s.right_edge_slack
-    spans = sorted((t.x1 - 1 - e, t.x1 + e) if t.is_amount else (t.x0, t.x1)
-                   for ts in rows for t in ts)
-    cols: list[list[int]] = []
-    for x0, x1 in spans:
-        if cols and x0 < cols[-1][1]:
-            cols[-1][1] = max(cols[-1][1], x1)
-        else:
-            cols.append([x0, x1])
-    return [(a, b) for a, b in cols]
-
-
-def column_of(token: Token, cols: list[tuple[int, int]]) -> int:
-    """The column a token belongs to: by its right edge for an amount, else by overlap, else
-    the nearest column."""
-    if token.is_amount:
-        for j, (a, b) in enumerate(cols):
-            if a <= token.x1 - 1 < b:
-                return j
-        return min(range(len(cols)), key=lambda j: abs(cols[j][1] - token.x1))
-    best, best_overlap = -1, 0
-    for j, (a, b) in enumerate(cols):
-        ov = min(b, token.x1) - max(a, token.x0)
-        if ov > best_overlap:
-            best, best_overlap = j, ov
-    if best >= 0:
-        return best
-    return min(range(len(cols)), key=lambda j: abs((cols[j][0] + cols[j][1]) / 2 - token.cx))
-
-
-def header_column_of(token: Token, full: list[tuple[int, int]], text_cols: set[int]) -> int:
-    """The column of a header fragment: a text column it overlaps, else the column whose
-    centre is nearest (headers are centred over their amounts)."""
-    for j in sorted(text_cols):
-        a, b = full[j]
-        if min(b, token.x1) - max(a, token.x0) > 0:
-            return j
-    return min(range(len(full)), key=lambda j: abs((full[j][0] + full[j][1]) / 2 - token.cx))
-
-
-def full_extents(rows: list[list[Token]], cols: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Each column's range including the whole width of its amounts."""
-    lo = [c[0] for c in cols]
-    hi = [c[1] for c in cols]
-    for ts in rows:
-        for t in ts:
-            j = column_of(t, cols)
-            lo[j], hi[j] = min(lo[j], t.x0), max(hi[j], t.x1)
-    return list(zip(lo, hi, strict=True))
-
-
 # ------------------------------------------------------------------ aligned tables
 
 
@@ -206,6 +155,7 @@ class _Row:
     index: int  # line index on the page
     line: TextLine
     texts: dict[int, list[Token]]
+    wrapped: bool = False  # its name began on the line above: its end may follow below
 
 
 def _cells(row: _Row, ncols: int, open_top: set[int] | None = None) -> list[Cell]:
@@ -231,11 +181,10 @@ def _join_tokens(ts: list[Token]) -> str:
     return out
 
 
-def _place(tokens: list[Token], cols: list[tuple[int, int]]) -> dict[int, list[Token]]:
-    out: dict[int, list[Token]] = {}
-    for t in tokens:
-        out.setdefault(column_of(t, cols), []).append(t)
-    return out
+def _header_prose(tokens: list[Token], s: TextLayoutSettings) -> bool:
+    """Running text above a table; a header label wrapped after its enumeration comma
+    (上年结余、 / 结转) is not."""
+    return is_prose([Token(t.text.rstrip("、"), t.x0, t.x1, t.start, t.end) for t in tokens], s)
 
 
 def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
@@ -251,7 +200,7 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
     while i >= 0 and toks[i] and len(out) < s.max_header_lines:
         ts = toks[i]
         text = lines[i].text
-        if is_prose(ts, s) or is_data_line(ts, s) or _TITLE_LINE.search(text) or \
+        if _header_prose(ts, s) or is_data_line(ts, s) or _TITLE_LINE.search(text) or \
                 detect_unit(text) or (len(ts) == 1 and ts[0].x0 > 20 and len(out) == 0
                                       and False):
             break
@@ -260,53 +209,612 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
     return sorted(out)
 
 
+def _merge_fragment(row: _Row, frag: _Row, before: bool) -> None:
+    for j, ts in frag.texts.items():
+        target = j
+        if any(t.is_amount for t in row.texts.get(j, [])):
+            continue  # never glue text onto an amount
+        cur = row.texts.get(target, [])
+        row.texts[target] = [*ts, *cur] if before else [*cur, *ts]
+
+
+# ------------------------------------------------------------------ columns from alignment
+
+
+@dataclass
+class Column:
+    """A column of an aligned table body: ``amount`` columns are found by the right edges of
+    their figures (right-aligned), text columns by the left edges of their cells."""
+
+    amount: bool
+    anchor: int  # the right edge (amount) or the left edge (text) its cells share
+    lo: int  # leftmost display column its cells reach
+    hi: int  # rightmost (exclusive)
+    edges: list[int]  # the anchors of its members (spread of the converter's placement)
+    code: bool = False  # a text column of classification codes (digits)
+
+    @property
+    def cx(self) -> float:
+        return (self.lo + self.hi) / 2
+
+
+def _cluster_edges(values: list[int], tol: int) -> list[list[int]]:
+    """Sorted values grouped where neighbours lie within ``tol`` and a group spans at most
+    ``2 * tol`` (no chaining across a table)."""
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol and v - out[-1][0] <= 2 * tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return out
+
+
+def _amountlike(t: Token) -> bool:
+    return t.is_amount or bool(_INTEGER_TOKEN.match(t.text) or _DASH_TOKEN.match(t.text))
+
+
+def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS,
+                 names: list[list[Token]] | None = None) -> list[Column]:
+    """Columns of a table body from its data lines (and ``names``: its lines of text alone,
+    names printed above their figures). Amount columns: right edges of the amounts, within
+    ``edge_tolerance`` of each other (a converter places a figure to a column or so). Text
+    columns: left edges shared by text cells of at least two lines; cells of text that
+    share no edge stay with the text column whose edge is nearest with no amount column
+    between. Integers and dashes take the amount column their right edge meets, else they
+    are text (codes)."""
+    tol, groups = _amount_groups(rows, s)
+    cols: list[Column] = [Column(True, max(set(g), key=g.count), 10 ** 9, -1, g) for g in groups]
+
+    def amount_col(t: Token, slack: int = 0) -> Column | None:
+        for c in cols:
+            if c.amount and min(c.edges) - slack <= t.x1 <= max(c.edges) + slack:
+                return c
+        return None
+
+    texts = [t for ts in [*rows, *(names or [])] for t in ts
+             if not t.is_amount and not (_amountlike(t) and amount_col(t, 1))]
+    support = 1 if len(rows) <= 2 else 2
+    # codes (类, 款, 项 printed apart) and names are columns apart even where their left
+    # edges nearly meet ('208   05   02 事业单位离退休'); a left edge shared by two lines,
+    # or a code's (one 类 in a table)
+    for code in (True, False):
+        edges = [t.x0 for t in texts if bool(_INTEGER_TOKEN.match(t.text)) == code]
+        cols.extend(Column(False, min(g), 10 ** 9, -1, g, code) for g in
+                    _cluster_edges(edges, tol) if code or len(g) >= support)
+    # a name on a line of figures left of every other column: the leftmost column (预算单位
+    # 深圳市信访局 above the codes of its spending)
+    first = min((c.anchor for c in cols), default=0)
+    lone = [t for ts in rows for t in ts if not _amountlike(t) and t.x0 < first - tol]
+    if len(lone) == 1 and any(t.is_amount for ts in rows for t in ts if lone[0] in ts):
+        cols.append(Column(False, lone[0].x0, 10 ** 9, -1, [lone[0].x0]))
+    cols.sort(key=lambda c: (c.anchor if not c.amount else c.anchor - 0.5))
+    cols = _in_line_order(cols, rows)
+    return _merge_exclusive(cols, rows)
+
+
+def _in_line_order(cols: list[Column], rows: list[list[Token]]) -> list[Column]:
+    """Cells follow each other on a line as the columns do: a column of names printed
+    after the figures of another column on some line comes after that column, though the
+    converter drew its other names further left (pdftotext pulls a name left where the
+    cells before it are empty: the right half of a two-sided summary table)."""
+    for _ in range(3):
+        moved = False
+        for ts in rows:
+            for a, b in pairwise(ts):
+                ja, jb = place_token(a, cols), place_token(b, cols)
+                if cols[ja].amount and not cols[jb].amount and jb < ja:
+                    c = cols.pop(jb)
+                    cols.insert(ja, c)  # right after the amount column (now at ja - 1)
+                    moved = True
+                    break
+            if moved:
+                break
+        if not moved:
+            return cols
+    return cols
+
+
+def _merge_exclusive(cols: list[Column], rows: list[list[Token]]) -> list[Column]:
+    """Neighbouring text columns that no line fills both of are one column whose names
+    are indented by level (深圳: 工资福利支出 / 基本工资), not two columns."""
+    while True:
+        done = True
+        for j in range(len(cols) - 1):
+            a, b = cols[j], cols[j + 1]
+            if a.amount or b.amount or a.code != b.code or _code_column(j, cols, rows) or \
+                    _code_column(j + 1, cols, rows):
+                continue  # codes and names, or 类 and 款 parts, are columns apart
+            both = False
+            for ts in rows:
+                hit = {place_token(t, cols) for t in ts if not t.is_amount}
+                if j in hit and j + 1 in hit:
+                    both = True
+                    break
+            if not both:
+                cols[j] = Column(False, a.anchor, 10 ** 9, -1, sorted(a.edges + b.edges),
+                                 a.code and b.code)
+                del cols[j + 1]
+                done = False
+                break
+        if done:
+            return cols
+
+
+def place_token(t: Token, cols: list[Column]) -> int:
+    """The index of the body column a token of a body line belongs to."""
+    if t.is_amount or _amountlike(t):
+        for j, c in enumerate(cols):
+            if c.amount and min(c.edges) - (0 if t.is_amount else 1) <= t.x1 <= max(c.edges) + (
+                    0 if t.is_amount else 1):
+                return j
+        if t.is_amount:
+            return min((j for j, c in enumerate(cols) if c.amount),
+                       key=lambda j: abs(cols[j].anchor - t.x1), default=0)
+    code = bool(_INTEGER_TOKEN.match(t.text))
+    for j, c in enumerate(cols):
+        if not c.amount and c.code == code and t.x0 in c.edges:
+            return j
+    for j, c in enumerate(cols):
+        if not c.amount and t.x0 in c.edges:
+            return j
+    # text sharing no edge: the nearest text column with no amount column between, of
+    # names for a name, of codes for a code where there is one
+    best, dist = -1, (2, 10 ** 9)
+    for j, c in enumerate(cols):
+        if c.amount:
+            continue
+        lo, hi = sorted((c.anchor, t.x0))
+        if any(o.amount and lo < o.anchor <= hi for o in cols):
+            continue
+        d = (0 if c.code == code else 1, abs(c.anchor - t.x0))
+        if d < dist:
+            best, dist = j, d
+    if best >= 0:
+        return best
+    texts = [j for j, c in enumerate(cols) if not c.amount and c.code == code]
+    if texts:  # beyond a column of figures: the nearest column of its kind
+        return min(texts, key=lambda j: abs(cols[j].anchor - t.x0))
+    return min(range(len(cols)), key=lambda j: abs(cols[j].cx - t.cx))
+
+
+def _code_column(j: int, cols: list[Column], rows: list[list[Token]]) -> bool:
+    """A column of classification codes (类, 款 or 项 printed apart): digits only."""
+    ts = [t for r in rows for t in r if not t.is_amount and place_token(t, cols) == j]
+    return bool(ts) and all(_INTEGER_TOKEN.match(t.text) for t in ts) and any(
+        len(t.text) <= 2 for t in ts)
+
+
+def printed_end(t: Token, wide: int) -> int:
+    """Where a token ends as printed: a converter that gives a CJK character one column
+    (``wide`` 1) places its start by the PDF, but the character is printed two wide."""
+    return t.x1 if wide == 2 else t.x0 + sum(char_width(ch) for ch in t.text)
+
+
+def measure_columns(rows: list[list[Token]], cols: list[Column], wide: int = 2) -> None:
+    """Set each column's typical extent [lo, hi) as printed: the median edges of the tokens
+    placed in it (one long name does not stretch a column over its neighbour)."""
+    x0s: dict[int, list[int]] = {}
+    x1s: dict[int, list[int]] = {}
+    for ts in rows:
+        for t in ts:
+            j = place_token(t, cols)
+            x0s.setdefault(j, []).append(t.x0)
+            x1s.setdefault(j, []).append(printed_end(t, wide))
+    for j, c in enumerate(cols):
+        if j in x0s:
+            a, b = sorted(x0s[j]), sorted(x1s[j])
+            c.lo, c.hi = a[len(a) // 2], b[len(b) // 2]
+        else:
+            c.lo, c.hi = c.anchor, c.anchor + 1
+
+
+def column_regions(cols: list[Column]) -> list[tuple[float, float]]:
+    """The stretch of a line each column's cells own: a right-aligned amount's cell ends just
+    after its right edge; elsewhere the boundary lies halfway between neighbours."""
+    bounds: list[float] = []
+    for a, b in pairwise(cols):
+        if a.amount and b.amount:
+            bounds.append(a.anchor + 1)
+        else:
+            bounds.append((a.hi + b.lo) / 2)
+    edges = [-1e9, *bounds, 1e9]
+    return list(pairwise(edges))
+
+
+def _printed_centre(ts: list[Token], wide: int) -> float:
+    """The middle of a run of header fragments as printed (``printed_end``)."""
+    return (ts[0].x0 + printed_end(ts[-1], wide)) / 2
+
+
+_YEAR_START = re.compile(r"^(19|20)\d{2}\s*年")  # 2026 年度…: a year, not a code
+_CODE_START = re.compile(r"^[\[【]?\d{3,7}")
+_ROW_START = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|"
+                        r"\d{3,}\b|\d{3,}[-－]|其中|合计|总计|小计)")
+
+
+def is_label_row(tokens: list[Token], s: TextLayoutSettings = SETTINGS) -> bool:
+    """A table row printed without figures: a label that opens with an ordinal (一、, （一）),
+    a classification code or a total word."""
+    return bool(tokens) and not is_prose(tokens, s) and not any(
+        t.is_amount for t in tokens) and bool(_ROW_START.match(tokens[0].text)) and not (
+        _YEAR_START.match(" ".join(t.text for t in tokens[:2])) or
+        _TITLE_LINE.search(tokens[-1].text))
+
+
+def _clashes(rows: list[list[Token]], groups: list[list[int]]) -> int:
+    """Lines holding two amounts in one right-edge group."""
+    where = {v: k for k, g in enumerate(groups) for v in g}
+    clash = 0
+    for ts in rows:
+        seen = [where[t.x1] for t in ts if t.is_amount]
+        clash += len(seen) - len(set(seen))
+    return clash
+
+
+def _amount_groups(rows: list[list[Token]], s: TextLayoutSettings
+                   ) -> tuple[int, list[list[int]]]:
+    """Right edges of a body's amounts grouped into columns: with the widest tolerance (up to
+    ``edge_tolerance``) under which no line holds two amounts in one group."""
+    edges = [t.x1 for ts in rows for t in ts if t.is_amount]
+    for tol in range(s.edge_tolerance, 0, -1):
+        groups = _cluster_edges(edges, tol)
+        if not _clashes(rows, groups):
+            return tol, groups
+    return 0, _cluster_edges(edges, 0)
+
+
+def _width_score(rows: list[list[Token]], s: TextLayoutSettings) -> tuple[int, int, int]:
+    """How badly a CJK width aligns a body: lines holding two amounts in one right-edge
+    group, then the number of groups, then how far the edges of a group stray."""
+    _, groups = _amount_groups(rows, s)
+    return _clashes(rows, groups), len(groups), sum(max(g) - min(g) for g in groups)
+
+
+_TOTAL_HEAD = re.compile(r"^(合\s*计|总\s*计)$")
+
+
+def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int = 2
+                  ) -> dict[int, list[Cell]]:
+    """Header cells per line: each fragment in the column whose region holds its centre. A
+    heading not centred over that column (or 其中), over columns that all carry labels below
+    it, spans the widest run of them, up to halfway to the next heading on its line, whose
+    middle lies within half a column of its own. A label centred over its column and
+    continued within two lines below in that column is one wrapped label."""
+    regions = column_regions(cols)
+    n = len(cols)
+    pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
+                   if a.amount and b.amount) or [4]
+    slack = max(2.0, pitch[len(pitch) // 2] / 2)
+
+    def region_of(x: float) -> int:
+        for j, (a, b) in enumerate(regions):
+            if a <= x < b:
+                return j
+        return n - 1
+
+    def middle(a: int, b: int) -> float:
+        left = regions[a][0] if a > 0 else cols[0].lo
+        right = regions[b][1] if b < n - 1 else cols[-1].hi
+        return (left + right) / 2
+
+    placed: dict[int, dict[int, list[Token]]] = {}
+    text_cols = [j for j, c in enumerate(cols) if not c.amount and (
+        j + 1 == n or not any(d.amount for d in cols[:j]))]  # left of the first amount
+    for i in head:
+        per: dict[int, list[Token]] = {}
+        left = [t for t in toks[i] if text_cols and
+                region_of(_printed_centre([t], wide)) <= text_cols[-1]]
+        if len(left) == len(text_cols) >= 2 and len(text_cols) == text_cols[-1] + 1:
+            # as many labels as text columns left of the figures: one each, in order
+            # (a header centred over wide name columns drifts into its neighbour's region)
+            for j, t in zip(text_cols, left, strict=True):
+                per[j] = [t]
+        for t in toks[i]:
+            if any(t is x for x in per.get(region_of(_printed_centre([t], wide)), [])) or \
+                    any(t is x for ts in per.values() for x in ts):
+                continue
+            per.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
+        for k in sorted(per, reverse=True):
+            ts = per[k]
+            if len(ts) >= 2 and k + 1 < n and k + 1 not in per and \
+                    len(ts[-1].text) >= 2 and len(ts[-2].text) >= 2:
+                # two labels of a line over one column and none over the next: the right
+                # one heads the next (a wide cell's label drifts from its figures)
+                per[k + 1] = [ts.pop()]
+        placed[i] = per
+    out: dict[int, list[Cell]] = {}
+    prev_line: dict[int, int] = {}
+    spanned: set[int] = set()  # columns whose latest label is a heading over several
+    last: dict[int, Cell] = {}  # the latest label cell of each column
+    ext: dict[int, tuple[int, int]] = {}  # and the printed extent of its latest line
+    for pos, i in enumerate(head):
+        below = {j for r in head[pos + 1:] for j in placed[r]}
+        # a column labelled 合计/总计 below is the grand total: no heading's part
+        totals = {j for r in head[pos + 1:] for j, ts in placed[r].items()
+                  if _TOTAL_HEAD.match(_join_tokens(ts))}
+        keys = sorted(placed[i])
+        cells: list[Cell] = []
+        for m, k in enumerate(keys):
+            ts = placed[i][k]
+            cx = _printed_centre(ts, wide)
+            a = b = k
+            x0, x1 = ts[0].x0, printed_end(ts[-1], wide)
+            # a label wrapped over lines of its column, one line apart or two (a line of
+            # the neighbours' labels printed between, vertically centred): the lower line
+            # lies under the upper one
+            up = ext.get(k)
+            heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
+            continues = up is not None and pos - prev_line.get(k, -9) <= 3 and \
+                k not in spanned and min(up[1], x1) > max(up[0], x0) and not heading
+            if not continues and k in below and (
+                    heading or abs(middle(k, k) - cx) > slack / 2):
+                # the run it may span: labelled below, halfway to its neighbours on the line
+                left = (cx + (placed[i][keys[m - 1]][-1].x1 if m else -1e9)) / 2
+                right = (cx + (placed[i][keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
+                lo = k
+                while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in totals and \
+                        cols[lo - 1].cx > left:
+                    lo -= 1
+                hi = k
+                while hi + 1 < n and hi + 1 in below and hi + 1 not in totals and \
+                        cols[hi + 1].cx < right:
+                    hi += 1
+                best = (0, 0.0)
+                for x in range(lo, k + 1):
+                    for y in range(k, hi + 1):
+                        d = abs(middle(x, y) - cx)
+                        if d <= slack and (y - x, -d) > best:
+                            best = (y - x, -d)
+                            a, b = x, y
+            wrapped = continues and a == b
+            prev_line[k] = pos
+            ext[k] = (min(x0, up[0]), max(x1, up[1])) if wrapped and up else (x0, x1)
+            if a != b:
+                spanned.update(range(a, b + 1))
+            else:
+                spanned.discard(k)
+            if wrapped and k in last:
+                cell = last[k]  # the wrapped label is one cell
+                cell.text = _join_tokens([Token(cell.text, 0, 0, 0, 0), *ts])
+                assert cell.chars is not None
+                cell.chars = (cell.chars[0], ts[-1].end)
+                continue
+            cell = Cell(_join_tokens(ts), a, b - a + 1, chars=(ts[0].start, ts[-1].end))
+            last[k] = cell
+            cells.append(cell)
+        out[i] = cells
+    return {i: cells for i, cells in out.items() if cells}
+
+
+def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int
+                   ) -> list[Column]:
+    """Columns the header labels but no figure of the body fills (财政专户管理资金 of a
+    department that has none): header fragments right of the first amount column whose
+    middle lies further than half a column from every column. Fragments of such a column
+    on several lines (a wrapped label) are one column."""
+    amount_cols = [c for c in cols if c.amount]
+    if not amount_cols:
+        return []
+    pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
+                   if a.amount and b.amount) or [8]
+    half = max(3.0, pitch[len(pitch) // 2] / 2)
+    start = amount_cols[0].lo
+    found: list[list[float]] = []  # [x0, x1) of each such column's fragments
+    regions = column_regions(cols)
+
+    def region_of(x: float) -> int:
+        return next((j for j, (a, b) in enumerate(regions) if a <= x < b), len(cols) - 1)
+
+    for i in head:
+        # two labels of a line over one amount column: the one nearer its figures has it
+        over: dict[int, list[Token]] = {}
+        for t in toks[i]:
+            if len(t.text) >= 2 and t.x0 >= start:
+                over.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
+        beaten: list[Token] = []
+        for j, ts in over.items():
+            if cols[j].amount and len(ts) >= 2:
+                mid = (cols[j].lo + cols[j].hi) / 2
+                keep = min(ts, key=lambda t: abs(_printed_centre([t], wide) - mid))
+                beaten.extend(t for t in ts if t is not keep)
+        for t in toks[i]:
+            if len(t.text) < 2 or t.x0 < start:
+                continue
+            cx = _printed_centre([t], wide)
+            j = region_of(cx)
+            x0, x1 = t.x0, printed_end(t, wide)
+            under = {region_of(_printed_centre([u], wide)) for r in head if r > i for u in toks[r]
+                     if x0 - half <= _printed_centre([u], wide) <= x1 + half}
+            if len(under) >= 2:
+                continue  # a heading over labelled columns, not a column of its own
+            if not any(t is b for b in beaten) and (
+                    not cols[j].amount or abs((cols[j].lo + cols[j].hi) / 2 - cx) <= max(
+                        half, (cols[j].hi - cols[j].lo) / 2 + 1) or (
+                        j > 0 and not cols[j - 1].amount)):
+                continue  # a label over its own column (a column of figures after names
+                # is as wide as its header: two-sided summary tables)
+            for f in found:
+                if min(f[1], x1) > max(f[0], x0):
+                    f[0], f[1] = min(f[0], x0), max(f[1], x1)
+                    break
+            else:
+                found.append([x0, x1])
+    out: list[Column] = []
+    for x0, x1 in found:
+        cx = (x0 + x1) / 2
+        right = int(cx + half)
+        out.append(Column(True, right, int(cx - half) + 1, right, [right]))
+    return out
+
+
+def _unaligned(rows: list[list[Token]]) -> bool:
+    """Rows whose figures follow their labels after a single space on most lines
+    (converter text that flattened the table): positions say nothing about columns."""
+    gapped = sum(1 for ts in rows if all(
+        b.x0 - a.x1 >= 2 for a, b in pairwise(ts) if b.is_amount))
+    return gapped * 2 < len(rows)
+
+
+def _flattened_table(page: Page, lines: list[TextLine], head: list[int], body: list[int],
+                     toks: list[list[Token]], s: TextLayoutSettings) -> Grid | None:
+    """A table whose rows are a label then its figures, single-spaced: the figures of a
+    row printing as many as the widest row fill the columns in order; a row with fewer is
+    ambiguous (which columns are blank?) and keeps only its first figure, the total."""
+    counts = [sum(t.is_amount for t in toks[i]) for i in body]
+    n = max(counts, default=0)
+    if n == 0 or any(a.is_amount and not b.is_amount for i in body
+                     for a, b in pairwise(toks[i])):
+        return None  # names after figures (a two-sided table): not one label per row
+    # names: one column, or as many as every row prints (code-name pairs of several
+    # classifications side by side)
+    widths = {sum(not t.is_amount for t in toks[i]) for i, k in zip(body, counts, strict=True)
+              if k}
+    m = widths.pop() if len(widths) == 1 else 1
+    m = max(m, 1)
+    ncols = m + n
+    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
+                ruled=False)
+    for i in head:
+        ts = toks[i]
+        if len(ts) == ncols:  # one label per column
+            cells = [Cell(t.text, j, 1, chars=(t.start, t.end)) for j, t in enumerate(ts)]
+        else:
+            cells = [Cell(_join_tokens(ts), 0, 1, chars=(ts[0].start, ts[-1].end))]
+        grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
+    for i, k in zip(body, counts, strict=True):
+        ts = toks[i]
+        names = [t for t in ts if not t.is_amount]
+        amounts = [t for t in ts if t.is_amount]
+        texts: dict[int, list[Token]] = {}
+        if len(names) == m:
+            texts.update({j: [t] for j, t in enumerate(names)})
+        elif names:
+            texts[0] = names
+        if k == n:
+            for j, t in enumerate(amounts):
+                texts[m + j] = [t]
+        elif amounts:
+            texts[m] = [amounts[0]]  # the total comes first and is printed whenever a part is
+        if not texts:
+            continue
+        grid.rows.append(GridRow(_cells(_Row(i, lines[i], texts), ncols), page.number,
+                                 span=(lines[i].start, lines[i].end)))
+    return grid
+
+
+def _spaced_labels(ts: list[Token]) -> list[Token]:
+    """Header characters printed apart ('合       计', '项   目') are one label."""
+    out: list[Token] = []
+    for t in ts:
+        prev = out[-1] if out else None
+        if prev is not None and len(t.text) == 1 and _CJK_CHAR.match(t.text) and \
+                _CJK_CHAR.match(prev.text[-1]) and (len(prev.text) == 1 or prev.spaced) and \
+                t.x0 - prev.x1 <= 10:
+            out[-1] = Token(prev.text + t.text, prev.x0, t.x1, prev.start, t.end, spaced=True)
+            continue
+        out.append(t)
+    return [Token(t.text, t.x0, t.x1, t.start, t.end) if t.spaced and len(t.text) < 2 else t
+            for t in out]
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _fits(rows: list[list[Token]], cols: list[Column], tol: int) -> bool:
+    """Every amount of a body falls on an amount column of ``cols`` (a table's columns
+    from the page before) and none of them would hold two amounts of a line."""
+    for ts in rows:
+        seen: list[int] = []
+        for t in ts:
+            if not t.is_amount:
+                continue
+            hit = [j for j, c in enumerate(cols) if c.amount and
+                   min(c.edges) - tol <= t.x1 <= max(c.edges) + tol]
+            if len(hit) != 1:
+                return False
+            seen.append(hit[0])
+        if len(seen) != len(set(seen)):
+            return False
+    return any(t.is_amount for ts in rows for t in ts)
+
+
 def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list[int],
-                  s: TextLayoutSettings = SETTINGS) -> Grid | None:
+                  s: TextLayoutSettings = SETTINGS, state: dict | None = None) -> Grid | None:
     """A grid from a header and a body of aligned lines (fragment lines included), measured
-    with the CJK width that aligns its columns best (fewest columns)."""
-    best: tuple[int, list[list[Token]], list[tuple[int, int]]] | None = None
+    with the CJK width that aligns its amounts best (no line with two amounts on one right
+    edge, then the fewest right edges)."""
+    best: tuple[tuple[int, int, int], list[list[Token]], int] | None = None
     for wide in CJK_WIDTHS:
         toks = [line_tokens(ln, wide) if k in head or k in body else [] for k, ln in
                 enumerate(lines)]
-        data = [i for i in body if is_data_line(toks[i], s)]
-        cols = column_extents([toks[i] for i in data], s)
-        if best is None or len(cols) < len(best[2]):
-            best = (wide, toks, cols)
+        score = _width_score([toks[i] for i in body if is_data_line(toks[i], s)], s)
+        if best is None or score < best[0]:
+            best = (score, toks, wide)
     assert best is not None
-    _, toks, cols = best
-    data = [i for i in body if is_data_line(toks[i], s)]
-    if len(cols) < 2:
-        return None
-    full = full_extents([toks[i] for i in data], cols)
-    ncols = len(cols)
-    text_cols = {column_of(t, cols) for i in data for t in toks[i] if not t.is_numberlike}
-    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
-                ruled=False)
-    # header: fragments in one column on adjacent lines are one wrapped label
-    prev_line: dict[int, int] = {}
+    _, toks, wide = best
     for i in head:
-        placed: dict[int, list[Token]] = {}
-        for t in toks[i]:
-            placed.setdefault(header_column_of(t, full, text_cols), []).append(t)
-        wrapped = {j for j in placed if prev_line.get(j) == i - 1}
-        for j in placed:
-            prev_line[j] = i
-        row = _Row(i, lines[i], placed)
-        grid.rows.append(GridRow(_cells(row, ncols, wrapped), page.number,
-                                 span=(lines[i].start, lines[i].end)))
+        toks[i] = _spaced_labels(toks[i])
+    data = [i for i in body if is_data_line(toks[i], s)]
+    state = {} if state is None else state
+    prev = state.get("columns")
+    if prev is not None and prev[0] == wide and state.get("page") != page.number and \
+            _fits([toks[i] for i in data], prev[1], s.edge_tolerance) and (
+                not head or _fits([toks[i] for i in data if len(
+                    [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
+        # a table cut at a page break: its rows go on in the columns of the page before
+        # (the header it may repeat names them again)
+        cols = [Column(c.amount, c.anchor, c.lo, c.hi,
+                       [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
+                       if c.amount else list(c.edges), c.code) for c in prev[1]]
+    elif _unaligned([toks[i] for i in data]) and (max(
+            sum(t.is_amount for t in toks[i]) for i in data) == 1 or any(
+            a.is_amount and not b.is_amount for i in data for a, b in pairwise(toks[i]))):
+        # flattened rows: one figure each, read in order; two-sided rows (names after
+        # figures) cannot be told apart without alignment and stay lines
+        return _flattened_table(page, lines, head, body, toks, s)
+    else:
+        cols = body_columns([toks[i] for i in data], s,
+                            [toks[i] for i in body if i not in data])
+        if len(cols) < 2:
+            return None
+        measure_columns([toks[i] for i in data], cols, wide)
+        extra = _empty_columns(head, toks, cols, wide)
+        if extra:
+            cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
+    state["columns"] = (wide, cols)
+    state["page"] = page.number
+    ncols = len(cols)
+    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
+                ruled=False, spanned_header=True)
+    for i, cells in _header_cells(head, toks, cols, wide).items():
+        grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
+    grid.header_rows = len(grid.rows)
     rows: list[_Row] = []
     pending: list[_Row] = []  # fragment lines waiting for the data row below them
     last_data = -99
     for i in body:
-        placed = _place(toks[i], cols)
-        if is_data_line(toks[i], s):
+        placed: dict[int, list[Token]] = {}
+        for t in toks[i]:
+            placed.setdefault(place_token(t, cols), []).append(t)
+        if is_data_line(toks[i], s) or is_label_row(toks[i], s):
             row = _Row(i, lines[i], placed)
+            above = rows[-1] if rows else None
+            if is_data_line(toks[i], s) and not pending and above is not None and \
+                    above.index == i - 1 and is_label_row(toks[above.index], s) and \
+                    not any(j in placed for j in above.texts):
+                # a name printed on the line above its figures (a wrapped name centred on
+                # them): the label row and this line are one row
+                rows.pop()
+                _merge_fragment(row, above, before=True)
+                row.wrapped = True
             for frag in pending:
                 _merge_fragment(row, frag, before=True)
             pending = []
             rows.append(row)
             last_data = i
-        elif rows and i == last_data + 1 and not _next_is_data(body, toks, i, s):
+        elif rows and i == last_data + 1 and (rows[-1].wrapped or
+                                               not _next_is_row(body, toks, i, s)):
             _merge_fragment(rows[-1], _Row(i, lines[i], placed), before=False)
         else:
             pending.append(_Row(i, lines[i], placed))
@@ -319,23 +827,15 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     return grid
 
 
-def _next_is_data(body: list[int], toks: list[list[Token]], i: int,
-                  s: TextLayoutSettings) -> bool:
-    """The line right below ``i`` is a data line (a fragment between two rows goes down)."""
+def _next_is_row(body: list[int], toks: list[list[Token]], i: int,
+                 s: TextLayoutSettings) -> bool:
+    """The line right below ``i`` is a row (a fragment between two rows goes down)."""
     nxt = i + 1
-    return nxt in body and is_data_line(toks[nxt], s)
+    return nxt in body and (is_data_line(toks[nxt], s) or is_label_row(toks[nxt], s))
 
 
-def _merge_fragment(row: _Row, frag: _Row, before: bool) -> None:
-    for j, ts in frag.texts.items():
-        target = j
-        if any(t.is_amount for t in row.texts.get(j, [])):
-            continue  # never glue text onto an amount
-        cur = row.texts.get(target, [])
-        row.texts[target] = [*ts, *cur] if before else [*cur, *ts]
-
-
-def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[list[Block], set[int]]:
+def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dict | None = None
+                        ) -> tuple[list[Block], set[int]]:
     """Grids of the aligned tables on a page and the line indexes they took."""
     lines = page.lines
     toks = [line_tokens(ln) for ln in lines]
@@ -344,8 +844,9 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[l
     used: set[int] = set()
     i = 0
     n = len(lines)
+    coded = [is_label_row(ts, s) and bool(_CODE_START.match(ts[0].text)) for ts in toks]
     while i < n:
-        if not data[i]:
+        if not data[i] and not coded[i]:
             i += 1
             continue
         body = [i]
@@ -359,14 +860,20 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[l
                 blank += 1
                 if blank > s.max_blank_run:
                     break
+            elif is_label_row(toks[j], s):
+                body.append(j)  # a row printed without figures (二、外交支出)
+                gap = blank = 0
             elif is_fragment_line(toks[j], s) and gap < s.max_gap_lines:
                 body.append(j)
                 gap += 1
             else:
                 break
             j += 1
-        while body and not data[body[-1]]:
+        while body and not data[body[-1]] and not coded[body[-1]]:
             body.pop()  # trailing fragments belong to what follows, unless merged below
+        if not any(data[k] for k in body):  # coded rows without a figure below them: not a table here
+            i += 1
+            continue
         # a fragment right after the last data row (the end of its wrapped name)
         last = body[-1]
         if last + 1 < n and is_fragment_line(toks[last + 1], s) and \
@@ -375,9 +882,14 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS) -> tuple[l
             body.append(last + 1)
         n_data = sum(1 for k in body if data[k])
         multi = sum(1 for k in body if data[k] and sum(t.is_amount for t in toks[k]) >= 1)
-        if n_data >= 2 or (multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= 2):
+        n_coded = sum(1 for k in body if coded[k])
+        # lines that print a name and its figure together
+        named = sum(1 for k in body if data[k] and any(
+            not t.is_numberlike for t in toks[k]))
+        if n_data >= 2 or (multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= 2) or (
+                named >= 1 and n_coded >= 2):  # the coded rows of a table cut at a page
             head = _header_rows(lines, toks, body[0], s)
-            grid = aligned_table(page, lines, head, body, s)
+            grid = aligned_table(page, lines, head, body, s, state)
             if grid is not None:
                 out.append(grid)
                 used.update(head)
@@ -786,7 +1298,7 @@ def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS,
     break keep its code columns and the 类/款 its rows continue."""
     blocks, used = _separated_tables(page, state)
     if not blocks:
-        blocks, used = find_aligned_tables(page, s)
+        blocks, used = find_aligned_tables(page, s, state)
     for idx, ln in enumerate(page.lines):
         if idx in used or not ln.text.strip():
             continue

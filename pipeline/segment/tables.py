@@ -40,6 +40,8 @@ class RawTable:
     header_len: int = 0  # rows of the first grid that look like header (set on continuation)
     xs: list[float] | None = None  # column boundaries of the last ruled grid added
     label: str | None = None  # its number label (表5), normalised, when one was printed
+    spanned_header: bool = False  # its header cells carry their spans (Grid.spanned_header)
+    text_header: int = 0  # rows of its first grid that are that grid's header (text grids)
 
 
 def _is_prose(text: str) -> bool:
@@ -254,10 +256,13 @@ def _untitled(tables: list[RawTable], grid: Grid, unit: str | None) -> RawTable:
 
 
 def _add_grid(t: RawTable, grid: Grid) -> None:
+    if not t.rows and grid.header_rows:
+        t.text_header = grid.header_rows
     t.rows.extend(grid.rows)
     t.xs = grid.xs
     t.ncols = max(t.ncols, grid.ncols)
     t.ruled = grid.ruled
+    t.spanned_header = t.spanned_header or grid.spanned_header
     if grid.page not in t.pages:
         t.pages.append(grid.page)
     if t.unit is None:
@@ -269,12 +274,70 @@ def _add_grid(t: RawTable, grid: Grid) -> None:
                     break
 
 
+def _flat_labels(rows: list[GridRow], ncols: int) -> list[str]:
+    out = [""] * ncols
+    for row in rows:
+        for c in row.cells:
+            for k in range(c.col, min(c.col + c.span, ncols)):
+                out[k] += re.sub(r"\s+", "", c.text)
+    return out
+
+
+def _numeric_columns(rows: list[GridRow], ncols: int) -> list[int]:
+    out = []
+    for j in range(ncols):
+        texts = [normalise_text(r.texts(ncols)[j]) for r in rows]
+        texts = [x for x in texts if x]
+        if texts and sum(1 for x in texts if re.fullmatch(r"-?[\d,]+\.\d+", x)) * 2 > len(texts):
+            out.append(j)
+    return out
+
+
+def _to_header_columns(t: RawTable, grid: Grid) -> None:
+    """A text table cut at a page break whose next page repeats the header but lays out
+    other columns (a column blank on one page is missing on the other): renumber the page's
+    cells by the header, figure columns by their label, the columns of text left of them
+    from the right. Left as it is when a column of figures finds no label of the table."""
+    mine = _flat_labels(grid.rows[:grid.header_rows], grid.ncols)
+    theirs = _flat_labels(t.rows[:t.text_header], t.ncols)
+    if mine == theirs and grid.ncols == t.ncols:
+        return
+    g_num = _numeric_columns(grid.rows[grid.header_rows:], grid.ncols)
+    t_num = _numeric_columns(t.rows[t.text_header:], t.ncols)
+    if not g_num or not t_num:
+        return
+    index: dict[int, int] = {}
+    for j in range(g_num[0], grid.ncols):
+        hits = [k for k in range(t_num[0], t.ncols) if theirs[k] and theirs[k] == mine[j]]
+        if len(hits) == 1:
+            index[j] = hits[0]
+        elif j in g_num:
+            return
+    g_text, t_text = list(range(g_num[0])), list(range(t_num[0]))
+    if len(g_text) > len(t_text):
+        return
+    for a, b in zip(reversed(g_text), reversed(t_text), strict=False):
+        index[a] = b
+    if len(set(index.values())) != len(index):
+        return
+    for row in grid.rows:
+        row.cells = [c for c in row.cells if c.col in index or not c.text]
+        for c in row.cells:
+            c.col, c.span = index.get(c.col, c.col), 1
+        row.cells = [c for c in row.cells if c.col < t.ncols]
+    grid.ncols = t.ncols
+
+
 def _continue(t: RawTable, grid: Grid, unit: str | None) -> None:
     """Append a continuation grid, dropping header rows it repeats."""
     if t.xs is not None and grid.xs is not None and len(grid.xs) != len(t.xs):
         _to_table_columns(grid, t.xs)
     head = {_row_key(r, t.ncols) for r in t.rows[:10]}
     rows = list(grid.rows)
+    if grid.header_rows and t.rows:
+        if t.text_header:
+            _to_header_columns(t, grid)
+        rows = rows[grid.header_rows:]  # the header repeated on the page, laid out anew
     while rows and _row_key(rows[0], t.ncols) in head:
         rows.pop(0)  # repeated header rows, and a 合计 row some templates repeat per page
     t.rows.extend(rows)
