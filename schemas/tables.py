@@ -211,6 +211,11 @@ class Table(BaseModel):
         default=None, description="The statement explaining the empty table, e.g. '本表无数据'."
     )
     part: int = Field(default=1, description="1, 2… when one title is printed as several tables.")
+    layout_inferred: bool = Field(
+        default=False,
+        description="Text input whose columns were inferred (aligned text, one cell per line, "
+        "repaired markdown) rather than ruled or tab-separated: its failed identities are "
+        "reported as warnings, since a misplaced figure is as likely as a document error.")
 
     @model_validator(mode="after")
     def _columns_fit_kind(self) -> Table:

@@ -439,3 +439,23 @@ def test_single_spaced_rows_of_one_figure_are_read_in_order():
     rows = _grid_rows(text)
     assert rows[0] == ["部门预算支出经济科目", "预算"]
     assert [r[1] for r in rows[1:]] == ["3,204.78", "2,577.42", "374.86", "199.06"]
+
+
+def test_identity_failures_in_inferred_text_tables_are_warnings(tmp_path):
+    """A table whose columns were inferred from converter text (not tab-separated, not
+    ruled) may misplace a figure: a failed identity there is a warning that says so, never
+    an error claimed against the document."""
+    from pipeline.run import extract_document
+
+    text = ("2024年XX局部门预算\n一般公共预算支出表\n单位：万元\n"
+            "科目编码   科目名称              合计      基本支出    项目支出\n"
+            "           合计                100.00      60.00       40.00\n"
+            "201        一般公共服务支出      90.00      60.00       30.00\n"
+            "20101      人大事务              80.00      60.00       20.00\n")
+    p = tmp_path / "aligned.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    assert t.layout_inferred
+    failed = [f for f in d.flags if f.check == "hierarchy" and f.table == t.title]
+    assert failed and all(f.severity.value == "warning" and "inferred" in f.message for f in failed)

@@ -16,10 +16,18 @@ def cell_provenance(cell: Cell | None, row: GridRow, text: str | None = None) ->
                       source=cell.text if text is None else text)
 
 
-def make_amount(cell: Cell, row: GridRow, unit: str) -> Amount | None:
-    """An Amount for a numeric or placeholder cell; None when the cell holds text."""
+_SEPARATE_NUMBERS = re.compile(r"\d\s+\d")
+
+
+def make_amount(cell: Cell, row: GridRow, unit: str, joined_ok: bool = True) -> Amount | None:
+    """An Amount for a numeric or placeholder cell; None when the cell holds text. With
+    ``joined_ok`` False (columns inferred from converter text), numbers separated by spaces
+    in one cell ('303 10': two codes run together) are not read as one figure."""
     raw = cell.text.strip()
     value = parse_amount(raw)
+    if value is not None and not joined_ok and _SEPARATE_NUMBERS.search(raw) \
+            and "." not in str(value):
+        return None
     if value is None and not is_blank(raw):
         return None
     return Amount(value=value, raw=raw, unit=unit, provenance=cell_provenance(cell, row))  # type: ignore[arg-type]

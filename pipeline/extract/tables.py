@@ -208,7 +208,7 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
         carry: dict[int, str] = {}  # 类/款 printed only on their own row, carried down
         block: list[TableRow] = []
         for row in body:
-            tr = _row(row, roles, labels, ncols, unit, side, carry)
+            tr = _row(row, roles, labels, ncols, unit, side, carry, inferred=raw.inferred)
             if tr is None:
                 continue
             if block and _ends_wrapped_label(block[-1], tr):
@@ -226,7 +226,7 @@ def extract_table(raw: RawTable, default_unit: str) -> Table:
         kind=raw.kind, title=raw.title or "(untitled)", pages=raw.pages or [raw.title_page],
         unit=unit, unit_stated=raw.unit is not None, columns=labels,  # type: ignore[arg-type]
         column_keys=[keys_by_col.get(j) for j in range(ncols)], rows=rows,
-        empty=empty, empty_note=raw.empty_note, part=raw.part,
+        empty=empty, empty_note=raw.empty_note, part=raw.part, layout_inferred=raw.inferred,
     )
 
 
@@ -362,7 +362,8 @@ def _carry_parts(parts: dict[int, str], primary: list[int], carry: dict[int, str
 
 
 def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, unit: str,
-         side: str | None, carry: dict[int, str] | None = None) -> TableRow | None:
+         side: str | None, carry: dict[int, str] | None = None, inferred: bool = False
+         ) -> TableRow | None:
     texts = row.texts(ncols)
     code_parts: list[str] = []
     name = unit_name = project_name = total_label = None
@@ -405,7 +406,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
             cell = row.cell_at(j)
             if cell is None or not cell.text.strip():
                 continue
-            amt = make_amount(cell, row, unit)
+            amt = make_amount(cell, row, unit, joined_ok=not inferred)
             if amt is None:
                 extra[labels[j] or f"col{j + 1}"] = cell.text.strip()
             elif role == "amount" and key is not None:

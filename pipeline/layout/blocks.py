@@ -61,6 +61,10 @@ class Grid:
     bbox: BBox | None = None
     ruled: bool = True  # False: columns came from tab/pipe separators or word alignment
     xs: list[float] | None = None  # ruled grids: the x of each column boundary (ncols + 1)
+    # text input: columns inferred by alignment, repair or the table's sums (not separated
+    # by the converter with tabs, nor ruled): a misplaced figure is then as likely as a
+    # document error
+    inferred: bool = False
     # header cells carry their spans (a heading over its columns), as ruled grids' do: no
     # column takes a blank header cell's label from its left
     spanned_header: bool = False

@@ -27,7 +27,18 @@ def layout_document(doc: SourceDocument) -> list[list[Block]]:
         return [layout_pdf_page(p) for p in doc.pages]
     from pipeline.layout.text_stream import layout_text_pages  # text readers load for text only
 
-    return layout_text_pages(doc.pages)
+    pages = layout_text_pages(doc.pages)
+    for blocks in pages:
+        for b in blocks:
+            if isinstance(b, Grid):
+                b.inferred = not _tab_separated(b, doc.text)
+    return pages
+
+
+def _tab_separated(grid: Grid, text: str) -> bool:
+    """Every row of the grid is a line whose cells the converter separated by tabs."""
+    spans = [r.span for r in grid.rows if r.span is not None]
+    return bool(spans) and all("\t" in text[a:b] for a, b in spans)
 
 
 # ---------------------------------------------------------------- PDF

@@ -40,6 +40,7 @@ class RawTable:
     header_len: int = 0  # rows of the first grid that look like header (set on continuation)
     xs: list[float] | None = None  # column boundaries of the last ruled grid added
     label: str | None = None  # its number label (表5), normalised, when one was printed
+    inferred: bool = False  # some of its columns were inferred from converter text
     spanned_header: bool = False  # its header cells carry their spans (Grid.spanned_header)
     text_header: int = 0  # rows of its first grid that are that grid's header (text grids)
 
@@ -256,6 +257,7 @@ def _untitled(tables: list[RawTable], grid: Grid, unit: str | None) -> RawTable:
 
 
 def _add_grid(t: RawTable, grid: Grid) -> None:
+    t.inferred = t.inferred or grid.inferred
     if not t.rows and grid.header_rows:
         t.text_header = grid.header_rows
     t.rows.extend(grid.rows)
@@ -330,6 +332,7 @@ def _to_header_columns(t: RawTable, grid: Grid) -> None:
 
 def _continue(t: RawTable, grid: Grid, unit: str | None) -> None:
     """Append a continuation grid, dropping header rows it repeats."""
+    t.inferred = t.inferred or grid.inferred
     if t.xs is not None and grid.xs is not None and len(grid.xs) != len(t.xs):
         _to_table_columns(grid, t.xs)
     head = {_row_key(r, t.ncols) for r in t.rows[:10]}

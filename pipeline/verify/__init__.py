@@ -6,7 +6,7 @@ from __future__ import annotations
 from pipeline.verify.arithmetic import check_code_names, check_duplicates, check_hierarchy, check_rows
 from pipeline.verify.balance import check_balance, check_cross_tables
 from pipeline.verify.checks import Recorder, Tolerance
-from pipeline.verify.coverage import check_coverage, check_metadata
+from pipeline.verify.coverage import cap_inferred_layouts, check_coverage, check_metadata
 from pipeline.verify.grounding import PageNumbers, check_grounding, page_texts_of
 from pipeline.verify.narrative import (
     check_items,
@@ -41,6 +41,7 @@ def verify(d: Disclosure, pages: PageNumbers, tolerance: Tolerance | None = None
     check_shares(d, rec)
     check_structure(d, rec)
     check_metadata(d, rec)
+    cap_inferred_layouts(d, rec)
     cov = check_coverage(d, pages.codes, rec)
     d.table_report.codes_printed = len(cov.printed)
     d.table_report.codes_in_standard_tables = len(cov.in_standard)

@@ -97,3 +97,21 @@ def check_metadata(d: Disclosure, rec: Recorder) -> None:
                   message=f"no title page names this document: {parts} "
                   f"({m.department}, {m.year or 'year unknown'}, {m.kind.value})",
                   locations=[m.provenance]))
+
+
+IDENTITY_CHECKS = {"hierarchy", "row_sum", "balance", "duplicate_code", "cross_table"}
+
+
+def cap_inferred_layouts(d: Disclosure, rec: Recorder) -> None:
+    """Identities that fail in tables whose columns were inferred from converter text are
+    warnings, not errors: the figure may sit in the wrong column by our reading. The flag
+    stays, says so, and keeps every location."""
+    inferred = {t.title for t in d.tables if t.layout_inferred}
+    if not inferred:
+        return
+    for i, f in enumerate(rec.flags):
+        if f.check in IDENTITY_CHECKS and f.severity is Severity.error and f.table in inferred:
+            rec.flags[i] = f.model_copy(update={
+                "severity": Severity.warning,
+                "message": f.message + " (table rebuilt from converter text: its columns were "
+                "inferred, so this may be a misread rather than the document's error)"})
