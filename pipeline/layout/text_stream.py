@@ -985,6 +985,30 @@ def _ordinal_no(name: str) -> int:
     return int(m.group(1)) if m else 0
 
 
+def _join_spaced(ts: list[Token]) -> list[Token]:
+    """A word printed with a space between its characters (本 年 收 入 合 计) is one token:
+    runs of three or more single CJK characters are joined."""
+    out: list[Token] = []
+    run: list[Token] = []
+
+    def single(t: Token) -> bool:
+        return len(t.text) == 1 and "\u4e00" <= t.text <= "\u9fff"
+
+    for t in [*ts, None]:
+        if t is not None and single(t):
+            run.append(t)
+            continue
+        if len(run) >= 3:
+            out.append(Token("".join(x.text for x in run), run[0].x0, run[-1].x1,
+                             run[0].start, run[-1].end))
+        else:
+            out.extend(run)
+        run = []
+        if t is not None:
+            out.append(t)
+    return out
+
+
 class _StreamReader:
     def __init__(self) -> None:
         self.one_per_line = False
@@ -993,7 +1017,7 @@ class _StreamReader:
     # --- page
     def page(self, page: Page) -> list[Block]:
         lines = page.lines
-        toks = [line_tokens(ln) for ln in lines]
+        toks = [_join_spaced(line_tokens(ln)) for ln in lines]
         amount_lines = [ts for ts in toks if any(_is_amount(t.text) for t in ts)]
         if amount_lines:
             single = sum(1 for ts in amount_lines if len(ts) == 1)
@@ -1018,6 +1042,11 @@ class _StreamReader:
                 # table goes on, its header printed again is skipped
                 cur.head_idx.append(i)
                 cur.repeat = True
+                i += 1
+                continue
+            if kind is None and is_number_label(text) and cur is not None and \
+                    cur.header is None and not cur.units and not cur.pending:
+                cur.head_idx.append(i)  # the number label printed under its title
                 i += 1
                 continue
             if kind is not None or is_number_label(text):
@@ -1268,7 +1297,7 @@ class _StreamReader:
         next line does not start with an amount (it would need this name)."""
         if any(_is_amount(x.text) for x in ts) or len(ts) > 1 or j != unit.last_line + 1:
             return False
-        if _TOTAL.match(ts[0].text) or _CODE.match(ts[0].text):
+        if _TOTAL.match(ts[0].text) or _CODE.match(ts[0].text) or _ORDINAL.match(ts[0].text):
             return False
         k = j + 1
         while k < len(toks) and (not toks[k] or (
