@@ -341,3 +341,25 @@ def test_title_over_its_number_label_and_spaced_words(tmp_path: Path) -> None:
     assert amount[("income", "本年收入合计")] == "35.00"
     assert amount[("expenditure", "本年支出合计")] == "35.00"
     assert not _errors(d)
+
+
+SIDE_BY_SIDE = HEAD + """一般公共预算财政拨款基本支出决算表
+单位：万元
+经济分类
+科目名称 决算数
+经济分类
+科目名称 决算数
+科目编码 科目编码
+301 工资福利支出 30.00 302 商品和服务支出 20.00
+301 01 基本工资 10.00 302 01 办公费 20.00
+301 02 津贴补贴 20.00
+""" + SPACED_HEADER.removeprefix(HEAD.replace("决算", "预算"))
+
+
+def test_tables_side_by_side_are_left_as_text(tmp_path: Path) -> None:
+    """Two tables printed side by side (科目名称 决算数 twice in the header) share their
+    printed lines; rather than put the right table's figures in the left one's rows, the
+    table is left unread."""
+    d = _tables(tmp_path, SIDE_BY_SIDE)
+    assert not [t for t in d.tables if t.kind.value == "basic_expenditure" and t.rows]
+    assert not _errors(d)

@@ -291,6 +291,7 @@ class Header:
     # a second classification beside the first (部门经济分类 | 政府经济分类): its code and
     # name labels, each row printing code, name, code, name, then its amounts
     second: tuple[str, str] | None = None
+    side_by_side: bool = False
     left: list[str] = field(default_factory=list)
     right: list[str] = field(default_factory=list)
     side_names: tuple[str, str] = ("收入", "支出")
@@ -434,6 +435,11 @@ def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
             return h
     h.raw_labels = [t for j, t in enumerate(texts) if j not in name_idx]
     h.labels = _flatten(h.raw_labels, kind, n)
+    half = len(h.raw_labels) // 2
+    if half and len(names) >= 2 and h.raw_labels[:half] == h.raw_labels[half:]:
+        # two tables side by side (科目名称 决算数 | 科目名称 决算数): their rows share printed
+        # lines in no order this reader can undo; left as text rather than read wrongly
+        h.side_by_side = True
     return h
 
 
@@ -1118,8 +1124,8 @@ class _StreamReader:
             return j
         # the first row's code and name lines sit above its first amount
         first = j
-        if self.one_per_line or not any(not _is_amount(x.text) and not _DASH.match(x.text)
-                                        for x in toks[j]):
+        if self.one_per_line or _is_amount(toks[j][0].text) or \
+                not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
             k = j - 1
             back = 0
             while k > i and back < MAX_NAME_BACKUP:
@@ -1347,6 +1353,8 @@ class _StreamReader:
         _carry_codes(every)
         h = t.header
         assert h is not None
+        if h.side_by_side:
+            return
         plan = None if h.two_sided else self._plan(t, every)
         for page, units, top, blocks in pending:
             grid = self._two_sided(t, units, page) if h.two_sided else \
@@ -1443,8 +1451,13 @@ class _StreamReader:
                 side = 1  # the second unit on a printed line is the right half
             elif on_line[u.line] >= 2 and u.position == 0:
                 side = 0  # the first of two on a printed line is the left half
+            elif bool(_EXPENDITURE_WORDS.search(name)) != bool(_INCOME_WORDS.search(name)) \
+                    and not _TOTAL.match(name):
+                side = 1 if _EXPENDITURE_WORDS.search(name) else 0  # its words say which
             elif no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
                 side = 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
+            elif no and no == last_no[0] + 1:
+                side = 0  # both sides go on with it: the left half is printed first
             elif k > nl:
                 side = 1
             elif _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
