@@ -624,7 +624,7 @@ def _tier(key: ColumnKey | bool | None) -> int:
     return 2 if key in _SELDOM else 1
 
 
-MAX_GROUP_COMBOS = 20000  # placements of a group's rows tried together at most
+MAX_GROUP_COMBOS = 2000  # placements of a group's rows tried together at most
 
 
 def _groups(units: list[_Unit]) -> list[list[int]]:
@@ -662,19 +662,21 @@ def _best_sums(g: list[int], sets: list[list[tuple[int, ...]]], vec, tols: list[
     when none does (a row misread or missing, or the document's own error), those adding
     up in the most columns. None when that decides nothing."""
     tol = max(tols[i] for i in g) * len(g)
+    vecs = [[vec(i, cols) for cols in s] for i, s in zip(g, sets, strict=True)]
     ok: list[set[tuple[int, ...]]] = [set() for _ in g]
     best = -1
     worst = n + 1
-    for combo in product(*sets):
-        vs = [vec(i, cols) for i, cols in zip(g, combo, strict=True)]
-        good = sum(1 for c in range(n) if abs(vs[0][c] - sum(v[c] for v in vs[1:])) <= tol)
+    for combo in product(*[range(len(s)) for s in sets]):
+        parent = vecs[0][combo[0]]
+        kids = [vecs[m][ci] for m, ci in enumerate(combo) if m]
+        good = sum(1 for c in range(n) if abs(parent[c] - sum(v[c] for v in kids)) <= tol)
         worst = min(worst, good)
         if good > best:
             best = good
             ok = [set() for _ in g]
         if good == best:
-            for m, cols in enumerate(combo):
-                ok[m].add(cols)
+            for m, ci in enumerate(combo):
+                ok[m].add(sets[m][ci])
     return None if best <= 0 or best == worst else ok
 
 
@@ -767,6 +769,7 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
         return v
 
     groups = _groups(units)
+    seen: dict[int, tuple[int, ...]] = {}
 
     def propagate() -> None:
         changed = True
@@ -774,8 +777,12 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
         while changed and rounds < 6:
             changed = False
             rounds += 1
-            for g in groups:
+            for gi, g in enumerate(groups):
                 sets = [cands[i] for i in g]
+                sig = tuple(len(x) if x else 0 for x in sets)
+                if seen.get(gi) == sig:
+                    continue  # nothing new since this group was last tried
+                seen[gi] = sig
                 if any(not s for s in sets) or all(len(s) == 1 for s in sets):  # type: ignore[arg-type]
                     continue
                 size = 1
