@@ -312,3 +312,54 @@ def test_cell_per_line_first_row_keeps_its_code(tmp_path: Path) -> None:
     assert _vals(rows["205"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
     assert _vals(rows["2080501"]) == {"total": "5.00", "basic": "5.00"}
     assert not _errors(d)
+
+
+TITLE_OVER_LABEL = HEAD.replace("决算", "预算") + """收支总体情况表
+公开表1
+单位：万元
+收 入 支 出
+项目 预算数 项目 预算数
+一、财政拨款收入 30.00 一、一般公共服务支出 20.00
+二、事业收入 5.00 二、外交支出
+三、教育支出 15.00
+四、科学技术支出
+本 年 收 入 合 计 35.00 本 年 支 出 合 计 35.00
+""" + SPACED_HEADER.removeprefix(HEAD.replace("决算", "预算"))
+
+
+def test_title_over_its_number_label_and_spaced_words(tmp_path: Path) -> None:
+    """A number label printed under its title (收支总体情况表 / 公开表1) keeps the table
+    open; 本 年 收 入 合 计 is one name; an ordinal line after a row with amounts starts a
+    new row instead of ending that row's name."""
+    d = _tables(tmp_path, TITLE_OVER_LABEL)
+    t = next(t for t in d.tables if t.kind.value == "income_expenditure_summary")
+    rows = {(r.side, r.name): r for r in t.rows}
+    amount = {k: str(next(iter(r.values.values())).value) if r.values else None
+              for k, r in rows.items()}
+    assert amount[("expenditure", "三、教育支出")] == "15.00"
+    assert ("expenditure", "四、科学技术支出") in rows
+    assert amount[("income", "本年收入合计")] == "35.00"
+    assert amount[("expenditure", "本年支出合计")] == "35.00"
+    assert not _errors(d)
+
+
+SIDE_BY_SIDE = HEAD + """一般公共预算财政拨款基本支出决算表
+单位：万元
+经济分类
+科目名称 决算数
+经济分类
+科目名称 决算数
+科目编码 科目编码
+301 工资福利支出 30.00 302 商品和服务支出 20.00
+301 01 基本工资 10.00 302 01 办公费 20.00
+301 02 津贴补贴 20.00
+""" + SPACED_HEADER.removeprefix(HEAD.replace("决算", "预算"))
+
+
+def test_tables_side_by_side_are_left_as_text(tmp_path: Path) -> None:
+    """Two tables printed side by side (科目名称 决算数 twice in the header) share their
+    printed lines; rather than put the right table's figures in the left one's rows, the
+    table is left unread."""
+    d = _tables(tmp_path, SIDE_BY_SIDE)
+    assert not [t for t in d.tables if t.kind.value == "basic_expenditure" and t.rows]
+    assert not _errors(d)

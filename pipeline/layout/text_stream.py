@@ -291,6 +291,7 @@ class Header:
     # a second classification beside the first (部门经济分类 | 政府经济分类): its code and
     # name labels, each row printing code, name, code, name, then its amounts
     second: tuple[str, str] | None = None
+    side_by_side: bool = False
     left: list[str] = field(default_factory=list)
     right: list[str] = field(default_factory=list)
     side_names: tuple[str, str] = ("收入", "支出")
@@ -434,6 +435,11 @@ def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
             return h
     h.raw_labels = [t for j, t in enumerate(texts) if j not in name_idx]
     h.labels = _flatten(h.raw_labels, kind, n)
+    half = len(h.raw_labels) // 2
+    if half and len(names) >= 2 and h.raw_labels[:half] == h.raw_labels[half:]:
+        # two tables side by side (科目名称 决算数 | 科目名称 决算数): their rows share printed
+        # lines in no order this reader can undo; left as text rather than read wrongly
+        h.side_by_side = True
     return h
 
 
@@ -618,7 +624,7 @@ def _tier(key: ColumnKey | bool | None) -> int:
     return 2 if key in _SELDOM else 1
 
 
-MAX_GROUP_COMBOS = 20000  # placements of a group's rows tried together at most
+MAX_GROUP_COMBOS = 2000  # placements of a group's rows tried together at most
 
 
 def _groups(units: list[_Unit]) -> list[list[int]]:
@@ -656,19 +662,21 @@ def _best_sums(g: list[int], sets: list[list[tuple[int, ...]]], vec, tols: list[
     when none does (a row misread or missing, or the document's own error), those adding
     up in the most columns. None when that decides nothing."""
     tol = max(tols[i] for i in g) * len(g)
+    vecs = [[vec(i, cols) for cols in s] for i, s in zip(g, sets, strict=True)]
     ok: list[set[tuple[int, ...]]] = [set() for _ in g]
     best = -1
     worst = n + 1
-    for combo in product(*sets):
-        vs = [vec(i, cols) for i, cols in zip(g, combo, strict=True)]
-        good = sum(1 for c in range(n) if abs(vs[0][c] - sum(v[c] for v in vs[1:])) <= tol)
+    for combo in product(*[range(len(s)) for s in sets]):
+        parent = vecs[0][combo[0]]
+        kids = [vecs[m][ci] for m, ci in enumerate(combo) if m]
+        good = sum(1 for c in range(n) if abs(parent[c] - sum(v[c] for v in kids)) <= tol)
         worst = min(worst, good)
         if good > best:
             best = good
             ok = [set() for _ in g]
         if good == best:
-            for m, cols in enumerate(combo):
-                ok[m].add(cols)
+            for m, ci in enumerate(combo):
+                ok[m].add(sets[m][ci])
     return None if best <= 0 or best == worst else ok
 
 
@@ -761,6 +769,7 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
         return v
 
     groups = _groups(units)
+    seen: dict[int, tuple[int, ...]] = {}
 
     def propagate() -> None:
         changed = True
@@ -768,8 +777,12 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
         while changed and rounds < 6:
             changed = False
             rounds += 1
-            for g in groups:
+            for gi, g in enumerate(groups):
                 sets = [cands[i] for i in g]
+                sig = tuple(len(x) if x else 0 for x in sets)
+                if seen.get(gi) == sig:
+                    continue  # nothing new since this group was last tried
+                seen[gi] = sig
                 if any(not s for s in sets) or all(len(s) == 1 for s in sets):  # type: ignore[arg-type]
                     continue
                 size = 1
@@ -985,6 +998,30 @@ def _ordinal_no(name: str) -> int:
     return int(m.group(1)) if m else 0
 
 
+def _join_spaced(ts: list[Token]) -> list[Token]:
+    """A word printed with a space between its characters (本 年 收 入 合 计) is one token:
+    runs of three or more single CJK characters are joined."""
+    out: list[Token] = []
+    run: list[Token] = []
+
+    def single(t: Token) -> bool:
+        return len(t.text) == 1 and "\u4e00" <= t.text <= "\u9fff"
+
+    for t in [*ts, None]:
+        if t is not None and single(t):
+            run.append(t)
+            continue
+        if len(run) >= 3:
+            out.append(Token("".join(x.text for x in run), run[0].x0, run[-1].x1,
+                             run[0].start, run[-1].end))
+        else:
+            out.extend(run)
+        run = []
+        if t is not None:
+            out.append(t)
+    return out
+
+
 class _StreamReader:
     def __init__(self) -> None:
         self.one_per_line = False
@@ -993,7 +1030,7 @@ class _StreamReader:
     # --- page
     def page(self, page: Page) -> list[Block]:
         lines = page.lines
-        toks = [line_tokens(ln) for ln in lines]
+        toks = [_join_spaced(line_tokens(ln)) for ln in lines]
         amount_lines = [ts for ts in toks if any(_is_amount(t.text) for t in ts)]
         if amount_lines:
             single = sum(1 for ts in amount_lines if len(ts) == 1)
@@ -1018,6 +1055,11 @@ class _StreamReader:
                 # table goes on, its header printed again is skipped
                 cur.head_idx.append(i)
                 cur.repeat = True
+                i += 1
+                continue
+            if kind is None and is_number_label(text) and cur is not None and \
+                    cur.header is None and not cur.units and not cur.pending:
+                cur.head_idx.append(i)  # the number label printed under its title
                 i += 1
                 continue
             if kind is not None or is_number_label(text):
@@ -1089,8 +1131,12 @@ class _StreamReader:
             return j
         # the first row's code and name lines sit above its first amount
         first = j
-        if self.one_per_line or not any(not _is_amount(x.text) and not _DASH.match(x.text)
-                                        for x in toks[j]):
+        above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
+        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and \
+            _key(above, t.kind) is False
+        if self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
+                                 and label_above) or \
+                not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
             k = j - 1
             back = 0
             while k > i and back < MAX_NAME_BACKUP:
@@ -1268,7 +1314,7 @@ class _StreamReader:
         next line does not start with an amount (it would need this name)."""
         if any(_is_amount(x.text) for x in ts) or len(ts) > 1 or j != unit.last_line + 1:
             return False
-        if _TOTAL.match(ts[0].text) or _CODE.match(ts[0].text):
+        if _TOTAL.match(ts[0].text) or _CODE.match(ts[0].text) or _ORDINAL.match(ts[0].text):
             return False
         k = j + 1
         while k < len(toks) and (not toks[k] or (
@@ -1318,6 +1364,8 @@ class _StreamReader:
         _carry_codes(every)
         h = t.header
         assert h is not None
+        if h.side_by_side:
+            return
         plan = None if h.two_sided else self._plan(t, every)
         for page, units, top, blocks in pending:
             grid = self._two_sided(t, units, page) if h.two_sided else \
@@ -1414,8 +1462,13 @@ class _StreamReader:
                 side = 1  # the second unit on a printed line is the right half
             elif on_line[u.line] >= 2 and u.position == 0:
                 side = 0  # the first of two on a printed line is the left half
+            elif bool(_EXPENDITURE_WORDS.search(name)) != bool(_INCOME_WORDS.search(name)) \
+                    and not _TOTAL.match(name):
+                side = 1 if _EXPENDITURE_WORDS.search(name) else 0  # its words say which
             elif no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
                 side = 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
+            elif no and no == last_no[0] + 1:
+                side = 0  # both sides go on with it: the left half is printed first
             elif k > nl:
                 side = 1
             elif _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
