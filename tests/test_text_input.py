@@ -426,3 +426,18 @@ def test_single_spaced_rows_of_one_figure_are_read_in_order():
     rows = _grid_rows(text)
     assert rows[0] == ["部门预算支出经济科目", "预算"]
     assert [r[1] for r in rows[1:]] == ["3,204.78", "2,577.42", "374.86", "199.06"]
+
+
+def test_a_figure_wrapped_in_its_cell_does_not_break_the_table_nor_land_in_a_cell():
+    text = ("功能分类科目名称          合计          小计        项目支出\n"
+            "                                                  21,118.5\n"
+            "合计                 91,842.80       70,724.29\n"
+            "                                                         1\n"
+            "一般公共服务支出     12,868.19       12,868.19\n"
+            "公共安全支出         69,081.15       60,830.83        8,250.32\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows] == ["功能分类科目名称", "合计", "一般公共服务支出", "公共安全支出"]
+    # 21,118.51 is printed whole nowhere: neither part lands in a cell
+    assert not [c for r in rows for c in r if c in ("21,118.5", "1")]
+    assert [c for c in rows[1][1:] if c] == ["91,842.80", "70,724.29"]
+    assert [c for c in rows[3][1:] if c] == ["69,081.15", "60,830.83", "8,250.32"]
