@@ -441,3 +441,15 @@ def test_a_figure_wrapped_in_its_cell_does_not_break_the_table_nor_land_in_a_cel
     assert not [c for r in rows for c in r if c in ("21,118.5", "1")]
     assert [c for c in rows[1][1:] if c] == ["91,842.80", "70,724.29"]
     assert [c for c in rows[3][1:] if c] == ["69,081.15", "60,830.83", "8,250.32"]
+
+
+def test_a_name_begun_above_its_figures_ends_on_the_line_below_them():
+    text = ("支出项目类别          总计       小计\n"
+            "   奖金              216.88     216.88\n"
+            "   机关事业单位基本养老保险缴\n"
+            "                     175.00     175.00\n"
+            "费\n"
+            "   职业年金缴费       87.16      87.16\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows[1:]] == ["奖金", "机关事业单位基本养老保险缴费", "职业年金缴费"]
+    assert rows[2][1:] == ["175.00", "175.00"]

@@ -816,6 +816,8 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
                 rows.pop()
                 _merge_fragment(row, above, before=True)
                 row.wrapped = True
+            if pending and all(t.is_amount for t in toks[i]):
+                row.wrapped = True  # its name began above its figures: it may end below
             for frag in pending:
                 _merge_fragment(row, frag, before=True)
             pending = []
