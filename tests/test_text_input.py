@@ -453,3 +453,16 @@ def test_a_name_begun_above_its_figures_ends_on_the_line_below_them():
     rows = _grid_rows(text)
     assert [r[0] for r in rows[1:]] == ["奖金", "机关事业单位基本养老保险缴费", "职业年金缴费"]
     assert rows[2][1:] == ["175.00", "175.00"]
+
+
+def test_figures_pushed_past_their_column_by_the_figure_before_them_stay_in_it():
+    # pdfplumber prints a figure one space after the one before it when they crowd: the
+    # project figure of the first two rows ends further right than the column's other ones
+    text = ("  科目代码     科目名称                合计       基本支出    项目支出\n"
+            "  205          教育支出            220,139.76 183,484.57 36,655.19\n"
+            "  20502        普通教育            217,148.74 182,313.72 34,835.02\n"
+            "  2050202      小学教育              8,479.96   7,930.96     549.00\n"
+            "  2050204      高中教育             17,621.42  16,689.42     932.00\n")
+    rows = _grid_rows(text)
+    assert rows[0][-3:] == ["合计", "基本支出", "项目支出"]
+    assert [r[-1] for r in rows[1:]] == ["36,655.19", "34,835.02", "549.00", "932.00"]

@@ -834,7 +834,50 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     for row in rows:
         grid.rows.append(GridRow(_cells(row, ncols), page.number,
                                  span=(row.line.start, row.line.end)))
+    if grid.header_rows:
+        _fold_unlabelled(grid, [c.amount for c in cols])
     return grid
+
+
+def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
+    """A column of figures the header labels nowhere, beside a labelled column of figures
+    that no row fills together with it, is that column: its figures were pushed a few
+    columns along by the figure before them (pdfplumber prints '183,484.57 36,655.19')."""
+    while True:
+        head, body = grid.rows[:grid.header_rows], grid.rows[grid.header_rows:]
+        labelled = {k for r in head for c in r.cells if c.text
+                    for k in range(c.col, c.col + c.span)}
+        filled = [{c.col for c in r.cells if c.text} for r in body]
+        move = None
+        for j in range(grid.ncols):
+            if not amount[j] or j in labelled or not any(j in f for f in filled):
+                continue
+            for nb in (j - 1, j + 1):
+                if 0 <= nb < grid.ncols and amount[nb] and nb in labelled and \
+                        not any(j in f and nb in f for f in filled):
+                    move = (j, nb)
+                    break
+            if move:
+                break
+        if move is None:
+            return
+        j, nb = move
+        for r in grid.rows:
+            cells = []
+            for c in r.cells:
+                if c.col == j:
+                    if not c.text:
+                        continue
+                    c.col = nb
+                cells.append(c)
+            r.cells = [c for c in cells if c.text or c.col != nb or not any(
+                x.col == nb and x.text for x in cells)]
+            for c in r.cells:
+                if c.col > j:
+                    c.col -= 1
+            r.cells.sort(key=lambda c: c.col)
+        del amount[j]
+        grid.ncols -= 1
 
 
 def _next_is_row(body: list[int], toks: list[list[Token]], i: int,
