@@ -840,8 +840,8 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
 
 
 def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
-    """A column of figures the header labels nowhere, beside a labelled column of figures
-    that no row fills together with it, is that column: its figures were pushed a few
+    """A column of figures the header labels nowhere, beside a labelled column that holds
+    figures but none in a row with it, is that column: its figures were pushed a few
     columns along by the figure before them (pdfplumber prints '183,484.57 36,655.19')."""
     while True:
         head, body = grid.rows[:grid.header_rows], grid.rows[grid.header_rows:]
@@ -854,6 +854,7 @@ def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
                 continue
             for nb in (j - 1, j + 1):
                 if 0 <= nb < grid.ncols and amount[nb] and nb in labelled and \
+                        any(nb in f for f in filled) and \
                         not any(j in f and nb in f for f in filled):
                     move = (j, nb)
                     break
