@@ -459,3 +459,42 @@ def test_identity_failures_in_inferred_text_tables_are_warnings(tmp_path):
     assert t.layout_inferred
     failed = [f for f in d.flags if f.check == "hierarchy" and f.table == t.title]
     assert failed and all(f.severity.value == "warning" and "inferred" in f.message for f in failed)
+
+def test_a_figure_wrapped_in_its_cell_does_not_break_the_table_nor_land_in_a_cell():
+    text = ("功能分类科目名称          合计          小计        项目支出\n"
+            "                                                  21,118.5\n"
+            "合计                 91,842.80       70,724.29\n"
+            "                                                         1\n"
+            "一般公共服务支出     12,868.19       12,868.19\n"
+            "公共安全支出         69,081.15       60,830.83        8,250.32\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows] == ["功能分类科目名称", "合计", "一般公共服务支出", "公共安全支出"]
+    # 21,118.51 is printed whole nowhere: neither part lands in a cell
+    assert not [c for r in rows for c in r if c in ("21,118.5", "1")]
+    assert [c for c in rows[1][1:] if c] == ["91,842.80", "70,724.29"]
+    assert [c for c in rows[3][1:] if c] == ["69,081.15", "60,830.83", "8,250.32"]
+
+
+def test_a_name_begun_above_its_figures_ends_on_the_line_below_them():
+    text = ("支出项目类别          总计       小计\n"
+            "   奖金              216.88     216.88\n"
+            "   机关事业单位基本养老保险缴\n"
+            "                     175.00     175.00\n"
+            "费\n"
+            "   职业年金缴费       87.16      87.16\n")
+    rows = _grid_rows(text)
+    assert [r[0] for r in rows[1:]] == ["奖金", "机关事业单位基本养老保险缴费", "职业年金缴费"]
+    assert rows[2][1:] == ["175.00", "175.00"]
+
+
+def test_figures_pushed_past_their_column_by_the_figure_before_them_stay_in_it():
+    # pdfplumber prints a figure one space after the one before it when they crowd: the
+    # project figure of the first two rows ends further right than the column's other ones
+    text = ("  科目代码     科目名称                合计       基本支出    项目支出\n"
+            "  205          教育支出            220,139.76 183,484.57 36,655.19\n"
+            "  20502        普通教育            217,148.74 182,313.72 34,835.02\n"
+            "  2050202      小学教育              8,479.96   7,930.96     549.00\n"
+            "  2050204      高中教育             17,621.42  16,689.42     932.00\n")
+    rows = _grid_rows(text)
+    assert rows[0][-3:] == ["合计", "基本支出", "项目支出"]
+    assert [r[-1] for r in rows[1:]] == ["36,655.19", "34,835.02", "549.00", "932.00"]

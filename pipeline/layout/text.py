@@ -193,16 +193,15 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
     text (after at most ``max_header_gap`` blank lines), up to a title, unit or prose line."""
     i = first - 1
     gap = 0
-    while i >= 0 and not toks[i] and gap < s.max_header_gap:
-        i -= 1
+    while i >= 0 and (not toks[i] or _stray_figures(toks[i])) and gap < s.max_header_gap:
+        i -= 1  # blank lines, and the first part of a figure wrapped in its cell
         gap += 1
     out: list[int] = []
     while i >= 0 and toks[i] and len(out) < s.max_header_lines:
         ts = toks[i]
         text = lines[i].text
         if _header_prose(ts, s) or is_data_line(ts, s) or _TITLE_LINE.search(text) or \
-                detect_unit(text) or (len(ts) == 1 and ts[0].x0 > 20 and len(out) == 0
-                                      and False):
+                detect_unit(text):
             break
         out.append(i)
         i -= 1
@@ -648,6 +647,13 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
     return out
 
 
+def _stray_figures(ts: list[Token]) -> bool:
+    """A line of a figure cut after its first decimal, or of one or two digits, and nothing
+    else: the parts of a figure its cell wrapped (Hangzhou prints 21,118.5 above the row and
+    1 below it)."""
+    return len(ts) == 1 and bool(re.fullmatch(r"[\d,]+\.\d|\d{1,2}", ts[0].text))
+
+
 def _unaligned(rows: list[list[Token]]) -> bool:
     """Rows whose figures follow their labels after a single space on most lines
     (converter text that flattened the table): positions say nothing about columns."""
@@ -794,6 +800,8 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     pending: list[_Row] = []  # fragment lines waiting for the data row below them
     last_data = -99
     for i in body:
+        if _stray_figures(toks[i]) and not is_data_line(toks[i], s):
+            continue  # part of a figure wrapped in its cell: no cell can hold it whole
         placed: dict[int, list[Token]] = {}
         for t in toks[i]:
             placed.setdefault(place_token(t, cols), []).append(t)
@@ -808,6 +816,8 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
                 rows.pop()
                 _merge_fragment(row, above, before=True)
                 row.wrapped = True
+            if pending and all(t.is_amount for t in toks[i]):
+                row.wrapped = True  # its name began above its figures: it may end below
             for frag in pending:
                 _merge_fragment(row, frag, before=True)
             pending = []
@@ -824,7 +834,51 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     for row in rows:
         grid.rows.append(GridRow(_cells(row, ncols), page.number,
                                  span=(row.line.start, row.line.end)))
+    if grid.header_rows:
+        _fold_unlabelled(grid, [c.amount for c in cols])
     return grid
+
+
+def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
+    """A column of figures the header labels nowhere, beside a labelled column that holds
+    figures but none in a row with it, is that column: its figures were pushed a few
+    columns along by the figure before them (pdfplumber prints '183,484.57 36,655.19')."""
+    while True:
+        head, body = grid.rows[:grid.header_rows], grid.rows[grid.header_rows:]
+        labelled = {k for r in head for c in r.cells if c.text
+                    for k in range(c.col, c.col + c.span)}
+        filled = [{c.col for c in r.cells if c.text} for r in body]
+        move = None
+        for j in range(grid.ncols):
+            if not amount[j] or j in labelled or not any(j in f for f in filled):
+                continue
+            for nb in (j - 1, j + 1):
+                if 0 <= nb < grid.ncols and amount[nb] and nb in labelled and \
+                        any(nb in f for f in filled) and \
+                        not any(j in f and nb in f for f in filled):
+                    move = (j, nb)
+                    break
+            if move:
+                break
+        if move is None:
+            return
+        j, nb = move
+        for r in grid.rows:
+            cells = []
+            for c in r.cells:
+                if c.col == j:
+                    if not c.text:
+                        continue
+                    c.col = nb
+                cells.append(c)
+            r.cells = [c for c in cells if c.text or c.col != nb or not any(
+                x.col == nb and x.text for x in cells)]
+            for c in r.cells:
+                if c.col > j:
+                    c.col -= 1
+            r.cells.sort(key=lambda c: c.col)
+        del amount[j]
+        grid.ncols -= 1
 
 
 def _next_is_row(body: list[int], toks: list[list[Token]], i: int,
@@ -863,6 +917,8 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
             elif is_label_row(toks[j], s):
                 body.append(j)  # a row printed without figures (二、外交支出)
                 gap = blank = 0
+            elif _stray_figures(toks[j]):
+                body.append(j)  # a figure wrapped in its cell (21,118.5 / 1): read past it
             elif is_fragment_line(toks[j], s) and gap < s.max_gap_lines:
                 body.append(j)
                 gap += 1
