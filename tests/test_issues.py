@@ -404,3 +404,11 @@ def test_a_header_word_run_across_a_column_rule_is_cut_at_the_rule():
     t = next(t for t in d.tables if t.kind.value == "three_public")
     assert "公务用车购置及运行维护费/公务用车运行维护费" in t.columns
     assert ColumnKey.vehicle_operation in t.column_keys and ColumnKey.vehicle_purchase in t.column_keys
+
+
+def test_department_of_a_cover_whose_title_has_no_text_layer():
+    """北京市气象局 2026 (bcf00dbe0b7c): the cover's title glyphs carry no text, and the
+    narrative's '8 个直属单位：北京市气象台、…' is a list, not a 单位： line. The body names
+    北京市气象局 most often: that is the department."""
+    d = _extract("bcf00dbe0b7c.pdf")
+    assert d.metadata.department == "北京市气象局" and d.metadata.year == 2026

@@ -152,6 +152,8 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
     if not dept:
         dept = _department_from_label_cell(pages)
     if not dept:
+        dept = _most_named_body(body)
+    if not dept:
         short = Counter(_dept(x.text) for x in lines if 4 <= len(_clean(x.text)) <= 20
                         and re.search(r"(局|厅|委员会|办公室|大学|中心|支队)$", _clean(x.text)))
         dept = short.most_common(1)[0][0] if short else ""
@@ -186,6 +188,21 @@ def _department_from_label_cell(pages: list[list[Block]]) -> str:
     return ""
 
 
+# a government body as the narrative names it: place (省/市/区/县) + name + body word
+_BODY_NAME = re.compile(
+    r"[\u4e00-\u9fff]{1,6}?(?:省|市|区|县)[\u4e00-\u9fff]{1,12}?(?:委员会|办公厅|办公室|局|厅)")
+BODY_NAME_MIN = 3  # times a body must be named to be taken as the document's department
+
+
+def _most_named_body(text: str) -> str:
+    """The government body the text names most often (at least BODY_NAME_MIN times)."""
+    names = Counter(_BODY_NAME.findall(text))
+    if not names:
+        return ""
+    name, n = names.most_common(1)[0]
+    return name if n >= BODY_NAME_MIN else ""
+
+
 def _department_from_title(doc_title: str) -> str:
     """The department the PDF's own metadata title names before its year (its year is not
     trusted: files are often made from last year's)."""
@@ -200,7 +217,7 @@ def _department_from_body(pages: list[list[Block]]) -> str:
             if isinstance(b, Line):
                 m = re.search(r"(?:部门|单位)(?:名称)?[:：]([^:：]+?)(单位[:：]|$)",
                               normalise_text(b.text))
-                if m and len(m.group(1)) >= 3:
+                if m and len(m.group(1)) >= 3 and not re.search(r"[、，,；;。]", m.group(1)):  # not a list
                     return _dept(m.group(1))
             elif isinstance(b, Grid):
                 for row in b.rows[:3]:
