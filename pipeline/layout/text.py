@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from pipeline.ingest.model import Page, TextLine
@@ -54,7 +54,7 @@ _PROSE_MARK = re.compile(r"[。；，]|(?<![一二三四五六七八九十百\d�
 # a classification code and its name printed as one token: a long row label, not prose
 _CODED_NAME = re.compile(r"^[\[【(（]?\d{3,7}[\]】)）]?[-－]?\D")
 _TITLE_LINE = re.compile(r"表\s*\d*\s*$|^\s*公开表|单位[:：]|部门[:：]|^[#*]")
-_SEPARATOR_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
+_SEPARATOR_ROW = re.compile(r"^\s*(?:\|\s*)?:?-{3,}")  # no backtracking over blank runs
 
 
 # ------------------------------------------------------------------ tokens
@@ -70,10 +70,10 @@ class Token:
     start: int
     end: int
     spaced: bool = False  # characters printed apart joined into one label
+    is_amount: bool = field(init=False, repr=False)  # a figure as a table cell prints it
 
-    @property
-    def is_amount(self) -> bool:
-        return bool(_AMOUNT_TOKEN.match(self.text))
+    def __post_init__(self) -> None:
+        self.is_amount = bool(_AMOUNT_TOKEN.match(self.text))
 
     @property
     def is_numberlike(self) -> bool:
@@ -751,9 +751,9 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     with the CJK width that aligns its amounts best (no line with two amounts on one right
     edge, then the fewest right edges)."""
     best: tuple[tuple[int, int, int], list[list[Token]], int] | None = None
+    wanted = set(head) | set(body)
     for wide in CJK_WIDTHS:
-        toks = [line_tokens(ln, wide) if k in head or k in body else [] for k, ln in
-                enumerate(lines)]
+        toks = [line_tokens(ln, wide) if k in wanted else [] for k, ln in enumerate(lines)]
         score = _width_score([toks[i] for i in body if is_data_line(toks[i], s)], s)
         if best is None or score < best[0]:
             best = (score, toks, wide)
