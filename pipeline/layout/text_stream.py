@@ -604,7 +604,8 @@ def place(amounts: list[Token], n: int, ids: list[tuple[int, list[int]]],
     cands, top = got
     if len(cands) > 1 and freq is not None:
         fs = [sum(freq[c] for c in cols) for cols in cands]
-        cands = [c for c, f in zip(cands, fs, strict=True) if f == max(fs)]
+        top_f = max(fs)
+        cands = [c for c, f in zip(cands, fs, strict=True) if f == top_f]
     if top <= 0 and (freq is None or len(cands) != 1):
         return None
     return _agreed(cands, len(amounts))
@@ -823,7 +824,8 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
             if level[i] != lv or not cs or len(cs) < 2:
                 continue
             fs = [sum(freq[c] for c in cols) for cols in cs]
-            narrowed = [c for c, f in zip(cs, fs, strict=True) if f == max(fs)]
+            top_f = max(fs)
+            narrowed = [c for c, f in zip(cs, fs, strict=True) if f == top_f]
             if len(narrowed) == 1:
                 evidence[i] = True
             cands[i] = narrowed
@@ -834,7 +836,8 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
                 continue
             cost = [(sum(tiers[c] == 2 for c in cols), sum(tiers[c] == 1 for c in cols))
                     for cols in cs]
-            cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == min(cost)]
+            least = min(cost)
+            cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == least]
         propagate()
     out: list[list[int] | None] = []
     for i, (u, cs) in enumerate(zip(units, cands, strict=True)):
