@@ -363,3 +363,23 @@ def test_tables_side_by_side_are_left_as_text(tmp_path: Path) -> None:
     d = _tables(tmp_path, SIDE_BY_SIDE)
     assert not [t for t in d.tables if t.kind.value == "basic_expenditure" and t.rows]
     assert not _errors(d)
+
+
+NO_BASIC_SUBTOTAL = HEAD.replace("决算", "预算") + """支出预算总表
+单位：万元
+功能分类科目名称 总计 人员支出 日常公用支出 项目支出 事业单位经营支出 上缴上级支出 对附属单位补助支出
+合计 100.00 60.00 10.00 30.00
+一般公共服务支出 30.00 30.00
+行政运行 70.00 60.00 10.00
+""" + SPACED_HEADER.removeprefix(HEAD.replace("决算", "预算"))
+
+
+def test_total_counts_personnel_and_public_when_no_basic_column(tmp_path: Path) -> None:
+    """合计 = 人员 + 公用 + 项目 (+ the other uses) when 基本支出 has no 小计 column: the
+    合计 row's 60 / 10 / 30 go to 人员 / 公用 / 项目, not to the 项目 / 经营 / 上缴 columns."""
+    d = _tables(tmp_path, NO_BASIC_SUBTOTAL)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["合计"]) == {"total": "100.00", "personnel": "60.00", "public": "10.00",
+                                   "project": "30.00"}
+    assert not _errors(d)

@@ -493,10 +493,10 @@ def _identities(keys: list[ColumnKey | bool | None], kind: TableKind) -> list[tu
     if kind is TableKind.three_public:
         rules.append((_K.total, [_K.abroad, _K.vehicle_total, _K.reception]))
     else:
-        rules.append((_K.total, [_K.basic, _K.project, _K.operating_expense, _K.remit_upper,
+        # 合计 = 基本 + 项目 + the other uses; 基本 printed only as 人员 | 公用 counts them
+        basic = [_K.basic] if _K.basic in idx else [_K.personnel, _K.public]
+        rules.append((_K.total, [*basic, _K.project, _K.operating_expense, _K.remit_upper,
                                  _K.subsidy_affiliated]))
-        if _K.basic not in idx:
-            rules.append((_K.total, [_K.personnel, _K.public, _K.project]))
         if not any(k in idx for k in (_K.fiscal, _K.fiscal_special, _K.unit_funds,
                                       _K.business_income, _K.operating_income, _K.other_income,
                                       _K.superior_subsidy, _K.affiliated_remit, _K.carryover)):
