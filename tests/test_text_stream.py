@@ -383,3 +383,35 @@ def test_total_counts_personnel_and_public_when_no_basic_column(tmp_path: Path) 
     assert _vals(rows["合计"]) == {"total": "100.00", "personnel": "60.00", "public": "10.00",
                                    "project": "30.00"}
     assert not _errors(d)
+
+
+FIRST_ITEM_ABOVE = HEAD.replace("决算", "预算") + """收支总体情况表
+单位：万元
+收入
+支出
+项目
+预算数
+项目
+预算数
+一、财政拨款收入
+30.00 一、一般公共服务支出
+20.00
+二、事业收入
+5.00 二、教育支出
+15.00
+本年收入合计
+35.00 本年支出合计
+35.00
+""" + SPACED_HEADER.removeprefix(HEAD.replace("决算", "预算"))
+
+
+def test_first_item_above_its_amount_is_no_header(tmp_path: Path) -> None:
+    """pymupdf prints the left item alone above a line holding its amount and the right
+    item: ``一、财政拨款收入`` is the first row, not a header label, though its words name an
+    income column."""
+    d = _tables(tmp_path, FIRST_ITEM_ABOVE)
+    t = next(t for t in d.tables if t.kind.value == "income_expenditure_summary")
+    rows = {(r.side, r.name): r for r in t.rows}
+    first = rows[("income", "一、财政拨款收入")]
+    assert str(next(iter(first.values.values())).value) == "30.00"
+    assert not _errors(d)

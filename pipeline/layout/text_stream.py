@@ -1135,8 +1135,8 @@ class _StreamReader:
         # the first row's code and name lines sit above its first amount
         first = j
         above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
-        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and \
-            _key(above, t.kind) is False
+        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
+            _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
         if self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
                                  and label_above) or \
                 not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
