@@ -415,3 +415,20 @@ def test_first_item_above_its_amount_is_no_header(tmp_path: Path) -> None:
     first = rows[("income", "一、财政拨款收入")]
     assert str(next(iter(first.values.values())).value) == "30.00"
     assert not _errors(d)
+
+
+def test_code_opening_a_page_is_no_page_number(tmp_path: Path) -> None:
+    """One cell per line: ``208`` as the first line of a page continuing a table, its 款 and
+    项 parts on the next lines, is the row's code, not a printed page number."""
+    rows = ["208", "社会保障和就业支出", "30.00", "30.00",
+            "20805", "行政事业单位养老支出", "30.00", "30.00",
+            "2080501", "行政单位离退休", "20.00", "20.00", "\f208", "05", "99",
+            "其他行政事业单位养老支出", "10.00", "10.00",
+            "合计", "30.00", "30.00"]
+    text = HEAD + "支出决算表\n单位：万元\n科目编码\n科目名称\n合计\n基本支出\n项目支出\n" + \
+        "\n".join(rows) + "\n"
+    d = _tables(tmp_path, text)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    codes = {r.code for r in t.rows}
+    assert "2080599" in codes
+    assert not _errors(d)

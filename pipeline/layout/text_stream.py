@@ -61,7 +61,9 @@ def _page_no(lines: list[TextLine], i: int) -> bool:
     if not _BARE_NO.match(text):
         return True
     before = any(ln.text.strip() for ln in lines[:i])
-    after = any(ln.text.strip() for ln in lines[i + 1:])
+    after = next((ln.text.strip() for ln in lines[i + 1:] if ln.text.strip()), "")
+    if not before and _CODE.match(text.strip()) and (_PART.match(after) or _CODE.match(after)):
+        return False  # a code opening the page, its 款 part on the next line (208 / 05 / 99)
     return not (before and after)
 
 
