@@ -432,3 +432,30 @@ def test_code_opening_a_page_is_no_page_number(tmp_path: Path) -> None:
     codes = {r.code for r in t.rows}
     assert "2080599" in codes
     assert not _errors(d)
+
+
+def test_bare_page_numbers_in_text_without_page_breaks(tmp_path: Path) -> None:
+    """Text without form feeds: a bare number between rows followed by a row opening with
+    a full code, or by a title, is a printed page number, not an amount of the row above."""
+    text = HEAD + """支出决算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计 30.00 20.00 10.00
+201 一般公共服务支出 30.00 20.00 10.00
+20101 人大事务 30.00 20.00 10.00
+2010101 行政运行 20.00 20.00
+15
+2010199 其他人大事务支出 10.00 10.00
+16
+一般公共预算支出表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计 30.00 20.00 10.00
+201 一般公共服务支出 30.00 20.00 10.00
+"""
+    d = _tables(tmp_path, text)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["2010101"]) == {"total": "20.00", "basic": "20.00"}
+    assert _vals(rows["2010199"]) == {"total": "10.00", "project": "10.00"}
+    assert not _errors(d)

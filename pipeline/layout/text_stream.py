@@ -64,7 +64,14 @@ def _page_no(lines: list[TextLine], i: int) -> bool:
     after = next((ln.text.strip() for ln in lines[i + 1:] if ln.text.strip()), "")
     if not before and _CODE.match(text.strip()) and (_PART.match(after) or _CODE.match(after)):
         return False  # a code opening the page, its 款 part on the next line (208 / 05 / 99)
-    return not (before and after)
+    if before and after:
+        # text whose page breaks are not marked: a bare number followed by a title, a
+        # number label, or a row opening with a full 款/项 code (a code's own line is
+        # followed by its name, never by another code)
+        first = after.split()[0]
+        return bool(is_number_label(after) or (len(after.split()) <= 4 and classify_title(after))
+                    or (re.fullmatch(r"\d{5}(\d{2})?", first) and len(after.split()) > 1))
+    return True
 
 
 _META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?([(（][^)）]{0,6}[)）])?[:：]|"
