@@ -363,3 +363,99 @@ def test_tables_side_by_side_are_left_as_text(tmp_path: Path) -> None:
     d = _tables(tmp_path, SIDE_BY_SIDE)
     assert not [t for t in d.tables if t.kind.value == "basic_expenditure" and t.rows]
     assert not _errors(d)
+
+
+NO_BASIC_SUBTOTAL = HEAD.replace("决算", "预算") + """支出预算总表
+单位：万元
+功能分类科目名称 总计 人员支出 日常公用支出 项目支出 事业单位经营支出 上缴上级支出 对附属单位补助支出
+合计 100.00 60.00 10.00 30.00
+一般公共服务支出 30.00 30.00
+行政运行 70.00 60.00 10.00
+""" + SPACED_HEADER.removeprefix(HEAD.replace("决算", "预算"))
+
+
+def test_total_counts_personnel_and_public_when_no_basic_column(tmp_path: Path) -> None:
+    """合计 = 人员 + 公用 + 项目 (+ the other uses) when 基本支出 has no 小计 column: the
+    合计 row's 60 / 10 / 30 go to 人员 / 公用 / 项目, not to the 项目 / 经营 / 上缴 columns."""
+    d = _tables(tmp_path, NO_BASIC_SUBTOTAL)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["合计"]) == {"total": "100.00", "personnel": "60.00", "public": "10.00",
+                                   "project": "30.00"}
+    assert not _errors(d)
+
+
+FIRST_ITEM_ABOVE = HEAD.replace("决算", "预算") + """收支总体情况表
+单位：万元
+收入
+支出
+项目
+预算数
+项目
+预算数
+一、财政拨款收入
+30.00 一、一般公共服务支出
+20.00
+二、事业收入
+5.00 二、教育支出
+15.00
+本年收入合计
+35.00 本年支出合计
+35.00
+""" + SPACED_HEADER.removeprefix(HEAD.replace("决算", "预算"))
+
+
+def test_first_item_above_its_amount_is_no_header(tmp_path: Path) -> None:
+    """pymupdf prints the left item alone above a line holding its amount and the right
+    item: ``一、财政拨款收入`` is the first row, not a header label, though its words name an
+    income column."""
+    d = _tables(tmp_path, FIRST_ITEM_ABOVE)
+    t = next(t for t in d.tables if t.kind.value == "income_expenditure_summary")
+    rows = {(r.side, r.name): r for r in t.rows}
+    first = rows[("income", "一、财政拨款收入")]
+    assert str(next(iter(first.values.values())).value) == "30.00"
+    assert not _errors(d)
+
+
+def test_code_opening_a_page_is_no_page_number(tmp_path: Path) -> None:
+    """One cell per line: ``208`` as the first line of a page continuing a table, its 款 and
+    项 parts on the next lines, is the row's code, not a printed page number."""
+    rows = ["208", "社会保障和就业支出", "30.00", "30.00",
+            "20805", "行政事业单位养老支出", "30.00", "30.00",
+            "2080501", "行政单位离退休", "20.00", "20.00", "\f208", "05", "99",
+            "其他行政事业单位养老支出", "10.00", "10.00",
+            "合计", "30.00", "30.00"]
+    text = HEAD + "支出决算表\n单位：万元\n科目编码\n科目名称\n合计\n基本支出\n项目支出\n" + \
+        "\n".join(rows) + "\n"
+    d = _tables(tmp_path, text)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    codes = {r.code for r in t.rows}
+    assert "2080599" in codes
+    assert not _errors(d)
+
+
+def test_bare_page_numbers_in_text_without_page_breaks(tmp_path: Path) -> None:
+    """Text without form feeds: a bare number between rows followed by a row opening with
+    a full code, or by a title, is a printed page number, not an amount of the row above."""
+    text = HEAD + """支出决算表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计 30.00 20.00 10.00
+201 一般公共服务支出 30.00 20.00 10.00
+20101 人大事务 30.00 20.00 10.00
+2010101 行政运行 20.00 20.00
+15
+2010199 其他人大事务支出 10.00 10.00
+16
+一般公共预算支出表
+单位：万元
+科目编码 科目名称 合计 基本支出 项目支出
+合计 30.00 20.00 10.00
+201 一般公共服务支出 30.00 20.00 10.00
+"""
+    d = _tables(tmp_path, text)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["2010101"]) == {"total": "20.00", "basic": "20.00"}
+    assert _vals(rows["2010199"]) == {"total": "10.00", "project": "10.00"}
+    assert not _errors(d)

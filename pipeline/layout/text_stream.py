@@ -61,8 +61,17 @@ def _page_no(lines: list[TextLine], i: int) -> bool:
     if not _BARE_NO.match(text):
         return True
     before = any(ln.text.strip() for ln in lines[:i])
-    after = any(ln.text.strip() for ln in lines[i + 1:])
-    return not (before and after)
+    after = next((ln.text.strip() for ln in lines[i + 1:] if ln.text.strip()), "")
+    if not before and _CODE.match(text.strip()) and (_PART.match(after) or _CODE.match(after)):
+        return False  # a code opening the page, its 款 part on the next line (208 / 05 / 99)
+    if before and after:
+        # text whose page breaks are not marked: a bare number followed by a title, a
+        # number label, or a row opening with a full 款/项 code (a code's own line is
+        # followed by its name, never by another code)
+        first = after.split()[0]
+        return bool(is_number_label(after) or (len(after.split()) <= 4 and classify_title(after))
+                    or (re.fullmatch(r"\d{5}(\d{2})?", first) and len(after.split()) > 1))
+    return True
 
 
 _META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?([(（][^)）]{0,6}[)）])?[:：]|"
@@ -493,10 +502,10 @@ def _identities(keys: list[ColumnKey | bool | None], kind: TableKind) -> list[tu
     if kind is TableKind.three_public:
         rules.append((_K.total, [_K.abroad, _K.vehicle_total, _K.reception]))
     else:
-        rules.append((_K.total, [_K.basic, _K.project, _K.operating_expense, _K.remit_upper,
+        # 合计 = 基本 + 项目 + the other uses; 基本 printed only as 人员 | 公用 counts them
+        basic = [_K.basic] if _K.basic in idx else [_K.personnel, _K.public]
+        rules.append((_K.total, [*basic, _K.project, _K.operating_expense, _K.remit_upper,
                                  _K.subsidy_affiliated]))
-        if _K.basic not in idx:
-            rules.append((_K.total, [_K.personnel, _K.public, _K.project]))
         if not any(k in idx for k in (_K.fiscal, _K.fiscal_special, _K.unit_funds,
                                       _K.business_income, _K.operating_income, _K.other_income,
                                       _K.superior_subsidy, _K.affiliated_remit, _K.carryover)):
@@ -604,7 +613,8 @@ def place(amounts: list[Token], n: int, ids: list[tuple[int, list[int]]],
     cands, top = got
     if len(cands) > 1 and freq is not None:
         fs = [sum(freq[c] for c in cols) for cols in cands]
-        cands = [c for c, f in zip(cands, fs, strict=True) if f == max(fs)]
+        top_f = max(fs)
+        cands = [c for c, f in zip(cands, fs, strict=True) if f == top_f]
     if top <= 0 and (freq is None or len(cands) != 1):
         return None
     return _agreed(cands, len(amounts))
@@ -823,7 +833,8 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
             if level[i] != lv or not cs or len(cs) < 2:
                 continue
             fs = [sum(freq[c] for c in cols) for cols in cs]
-            narrowed = [c for c, f in zip(cs, fs, strict=True) if f == max(fs)]
+            top_f = max(fs)
+            narrowed = [c for c, f in zip(cs, fs, strict=True) if f == top_f]
             if len(narrowed) == 1:
                 evidence[i] = True
             cands[i] = narrowed
@@ -834,7 +845,8 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
                 continue
             cost = [(sum(tiers[c] == 2 for c in cols), sum(tiers[c] == 1 for c in cols))
                     for cols in cs]
-            cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == min(cost)]
+            least = min(cost)
+            cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == least]
         propagate()
     out: list[list[int] | None] = []
     for i, (u, cs) in enumerate(zip(units, cands, strict=True)):
@@ -1132,8 +1144,8 @@ class _StreamReader:
         # the first row's code and name lines sit above its first amount
         first = j
         above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
-        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and \
-            _key(above, t.kind) is False
+        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
+            _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
         if self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
                                  and label_above) or \
                 not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
