@@ -412,3 +412,12 @@ def test_department_of_a_cover_whose_title_has_no_text_layer():
     北京市气象局 most often: that is the department."""
     d = _extract("bcf00dbe0b7c.pdf")
     assert d.metadata.department == "北京市气象局" and d.metadata.year == 2026
+
+
+def test_a_narrative_only_file_says_once_that_its_tables_are_elsewhere():
+    """北京市信访办公室 2026 (0712b170dd43): the contents list the nine standard tables of
+    the 报表 file published separately; one warning says so, not one per table."""
+    d = _extract("0712b170dd43.pdf")
+    missing = [f for f in d.flags if f.check == "table_missing"]
+    assert len(missing) == 1 and "separate file" in missing[0].message
+    assert missing[0].severity.value == "warning"

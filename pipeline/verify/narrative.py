@@ -264,8 +264,16 @@ def check_shares(d: Disclosure, rec: Recorder) -> None:
 
 def check_structure(d: Disclosure, rec: Recorder) -> None:
     found = {t.kind for t in d.tables}
-    for kind in d.mentioned_tables:
-        if kind in found or kind is TableKind.other:
+    named = [k for k in d.mentioned_tables if k is not TableKind.other]
+    if len(named) > 1 and not found - {TableKind.other}:
+        # a narrative-only file whose contents list the tables of another file: one warning
+        rec.fail(Flag(check="table_missing", severity=Severity.warning,
+                      message=f"the document names {len(named)} standard tables "
+                      f"({', '.join(k.value for k in named)}) but contains none of them: they "
+                      "may be published in a separate file", locations=[]))
+        named = []
+    for kind in named:
+        if kind in found:
             rec.ok("table_missing")
             continue
         rec.fail(Flag(check="table_missing", severity=Severity.warning,
