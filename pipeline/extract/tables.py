@@ -8,43 +8,13 @@ from pipeline.extract.cells import cell_provenance, header_labels, make_amount
 from pipeline.layout.blocks import GridRow
 from pipeline.numbers import normalise_text, parse_amount
 from pipeline.segment.tables import TOTAL_LABEL, RawTable
+from pipeline.vocabulary import COLUMN_RULES
 from schemas.provenance import Amount
 from schemas.tables import KIND_SPECS, ColumnKey, Table, TableKind, TableRow
 
 SUMMARY_KINDS = {TableKind.income_expenditure_summary, TableKind.fiscal_summary}
 
 _K = ColumnKey
-# (pattern on a header label, key); the first match wins, so specific words come first
-_COLUMN_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
-    (re.compile(r"行次|栏次|序号|^编号$"), None),  # row numbers, not amounts
-    (re.compile(r"人员经费|人员支出"), _K.personnel),
-    (re.compile(r"公用经费|日常公用|公用支出"), _K.public),
-    (re.compile(r"基本支出"), _K.basic),
-    (re.compile(r"项目支出|专项业务经费|专项支出"), _K.project),
-    (re.compile(r"经营支出"), _K.operating_expense),
-    (re.compile(r"上缴上级"), _K.remit_upper),
-    (re.compile(r"对附属单位补助|附属单位补助支出"), _K.subsidy_affiliated),
-    (re.compile(r"因公出国"), _K.abroad),
-    (re.compile(r"购置及运行|购置和运行|车辆购置及"), _K.vehicle_total),
-    (re.compile(r"(用车|车辆)购置"), _K.vehicle_purchase),
-    (re.compile(r"运行维护|运行费"), _K.vehicle_operation),
-    (re.compile(r"公务用车"), _K.vehicle_total),
-    (re.compile(r"公务接待"), _K.reception),
-    (re.compile(r"年初预算|上年预算|全年预算"), _K.budget_amount),
-    (re.compile(r"上年结转|年初结转|结转结余|结转和结余|上年结余|上年.{0,6}结[转余]"), _K.carryover),
-    (re.compile(r"财政专户"), _K.fiscal_special),
-    (re.compile(r"政府性基金"), _K.government_fund),
-    (re.compile(r"国有资本"), _K.state_capital),
-    (re.compile(r"三公"), _K.total),
-    (re.compile(r"一般公共预算|公共财政|^公共预算拨款"), _K.general_budget),
-    (re.compile(r"财政拨款"), _K.fiscal),
-    (re.compile(r"事业收入"), _K.business_income),
-    (re.compile(r"经营收入"), _K.operating_income),
-    (re.compile(r"上级补助"), _K.superior_subsidy),
-    (re.compile(r"附属单位上缴"), _K.affiliated_remit),
-    (re.compile(r"其他收入"), _K.other_income),
-    (re.compile(r"单位资金|其他资金"), _K.unit_funds),
-]
 _FUND_KEYS = {_K.general_budget, _K.government_fund, _K.state_capital}
 _SOURCE_KEYS = {_K.fiscal, *_FUND_KEYS, _K.fiscal_special, _K.unit_funds}
 _INCOME_KEYS = {*_SOURCE_KEYS, _K.business_income, _K.operating_income, _K.superior_subsidy,
@@ -93,7 +63,7 @@ def column_key(label: str, kind: TableKind,
             return _K.total
         if "非财政拨款" in part:
             return False  # 使用非财政拨款结余: not 财政拨款
-        for pattern, key in _COLUMN_RULES:
+        for pattern, key in COLUMN_RULES:
             if pattern.search(part):
                 if key is None or allowed is None or key in allowed:
                     if subtotal and key is _K.basic and kind is TableKind.basic_expenditure:
@@ -143,7 +113,7 @@ def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bo
         return True
     leaf = label.split("/")[-1]
     if _AMOUNT_WORDS.search(leaf) or _TOTAL_WORDS.search(leaf) or any(
-            key is not None and pattern.search(leaf) for pattern, key in _COLUMN_RULES):
+            key is not None and pattern.search(leaf) for pattern, key in COLUMN_RULES):
         return False  # 项目金额 889510000, 公务用车…/小计 237: whole figures are amounts
     texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
     texts = [t for t in texts if t]

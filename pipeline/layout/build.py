@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from pipeline.ingest.model import Page, Segment, SourceDocument, Word
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
+from pipeline.vocabulary import AMOUNT_TOKEN
 
 SNAP = 2.0  # points: ruling lines closer than this are one line
 MIN_BAND = 4.0  # points: thinner bands are double rules, not rows
@@ -278,7 +279,7 @@ def _open_edge_rows(ys: list[float], x0: float, x1: float, words: list[Word],
 
 def _is_figure_row(words: list[Word]) -> bool:
     """One printed line of a table: figures and at least one other cell, on one baseline."""
-    if len(words) < 2 or not any(_AMOUNT_WORD.match(w.text) for w in words):
+    if len(words) < 2 or not any(AMOUNT_TOKEN.match(w.text) for w in words):
         return False
     return max(w.cy for w in words) - min(w.cy for w in words) < max(w.y1 - w.y0 for w in words)
 
@@ -337,7 +338,6 @@ def layout_pdf_page(page: Page) -> list[Block]:
     return blocks
 
 
-_AMOUNT_WORD = re.compile(r"^[-(]?\d{1,3}(,\d{3})+(\.\d+)?\)?$|^[-(]?\d+\.\d+\)?$")
 
 
 def _unruled_tables(lines: list[Line], words: list[Word], page: int) -> list[Block]:
@@ -349,7 +349,7 @@ def _unruled_tables(lines: list[Line], words: list[Word], page: int) -> list[Blo
         assert ln.bbox is not None
         y0, y1 = ln.bbox[1], ln.bbox[3]
         by_line.append(sorted((w for w in words if y0 - 0.5 <= w.cy <= y1 + 0.5), key=lambda w: w.x0))
-    numeric = [sum(1 for w in ws if _AMOUNT_WORD.match(w.text)) >= 2 for ws in by_line]
+    numeric = [sum(1 for w in ws if AMOUNT_TOKEN.match(w.text)) >= 2 for ws in by_line]
     out: list[Block] = []
     used: set[int] = set()
     i = 0

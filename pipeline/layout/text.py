@@ -25,6 +25,7 @@ from itertools import pairwise
 from pipeline.ingest.model import Page, TextLine
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
 from pipeline.numbers import detect_unit
+from pipeline.vocabulary import AMOUNT_TOKEN
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,6 @@ class TextLayoutSettings:
 
 SETTINGS = TextLayoutSettings()
 
-# an amount as printed in a table cell: 1,234.56  1234.56  -3.00  (12.5)  0  －
-_AMOUNT_TOKEN = re.compile(
-    r"^[-(（]?\d{1,3}(,\d{3})+(\.\d+)?[)）]?$|^[-(（]?\d+\.\d+[)）]?$")
 _INTEGER_TOKEN = re.compile(r"^\d+$")
 _DASH_TOKEN = re.compile(r"^[-—－–]{1,2}$")
 # sentence punctuation, an enumeration comma that is not an ordinal's (一、), a unit word
@@ -73,7 +71,7 @@ class Token:
     is_amount: bool = field(init=False, repr=False)  # a figure as a table cell prints it
 
     def __post_init__(self) -> None:
-        self.is_amount = bool(_AMOUNT_TOKEN.match(self.text))
+        self.is_amount = bool(AMOUNT_TOKEN.match(self.text))
 
     @property
     def is_numberlike(self) -> bool:
@@ -1090,7 +1088,7 @@ def _split_rows(parts: list[list[list[_Piece]]]) -> list[list[list[_Piece]]]:
 
 
 def _is_amount_text(text: str) -> bool:
-    return bool(_AMOUNT_TOKEN.match(text) or _DASH_TOKEN.match(text))
+    return bool(AMOUNT_TOKEN.match(text) or _DASH_TOKEN.match(text))
 
 
 def _join_pieces(ps: list[_Piece]) -> str:

@@ -38,12 +38,12 @@ from pipeline.ingest.model import Page, TextLine
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
 from pipeline.layout.text import Token, layout_text_page, line_tokens
 from pipeline.numbers import detect_unit, parse_amount
+from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES
 from schemas.tables import ColumnKey, TableKind
 
 _K = ColumnKey
 SUMMARY_KINDS = {TableKind.income_expenditure_summary, TableKind.fiscal_summary}
 
-_AMOUNT = re.compile(r"^[-(（]?\d{1,3}(,\d{3})+(\.\d+)?[)）]?$|^[-(（]?\d+\.\d+[)）]?$")
 _INTEGER = re.compile(r"^-?\d+$")
 _DASH = re.compile(r"^[-—－–]{1,2}$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -110,7 +110,7 @@ SETTINGS = StreamSettings()
 
 
 def _is_amount(text: str) -> bool:
-    return bool(_AMOUNT.match(text))
+    return bool(AMOUNT_TOKEN.match(text))
 
 
 def looks_streamed(pages: list[Page], s: StreamSettings = SETTINGS) -> bool:
@@ -153,36 +153,12 @@ class _Frag:
     end: int
 
 
-# The layout's own small vocabulary (the extract stage, above this one, has the full rules):
-# enough to tell group headings from the columns under them and to know the identities.
+# The shared header vocabulary (pipeline.vocabulary), plus what this reader also needs to
+# tell group headings from the columns under them: 非财政拨款 names no fund, and the words
+# of a bare amount column (合计, 预算数, 金额 …) name its total.
 _KEY_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
-    (re.compile(r"行次|栏次"), None),
     (re.compile(r"非财政拨款"), None),
-    (re.compile(r"人员经费|人员支出"), _K.personnel),
-    (re.compile(r"公用经费|日常公用|公用支出"), _K.public),
-    (re.compile(r"基本支出"), _K.basic),
-    (re.compile(r"项目支出|专项业务经费|专项支出"), _K.project),
-    (re.compile(r"经营支出"), _K.operating_expense),
-    (re.compile(r"上缴上级"), _K.remit_upper),
-    (re.compile(r"对附属单位补助|附属单位补助支出"), _K.subsidy_affiliated),
-    (re.compile(r"因公出国"), _K.abroad),
-    (re.compile(r"购置及运行|购置和运行|车辆购置及"), _K.vehicle_total),
-    (re.compile(r"购置"), _K.vehicle_purchase),
-    (re.compile(r"运行维护|运行费"), _K.vehicle_operation),
-    (re.compile(r"公务用车"), _K.vehicle_total),
-    (re.compile(r"公务接待"), _K.reception),
-    (re.compile(r"上年结转|年初结转|结转结余|结转和结余|上年结余|上年.{0,6}结[转余]"), _K.carryover),
-    (re.compile(r"财政专户"), _K.fiscal_special),
-    (re.compile(r"政府性基金"), _K.government_fund),
-    (re.compile(r"国有资本"), _K.state_capital),
-    (re.compile(r"一般公共预算|公共财政"), _K.general_budget),
-    (re.compile(r"财政拨款"), _K.fiscal),
-    (re.compile(r"事业收入"), _K.business_income),
-    (re.compile(r"经营收入"), _K.operating_income),
-    (re.compile(r"上级补助"), _K.superior_subsidy),
-    (re.compile(r"附属单位上缴"), _K.affiliated_remit),
-    (re.compile(r"其他收入"), _K.other_income),
-    (re.compile(r"单位资金|其他资金"), _K.unit_funds),
+    *COLUMN_RULES,
     (re.compile(r"合计|总计|本年|预算数|决算数|金额|支出数|收入数|^(预算|决算)$|年度?(预算|决算)$"),
      _K.total),
 ]
