@@ -3,9 +3,11 @@ rules in pipeline/layout/text_stream.py. Each test asserts what its small text s
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pipeline.run import extract_document
+from schemas.tables import ColumnKey
 
 
 def _tables(tmp_path: Path, text: str):
@@ -459,3 +461,93 @@ def test_bare_page_numbers_in_text_without_page_breaks(tmp_path: Path) -> None:
     assert _vals(rows["2010101"]) == {"total": "20.00", "basic": "20.00"}
     assert _vals(rows["2010199"]) == {"total": "10.00", "project": "10.00"}
     assert not _errors(d)
+
+
+def _cells(*lines: str) -> str:
+    """Lines as poppler's default output prints them: one cell a line, a blank line after."""
+    return "".join(f"{ln}\n\n" for ln in lines)
+
+
+HEADER_LAST_LABEL = HEAD.replace("决算", "预算") + _cells(
+    "一般公共预算支出表（按功能分类）", "单位：万元", "预算单位", "科目编码", "科目名称",
+    "某某市测试局", "支出总计", "基本支出", "项目支出",
+    "30.00", "20.00", "10.00",
+    "201", "一般公共服务支出", "30.00", "20.00", "10.00",
+    "20106", "财政事务", "30.00", "20.00", "10.00",
+    "2010601", "行政运行", "20.00", "20.00", "0.00",
+    "2010608", "财政委托业务支出", "10.00", "0.00", "10.00")
+
+
+def test_cell_per_line_label_above_the_amounts_completes_the_header(tmp_path: Path) -> None:
+    """``项目支出`` right above the first amounts is the header's third column (the header
+    without it names two columns, the first row has three amounts), not a row's name; a
+    unit name printed among the header words does not shift the columns."""
+    d = _tables(tmp_path, HEADER_LAST_LABEL)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    rows = {r.code: r for r in t.rows if r.code}
+    assert _vals(rows["201"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert _vals(rows["2010608"]) == {"total": "10.00", "basic": "0.00", "project": "10.00"}
+    assert not any(r.name == "项目支出" for r in t.rows)
+    assert not _errors(d)
+
+
+AMOUNTS_RUN_TOGETHER = HEAD.replace("决算", "预算") + _cells(
+    "一般公共预算支出表（按功能分类）", "单位：万元", "科目编码", "科目名称",
+    "合计", "基本支出", "项目支出",
+    "合计", "30.00", "20.00", "10.00",
+    "201", "一般公共服务支出", "30.00", "20.00", "10.00", "30.00", "20.00", "10.00",
+    "20106", "财政事务",
+    "2010601", "行政运行", "20.00", "20.00", "0.00",
+    "2010608", "财政委托业务支出", "10.00", "0.00", "10.00")
+
+
+def test_amounts_of_consecutive_rows_run_together_are_spread_back(tmp_path: Path) -> None:
+    """A row holding twice the table's width, followed by a row with no amount of its own
+    (the converter printed both rows' amounts after the first name), gives the second run
+    to that row; the header keeps its three columns."""
+    d = _tables(tmp_path, AMOUNTS_RUN_TOGETHER)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    rows = {r.code: r for r in t.rows if r.code}
+    assert _vals(rows["201"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert _vals(rows["20106"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert not _errors(d)
+
+
+LONGER_THAN_HEADER = HEAD.replace("决算", "预算") + _cells(
+    "一般公共预算支出表（按功能分类）", "单位：万元", "科目编码", "科目名称",
+    "合计", "基本支出", "项目支出",
+    "合计", "30.00", "20.00", "10.00",
+    "201", "一般公共服务支出", "30.00", "20.00", "10.00", "5.00", "6.00", "7.00", "8.00",
+    "20106", "财政事务", "30.00", "20.00", "10.00",
+    "2010601", "行政运行", "20.00", "20.00", "0.00",
+    "2010608", "财政委托业务支出", "10.00", "0.00", "10.00")
+
+
+def test_a_row_longer_than_the_header_does_not_unname_every_column(tmp_path: Path) -> None:
+    """One row with more amounts than the header has labels (and no empty row after it to
+    take them) keeps its amounts unplaced; the other rows keep the header's columns."""
+    d = _tables(tmp_path, LONGER_THAN_HEADER)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    rows = {r.code: r for r in t.rows if r.code}
+    assert _vals(rows["20106"]) == {"total": "30.00", "basic": "20.00", "project": "10.00"}
+    assert _vals(rows["2010608"]) == {"total": "10.00", "basic": "0.00", "project": "10.00"}
+    assert rows["201"].values == {} and len(rows["201"].other) == 7  # nothing lost
+
+
+CODED_NAMES = HEAD.replace("决算", "预算") + _cells(
+    "支出总表", "单位：万元", "支出功能分类科目", "部门支出经济分类科目",
+    "合计", "基本支出", "项目支出",
+    "2010601-行政运行", "30101-基本工资", "20.00", "20.00",
+    "2010601-行政运行", "30102-津贴补贴", "5.00", "5.00",
+    "2010608-财政委托业务", "30227-委托业务费", "10.00", "10.00")
+
+
+def test_first_rows_code_joined_to_its_name_is_no_header(tmp_path: Path) -> None:
+    """``2010601-行政运行`` lines above the first amounts are the first row's labels (a code
+    joined to its name), not header words: every row keeps its own code."""
+    d = _tables(tmp_path, CODED_NAMES)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = [r for r in t.rows if not r.is_total]
+    assert [(r.code, r.values[ColumnKey.total].value) for r in rows] == \
+        [("2010601", Decimal("20.00")), ("2010601", Decimal("5.00")), ("2010608", Decimal("10.00"))]
+    assert "行政运行" not in "".join(t.columns)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations, product
@@ -48,6 +49,8 @@ _INTEGER = re.compile(r"^-?\d+$")
 _DASH = re.compile(r"^[-—－–]{1,2}$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _PART = re.compile(r"^\d{2}$")
+# a row label printing its code joined to its name: 2010801-行政运行, [30101]基本工资
+_CODED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,3}\s*[-－—]\s*|[\[【]\d{3}(?:\d{2}){0,3}[\]】])\S")
 _PAGE_NO = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页.*|\d{1,3})\s*$")
 _BARE_NO = re.compile(r"^\s*\d{1,3}\s*$")
 
@@ -92,6 +95,8 @@ _NEW_LABEL = re.compile(r"^(其中|小计|合计|总计)")
 _ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]\D|[（(][一二三四五六七八九十\d]+[)）])")
 _COMPLETE_NAME = re.compile(r"(支出|收入|[合总]计|结余|结转|拨款|资金)$")
 MAX_PLACEMENTS = 20000  # placements of a short row tried at most; beyond: kept unplaced
+HEADER_WIDTH_SHARE = 0.8  # rows a header's width must hold for longer rows to count as run together
+MIN_WIDTH_ROWS = 2  # rows printing a width in full before it counts as the table's width
 MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its first row's label
 
 
@@ -908,6 +913,35 @@ def _carry_codes(units: list[_Unit]) -> None:
         u.code = [Token(full, tk.x0, tk.x1, tk.start, tk.end)]
 
 
+def _spread_merged(units: list[_Unit]) -> None:
+    """Rows whose amounts a converter printed together after the first of them (pdftotext's
+    reading order: ``一般公共服务支出`` with 12 amounts, then ``信访事务`` with none): a row
+    holding k times a width that other rows of the table print in full, followed by k - 1
+    rows with no amount of their own, gives each of them the next run of that width."""
+    counts = Counter(len(u.amounts) for u in units if u.amounts)
+    widths = sorted((w for w, c in counts.items() if w >= 2 and c >= MIN_WIDTH_ROWS), reverse=True)
+    if not widths:
+        return
+    i = 0
+    while i < len(units):
+        u = units[i]
+        m = len(u.amounts)
+        empty = 0
+        while i + 1 + empty < len(units) and not units[i + 1 + empty].amounts and \
+                (units[i + 1 + empty].name or units[i + 1 + empty].code):
+            empty += 1
+        if m and empty and counts[m] < MIN_WIDTH_ROWS:
+            for w in widths:
+                k = m // w
+                if m % w == 0 and 2 <= k <= empty + 1:
+                    runs = [u.amounts[j * w:(j + 1) * w] for j in range(k)]
+                    u.amounts = runs[0]
+                    for j in range(1, k):
+                        units[i + j].amounts = runs[j]
+                    break
+        i += 1 + empty
+
+
 def _next_is_text(toks: list[list[Token]], j: int, k: int) -> bool:
     """The token after token ``k`` of line ``j`` (on that line or a later one) is text."""
     parts = 0
@@ -1122,8 +1156,10 @@ class _StreamReader:
         above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
         label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
             _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
-        if self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
-                                 and label_above) or \
+        if self._label_completes_header(t, lines, toks, i, j):
+            pass  # the label above the amounts is the header's last column, not a row
+        elif self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
+                                   and label_above) or \
                 not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
             k = j - 1
             back = 0
@@ -1132,7 +1168,7 @@ class _StreamReader:
                     k -= 1
                     continue
                 txt = lines[k].text.strip()
-                if _CODE.match(txt) or _PART.match(txt):
+                if _CODE.match(txt) or _PART.match(txt) or _CODED_NAME.match(txt):
                     first = k
                     k -= 1
                     back += 1
@@ -1158,6 +1194,35 @@ class _StreamReader:
         frags = header_fragments(t.head_lines, self.one_per_line)
         t.header = parse_header(frags, t.kind, None)
         return first
+
+    def _label_completes_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
+                                i: int, j: int) -> bool:
+        """In cell-per-line text, the line right above a table's first amount is a column
+        label (项目支出), not the first row's name, when it names an amount column and the
+        header without it has fewer amount labels than the first row has amounts."""
+        if not self.one_per_line or t.kind in SUMMARY_KINDS:
+            return False
+        k = j - 1
+        while k >= i and not toks[k]:
+            k -= 1
+        if k < i:
+            return False
+        above = lines[k].text.strip()
+        key = _key(above, t.kind)
+        if not isinstance(key, ColumnKey) or key is _K.total or _ORDINAL.match(above) or \
+                _LABEL_COL.fullmatch(above):
+            return False
+        amounts = 0
+        for ts in toks[j:]:
+            if not ts:
+                continue
+            if len(ts) != 1 or not _is_amount(ts[0].text):
+                break
+            amounts += 1
+        head = [lines[m] for m in range(i, k) if toks[m] and not _page_no(lines, m)
+                and not _META.search(lines[m].text)]
+        labels = parse_header(header_fragments(head, True), t.kind, None).raw_labels
+        return len(labels) < amounts
 
     @staticmethod
     def _same_title(t: _Table, lines: list[TextLine], toks: list[list[Token]], i: int,
@@ -1350,6 +1415,7 @@ class _StreamReader:
         pending, t.pending = t.pending, []
         every = [u for _, units, _, _ in pending for u in units]
         _carry_codes(every)
+        _spread_merged(every)
         h = t.header
         assert h is not None
         if h.side_by_side:
@@ -1371,9 +1437,11 @@ class _StreamReader:
         n = max(len(u.amounts) for u in units)
         labels = _choose_labels(h.raw_labels, t.kind, n, units)
         if len(labels) < n:
+            labels = self._header_width_labels(t, units) or labels
+        ids: list[tuple[int, list[int]]] = []
+        if len(labels) < n and not labels:
             labels = [""] * n if n > 1 else ["合计"]
-            ids: list[tuple[int, list[int]]] = []
-        else:
+        else:  # (rows longer than the labels keep their amounts unplaced)
             n = len(labels)
             ids = _identities([_key(lb, t.kind) for lb in labels], t.kind)
             ids += _sum_right(labels, t.kind, ids)
@@ -1386,6 +1454,22 @@ class _StreamReader:
         extra = max((len(u.amounts) if p is None else sum(1 for c in p if c < 0)
                      for u, p in zip(units, placements, strict=True)), default=0)
         return labels, n, extra, {id(u): p for u, p in zip(units, placements, strict=True)}
+
+    @staticmethod
+    def _header_width_labels(t: _Table, units: list[_Unit]) -> list[str]:
+        """The header's labels when it names fewer columns than the longest row holds, but
+        as many as nearly every row prints (a converter ran a few rows' amounts together):
+        the longest reading of the header that fits that share of the rows."""
+        h = t.header
+        assert h is not None
+        counts = [len(u.amounts) for u in units if u.amounts]
+        for width in sorted({len(c) for c in label_orders(h.raw_labels, t.kind, None)}, reverse=True):
+            if width and sum(1 for c in counts if c <= width) >= HEADER_WIDTH_SHARE * len(counts):
+                fit = [u for u in units if len(u.amounts) <= width]
+                labels = _choose_labels(h.raw_labels, t.kind, width, fit)
+                if len(labels) == width:
+                    return labels
+        return []
 
     def _grid(self, t: _Table, units: list[_Unit], page: Page,
               plan: tuple[list[str], int, int, dict[int, list[int] | None]] | None) -> Grid:
