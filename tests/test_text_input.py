@@ -177,6 +177,25 @@ def test_markdown_br_splits_merged_rows_and_code_from_name():
     assert [r[-1] for r in rows[-2:]] == ["1.00", "2.00"]
 
 
+def test_markdown_br_rows_split_when_labels_say_so_though_a_cell_has_one_line():
+    # pymupdf4llm: two rows merged with <br>; the 项目支出 cell of the second row is blank,
+    # so that cell holds one line: it stays with the first row
+    text = ("|支出功能分类科目|部门经济分类科目|合计|基本支出|项目支出|\n"
+            "|---|---|---|---|---|\n"
+            "|2050803-培训支出<br>2080501-行政单位离退休|30216-培训费<br>30299-其他|"
+            "122.80<br>319.23|109.60<br>319.23|13.20|\n")
+    rows = _grid_texts(text)
+    assert [r[-3:] for r in rows[1:]] == [["122.80", "109.60", "13.20"], ["319.23", "319.23", ""]]
+    assert rows[2][0].startswith("2080501")
+
+
+def test_markdown_line_numbers_in_cells_of_their_own_are_never_joined_into_a_code():
+    # markitdown: a piece of a two-sided table whose 行次 cells (13, 40) sit apart
+    text = ("|   |   | 13 |   |   | 40 |   | 1531.04 | 1531.04 |   | 0.00 |\n"
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+    assert not any("1340" in c for r in _grid_texts(text) for c in r)
+
+
 def test_markdown_header_fragments_join_and_heading_moves_onto_its_amounts():
     # a wrapped heading over two rows is one label; 预算数 printed over the empty column
     # left of its amounts moves onto them

@@ -1068,12 +1068,18 @@ def _cell_parts(cell: Cell) -> list[list[_Piece]]:
 def _split_rows(parts: list[list[list[_Piece]]]) -> list[list[list[_Piece]]]:
     """A row whose amount cells each hold N lines (``<br>``) is N rows the converter merged:
     every cell with N lines gives one to each; other cells stay with the first."""
-    amount_lines = {len(cp) for cp in parts if cp and any(
-        _is_amount_text(p.text) for line in cp for p in line)}
-    if len(amount_lines) != 1:
+    amount_cells = [len(cp) for cp in parts if cp and any(
+        _is_amount_text(p.text) for line in cp for p in line)]
+    if not amount_cells:
         return [[[p for line in cp for p in line] for cp in parts]]
-    n = amount_lines.pop()
-    if n < 2 or any(len(line) != 1 or not _is_amount_text(line[0].text)
+    n = max(amount_cells)
+    label_cells = [len(cp) for cp in parts if cp and not any(
+        _is_amount_text(p.text) for line in cp for p in line)]
+    if len(set(amount_cells)) > 1 and not (amount_cells.count(n) >= 2 and n in label_cells):
+        # cells of unequal line counts: split only when labels say as many rows (a cell with
+        # fewer lines, its blank cells vanished, stays with the first row)
+        return [[[p for line in cp for p in line] for cp in parts]]
+    if n < 2 or any(len(line) != 1 or not (_is_amount_text(line[0].text) or line[0].text.isdigit())
                     for cp in parts if len(cp) == n and any(
                         _is_amount_text(p.text) for line in cp for p in line) for line in cp):
         return [[[p for line in cp for p in line] for cp in parts]]
@@ -1336,8 +1342,8 @@ def _code_cells(row: list[list[_Piece]], g: list[int], carry: dict[str, str],
             carry["款"] = code[:5]
         else:
             carry.pop("款", None)
-    else:
-        code = digits
+    else:  # no code these parts make (行次 numbers 13 | 40): kept apart, as printed
+        code = " ".join(p.text for _, p in parts)
     first, last = parts[0][1], parts[-1][1]
     return [Cell(code, k, 1, chars=(first.start, last.end)), name]
 
