@@ -551,3 +551,65 @@ def test_first_rows_code_joined_to_its_name_is_no_header(tmp_path: Path) -> None
     assert [(r.code, r.values[ColumnKey.total].value) for r in rows] == \
         [("2010601", Decimal("20.00")), ("2010601", Decimal("5.00")), ("2010608", Decimal("10.00"))]
     assert "行政运行" not in "".join(t.columns)
+
+
+JOINED_LABELS = HEAD.replace("决算", "预算") + "".join(f"{ln}\n" for ln in (
+    "支出总体情况表", "单位：万元", "科目编码", "科目名称",
+    "合计", "基本支出", "项目支出", "事业单位经营支出对附属单位补助支", "出",
+    "合计", "30.00", "20.00", "10.00", "0.00", "0.00",
+    "201", "一般公共服务支出", "30.00", "20.00", "10.00", "0.00", "0.00",
+    "2010601", "行政运行", "20.00", "20.00", "0.00", "0.00", "0.00",
+    "2010608", "财政委托业务支出", "10.00", "0.00", "10.00", "0.00", "0.00"))
+
+
+def test_two_labels_printed_as_one_are_split_where_each_half_names_a_column(tmp_path: Path) -> None:
+    """``事业单位经营支出对附属单位补助支出`` (two header cells on one line, no gap) is two
+    columns: the header then names the rows' five amounts."""
+    d = _tables(tmp_path, JOINED_LABELS)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code: r for r in t.rows if r.code}
+    assert _vals(rows["201"]) == {"total": "30.00", "basic": "20.00", "project": "10.00",
+                                  "operating_expense": "0.00", "subsidy_affiliated": "0.00"}
+
+
+FUND_WRAPPED = HEAD.replace("决算", "预算") + "".join(f"{ln}\n" for ln in (
+    "基本支出预算情况表", "单位：万元", "部门预算支出经济分类", "合计", "财政拨款", "小计",
+    "一般公共预算", "政府性基金", "预算",
+    "合计", "30.00", "30.00", "25.00", "5.00",
+    "301", "工资福利支出", "20.00", "20.00", "15.00", "5.00",
+    "30101", "基本工资", "20.00", "20.00", "15.00", "5.00",
+    "302", "商品和服务支出", "10.00", "10.00", "10.00", "0.00"))
+
+
+def test_a_fund_label_wrapped_before_its_last_word_is_one_label(tmp_path: Path) -> None:
+    """``政府性基金`` / ``预算`` is one label (预算 alone would read as a total column), and
+    ``部门预算支出经济分类`` names the row labels, not an amount column."""
+    d = _tables(tmp_path, FUND_WRAPPED)
+    t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
+    rows = {r.code: r for r in t.rows if r.code}
+    assert _vals(rows["301"]) == {"total": "20.00", "fiscal": "20.00", "general_budget": "15.00",
+                                  "government_fund": "5.00"}
+    assert not _errors(d)
+
+
+CODED_COLUMNS = HEAD.replace("决算", "预算") + "".join(f"{ln}\n" for ln in (
+    "支出总表", "单位：万元", "支出功能分类科目", "政府支出经济分类科目", "部门支出经济分类科目",
+    "合计", "基本支出", "项目支出",
+    "合计", "35.00", "25.00", "10.00",
+    "2010601-行政运行", "50101-工资奖金津补贴", "30101-基本工资", "20.00", "20.00", "0.00",
+    "2010601-行政运行", "50101-工资奖金津补贴", "30102-津贴补贴", "5.00", "5.00", "0.00",
+    "2010608-财政委托业务", "50205-委托业务费", "30227-委托业务", "费", "10.00", "0.00", "10.00"))
+
+
+def test_rows_labelled_by_several_coded_classifications_keep_each_in_its_column(tmp_path: Path) -> None:
+    """Rows printing three classifications as code-name labels (2010601-行政运行 |
+    50101-工资奖金津补贴 | 30101-基本工资) give each its own label column, as the PDF does:
+    the function code keys the row, and a name wrapped onto a line of its own (费) stays
+    with its label."""
+    d = _tables(tmp_path, CODED_COLUMNS)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = [r for r in t.rows if not r.is_total]
+    assert [(r.code, r.name) for r in rows] == [("2010601", "行政运行"), ("2010601", "行政运行"),
+                                                ("2010608", "财政委托业务")]
+    assert _vals(rows[2])["project"] == "10.00"
+    assert any("30227-委托业务费" in v for r in rows for v in r.texts.values())

@@ -84,7 +84,7 @@ _TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|
 # header labels of name and code columns (not amount columns)
 _LABEL_COL = re.compile(
     r"(功能|经济|部门|政府|支出|收入)?.{0,12}?(科目)?(编码|代码)(/?[类款项])?|.{0,16}名称|"
-    r"(支出|收入)?(功能|经济)分类|"
+    r"(支出|收入)?(功能|经济)分类|.{0,10}(功能|经济)分类(科目)?|"
     r"项目|科目|[类款项]|预算单位|单位|年度|备注|.{0,14}分类科目([(（].*[)）])?|"
     r"支出项目类别.*|.{0,8}经济科目|功能科目")
 _SIDE_WORDS = re.compile(r"^(收入|支出|收|支|入|出)$")
@@ -96,6 +96,7 @@ _ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、．]\D|[�
 _COMPLETE_NAME = re.compile(r"(支出|收入|[合总]计|结余|结转|拨款|资金)$")
 MAX_PLACEMENTS = 20000  # placements of a short row tried at most; beyond: kept unplaced
 HEADER_WIDTH_SHARE = 0.8  # rows a header's width must hold for longer rows to count as run together
+CODED_ROWS_SHARE = 0.6  # rows labelled code-name (2010801-行政运行) for the label columns to split
 MIN_WIDTH_ROWS = 2  # rows printing a width in full before it counts as the table's width
 MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its first row's label
 
@@ -282,11 +283,13 @@ class Header:
     # name labels, each row printing code, name, code, name, then its amounts
     second: tuple[str, str] | None = None
     side_by_side: bool = False
+    label_columns: list[str] = field(default_factory=list)  # code and name labels, in order
     left: list[str] = field(default_factory=list)
     right: list[str] = field(default_factory=list)
     side_names: tuple[str, str] = ("收入", "支出")
 
 
+_TERMINAL_WORD = re.compile(r"预算|决算|拨款|收入|支出|资金")
 _TERMINAL = re.compile(r"(支出|收入|经费|拨款|资金|[合总小]计|费|数|额|[)）])$")
 
 
@@ -307,7 +310,10 @@ def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
             k_join = _key(prev.text + f.text, kind)
             unfinished = not _TERMINAL.search(prev.text) or \
                 (prev.text.startswith("其中") and k_prev is False)
-            tail = k_f is False and (unfinished or re.match(r"^[、，)）(（]", f.text))
+            tail = (k_f is False and (unfinished or re.match(r"^[、，)）(（]", f.text))) or (
+                # 政府性基金 + 预算: the piece only finishes the label it continues
+                unfinished and isinstance(k_prev, ColumnKey) and k_join is k_prev
+                and _TERMINAL_WORD.fullmatch(f.text) is not None)
             head = k_prev is False and k_join not in (False, None) and \
                 not re.match(r"^(小计|合计|总计)", prev.text) and len(prev.text) <= 6
             if tail or head:
@@ -405,6 +411,7 @@ def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
     code = [texts[j] for j in name_idx if re.search(r"编码|代码|^[类款项]$", texts[j])]
     names = [texts[j] for j in name_idx if texts[j] not in code]
     h.code_label = code[0] if code else None
+    h.label_columns = [texts[j] for j in name_idx]
     if names:
         h.name_label = names[0]
     full_codes = [t for t in code if re.search(r"编码|代码", t)]
@@ -962,6 +969,45 @@ def _next_is_text(toks: list[list[Token]], j: int, k: int) -> bool:
         return not (_is_amount(t) or _INTEGER.match(t) or _DASH.match(t))
 
 
+def _split_joined_labels(raw: list[str], kind: TableKind) -> list[str]:
+    """Labels of two cells a converter printed on one line without a gap (事业单位经营支出
+    对附属单位补助支出) split in two where each half names a column of its own, ending as
+    a label ends (支出, 收入, 拨款 …)."""
+    out: list[str] = []
+    for label in raw:
+        cut = next((p for p in range(2, len(label) - 1)
+                    if _TERMINAL.search(label[:p]) and isinstance(_key(label[:p], kind), ColumnKey)
+                    and isinstance(_key(label[p:], kind), ColumnKey)
+                    and _key(label[:p], kind) is not _key(label[p:], kind)
+                    and _TERMINAL.search(label[p:])), None)
+        out.extend([label[:cut], label[cut:]] if cut else [label])
+    return out
+
+
+def _coded_parts(u: _Unit) -> list[list[Token]]:
+    """A row's label tokens by classification: each code joined to its name (2010801-行政运行)
+    starts one, the pieces of a name wrapped after it join it."""
+    parts: list[list[Token]] = []
+    for tk in [*u.code, *u.name]:
+        if _CODED_NAME.match(tk.text) or not parts:
+            parts.append([tk])
+        else:
+            parts[-1].append(tk)
+    return parts
+
+
+def _coded_label_columns(units: list[_Unit]) -> int:
+    """How many classifications a table's rows print as codes joined to their names
+    (2010801-行政运行 | 50101-工资奖金津补贴 | 30101-基本工资), each a label column of its own
+    as in the PDF; 0 when its rows are not printed that way."""
+    named = [u for u in units if u.name or u.code]
+    coded = [u for u in named if not u.code and _CODED_NAME.match(u.name[0].text)]
+    if len(coded) < max(2, CODED_ROWS_SHARE * len(named)):
+        return 0
+    k = max(len(_coded_parts(u)) for u in coded)
+    return k if k >= 2 else 0
+
+
 def _choose_labels(raw: list[str], kind: TableKind, n: int, units: list[_Unit]) -> list[str]:
     """Of the label orders the header may mean, the one with ``n`` labels (or, when no row
     prints all its cells, the fewest above ``n``) whose identities the rows printed in full
@@ -1437,6 +1483,12 @@ class _StreamReader:
         n = max(len(u.amounts) for u in units)
         labels = _choose_labels(h.raw_labels, t.kind, n, units)
         if len(labels) < n:
+            split = _split_joined_labels(h.raw_labels, t.kind)
+            if split != h.raw_labels:
+                labels = _choose_labels(split, t.kind, n, units) or labels
+                if len(labels) == n:
+                    h.raw_labels = split
+        if len(labels) < n:
             labels = self._header_width_labels(t, units) or labels
         ids: list[tuple[int, list[int]]] = []
         if len(labels) < n and not labels:
@@ -1477,13 +1529,18 @@ class _StreamReader:
         assert h is not None and plan is not None
         labels, n, extra, placed = plan
         has_code = any(u.code for u in units)
-        w = 4 if h.second else 2  # code and name columns before the amounts
+        coded = _coded_label_columns(units)
+        w = max(coded, 1) if coded else 4 if h.second else 2  # label columns before the amounts
         ncols = w + n + extra
         grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
         if not t.emitted:
-            head = [Cell(h.code_label or ("科目编码" if has_code else ""), 0),
-                    Cell(h.name_label, 1)]
-            if h.second:
+            if coded:
+                names = [lb for lb in h.label_columns if not re.search(r"编码|代码", lb)]
+                head = [Cell(names[j] if j < len(names) else "", j) for j in range(w)]
+            else:
+                head = [Cell(h.code_label or ("科目编码" if has_code else ""), 0),
+                        Cell(h.name_label, 1)]
+            if h.second and not coded:
                 head += [Cell(h.second[0], 2), Cell(h.second[1], 3)]
             head += [Cell(lb, w + j) for j, lb in enumerate(labels)]
             head += [Cell(f"未定列{j + 1}", w + n + j) for j in range(extra)]
@@ -1492,8 +1549,11 @@ class _StreamReader:
                                      span=(first.start, h.frags[-1].end) if first else None))
         for u in units:
             cols = placed.get(id(u))
-            cells = [self._cell(u.code, 0, join=""), self._cell(u.name, 1)]
-            if h.second:
+            if coded:
+                cells = [self._cell(part, j) for j, part in enumerate(_coded_parts(u)[:w])]
+            else:
+                cells = [self._cell(u.code, 0, join=""), self._cell(u.name, 1)]
+            if h.second and not coded:
                 cells += [self._cell(u.code2, 2, join=""), self._cell(u.name2, 3)]
             if cols is None:
                 cells += [self._cell([a], w + n + j) for j, a in enumerate(u.amounts)]
