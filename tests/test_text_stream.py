@@ -613,3 +613,64 @@ def test_rows_labelled_by_several_coded_classifications_keep_each_in_its_column(
                                                 ("2010608", "财政委托业务")]
     assert _vals(rows[2])["project"] == "10.00"
     assert any("30227-委托业务费" in v for r in rows for v in r.texts.values())
+
+
+def _title_last_page(title: str, labels: str) -> str:
+    """A page as pdftotext -raw prints a PDF whose content stream draws the table body
+    before its title and header: rows, the total row without its label, then the title."""
+    return "\n".join([
+        "208 社会保障和就业支出 30.00 30.00",
+        "208 05 行政事业单位养老支出 30.00 30.00",
+        "208 05 05 机关事业单位基本养老保险缴费支出 30.00 30.00",
+        "213 农林水支出 70.00 20.00 50.00",
+        "213 01 农业农村 70.00 20.00 50.00",
+        "213 01 04 事业运行 70.00 20.00 50.00",
+        "100.00 50.00 50.00",
+        title, "项目 支出预算", "功能分类科目编码", "合计", labels, "编制单位：某某市测试局",
+        "单位：万元", "类 款 项", ""])
+
+
+TITLE_LAST = HEAD.replace("决算", "预算") + "\f".join([
+    _title_last_page("2026年支出预算总表", "功能分类科目名称 合计 基本支出 项目支出"),
+    _title_last_page("2026年一般公共预算支出功能分类预算表", "功能分类科目名称 合计 基本支出 项目支出"),
+])
+
+
+def test_pages_printing_their_body_before_the_title_are_read_title_first(tmp_path: Path) -> None:
+    """Every page prints its rows before its title and header: the title and header belong
+    to the rows above them; the line of amounts alone after the rows, the sum of the 类 rows,
+    is the table's 合计 row and decides the columns of rows printing two amounts."""
+    d = _tables(tmp_path, TITLE_LAST)
+    for kind in ("expenditure_summary", "general_budget_expenditure"):
+        t = next(t for t in d.tables if t.kind.value == kind)
+        rows = {r.code or r.name: r for r in t.rows}
+        assert _vals(rows["合计"]) == {"total": "100.00", "basic": "50.00", "project": "50.00"}
+        assert _vals(rows["208"]) == {"total": "30.00", "basic": "30.00"}
+        assert _vals(rows["2130104"]) == {"total": "70.00", "basic": "20.00", "project": "50.00"}
+    assert not _errors(d)
+
+
+SERIAL_ROWS = HEAD.replace("决算", "预算") + """一般公共预算基本支出情况表（按经济分类科目）
+金额单位：元
+序
+号
+部门经济科目编码 部门经济科目名称 合计 人员经费支出 公用经费支出
+1 合计 300.50 200.50 100
+2 301 工资福利支出 200.50 200.50 0
+3 30101 基本工资 200.50 200.50 0
+4 302 商品和服务支出 100.00 0 100.00
+5 30201 办公费 100 0 100
+6 30202 印刷费 0.00 0 0
+"""
+
+
+def test_row_numbers_of_a_serial_column_are_no_amounts(tmp_path: Path) -> None:
+    """``2 301 工资福利支出 …``: the 2 numbers the row in the 序号 column; it is neither the
+    previous row's last amount nor a part of the name."""
+    d = _tables(tmp_path, SERIAL_ROWS)
+    t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["合计"]) == {"total": "300.50", "personnel": "200.50", "public": "100"}
+    assert _vals(rows["301"]) == {"total": "200.50", "personnel": "200.50", "public": "0"}
+    assert _vals(rows["30201"]) == {"total": "100", "personnel": "0", "public": "100"}
+    assert not _errors(d)

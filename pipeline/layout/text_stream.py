@@ -97,6 +97,7 @@ _COMPLETE_NAME = re.compile(r"(支出|收入|[合总]计|结余|结转|拨款|�
 MAX_PLACEMENTS = 20000  # placements of a short row tried at most; beyond: kept unplaced
 HEADER_WIDTH_SHARE = 0.8  # rows a header's width must hold for longer rows to count as run together
 CODED_ROWS_SHARE = 0.6  # rows labelled code-name (2010801-行政运行) for the label columns to split
+MIN_TITLE_LAST_PAGES = 2  # pages printing a body before its title, for text read that way
 MIN_WIDTH_ROWS = 2  # rows printing a width in full before it counts as the table's width
 MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its first row's label
 
@@ -143,10 +144,49 @@ def layout_text_pages(pages: list[Page]) -> list[list[Block]]:
     if not looks_streamed(pages):
         state: dict = {}  # a table cut at a page break continues on the next page
         return [layout_text_page(p, state=state) for p in pages]
+    if _titles_printed_last(pages):
+        pages = [_title_first(p) for p in pages]
     reader = _StreamReader()
     out = [reader.page(p) for p in pages]
     reader.finish()
     return out
+
+
+def _title_at(lines: list[TextLine]) -> tuple[int, bool, bool]:
+    """The page's first table title line, whether amounts come before it, and after it."""
+    first = next((i for i, ln in enumerate(lines)
+                  if len(ln.text.split()) <= 4 and classify_title(ln.text) is not None), -1)
+    if first < 0:
+        return -1, False, False
+    def has_amount(ls: list[TextLine]) -> bool:
+        return any(_is_amount(x) for ln in ls for x in ln.text.split())
+    return first, has_amount(lines[:first]), has_amount(lines[first:])
+
+
+def _titles_printed_last(pages: list[Page]) -> bool:
+    """Text whose pages print each table's body before its title and header (the order of a
+    PDF's content stream, as pdftotext -raw keeps it): on most pages with a title, the rows
+    with amounts all come before it."""
+    last = first = 0
+    for p in pages:
+        i, before, after = _title_at(p.lines)
+        if i < 0:
+            continue
+        if before and not after:
+            last += 1
+        elif after:
+            first += 1
+    return last >= MIN_TITLE_LAST_PAGES and last > first
+
+
+def _title_first(page: Page) -> Page:
+    """The page with its title and the lines after it moved above the body printed before
+    it (each line keeps its offsets in the file)."""
+    i, before, after = _title_at(page.lines)
+    if i <= 0 or not before or after:
+        return page
+    return Page(page.number, page.width, page.height, page.words, page.segments,
+                page.lines[i:] + page.lines[:i])
 
 
 # ------------------------------------------------------------------ header
@@ -284,6 +324,7 @@ class Header:
     second: tuple[str, str] | None = None
     side_by_side: bool = False
     label_columns: list[str] = field(default_factory=list)  # code and name labels, in order
+    serial: bool = False  # a 序号 column numbers the rows
     left: list[str] = field(default_factory=list)
     right: list[str] = field(default_factory=list)
     side_names: tuple[str, str] = ("收入", "支出")
@@ -403,7 +444,8 @@ def _drop_headings(labels: list[str], kind: TableKind) -> list[str]:
 
 def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
     h = Header(frags=frags)
-    frags = [f for f in frags if not re.fullmatch(r"[\d\s.]+|\*+|栏次|[甲乙丙]", f.text)
+    h.serial = any(re.fullmatch(r"序号?", f.text.replace(" ", "")) for f in frags)
+    frags = [f for f in frags if not re.fullmatch(r"[\d\s.]+|\*+|栏次|[甲乙丙]|序号?|号", f.text)
              and not _META.search(f.text) and not detect_unit(f.text)]
     frags = _join_wrapped(frags, kind)
     texts = [re.sub(r"\s+", "", f.text) for f in frags]
@@ -456,6 +498,23 @@ class _Unit:
     last_line: int = 0
     position: int = 0  # 0: first unit on its line, 1: a later one
     side: int = 0
+    total: bool = False  # a line of amounts only, the sum of the 类 rows: the table's total
+
+
+def _is_total_unit(u: _Unit) -> bool:
+    return u.total or (not u.code and _TOTAL.match(_name_text(u.name)) is not None)
+
+
+def _is_grand_total(ts: list[Token], t: _Table) -> bool:
+    """A line of amounts only whose first is the sum of the 类 rows' first amounts read so
+    far: the table's total row, printed last with its label elsewhere (pdftotext -raw)."""
+    if not ts or not all(_is_amount(x.text) for x in ts):
+        return False
+    units = [*(u for _, us, _, _ in t.pending for u in us), *t.units]
+    lei = [u for u in units if len(u.code) == 1 and len(u.code[0].text) == 3 and u.amounts]
+    if len(lei) < 2:
+        return False
+    return _dec(ts[0]) == sum(_dec(u.amounts[0]) for u in lei) != 0
 
 
 def _name_text(ts: list[Token]) -> str:
@@ -633,7 +692,7 @@ def _groups(units: list[_Unit]) -> list[list[int]]:
     out: list[list[int]] = []
     lei = [i for i, c in enumerate(codes) if len(c) == 3 and _CODE.match(c)]
     for i, u in enumerate(units):
-        if not codes[i] and _TOTAL.match(_name_text(u.name)) and lei and \
+        if not codes[i] and _is_total_unit(u) and lei and \
                 not re.search(r"收入|支出", _name_text(u.name)):
             out.append([i, *lei])
             break
@@ -807,7 +866,7 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
     # columns: a level at a time from the top (合计 and 类 rows, 款, 项, the rest), the
     # identities carrying each decision down to the rows under it
     codes = ["".join(t.text for t in u.code) for u in units]
-    level = [0 if len(c) == 3 or (not c and _TOTAL.match(_name_text(u.name)))
+    level = [0 if len(c) == 3 or (not c and _is_total_unit(u))
              else 1 if len(c) == 5 else 2 if len(c) == 7 else 3
              for c, u in zip(codes, units, strict=True)]
     freq = [0] * n
@@ -861,6 +920,7 @@ class _Table:
     emitted: bool = False  # a grid of it was given on an earlier page
     title: str = ""
     repeat: bool = False  # its title was just printed again
+    serial: int = 0  # the last row number read from its 序号 column
     # each page's rows: (page, rows, grid top, the page's blocks), built at the table's end
     pending: list[tuple[Page, list[_Unit], float, list[Block]]] = field(default_factory=list)
 
@@ -1340,6 +1400,17 @@ class _StreamReader:
                 break  # running text
             pos = 0
             second = t.header is not None and t.header.second is not None
+            if self._serial_opens(t, ts):
+                t.serial += 1  # the row's number in a 序号 column: not an amount
+                ts = ts[1:]
+                unit = None
+                if not ts:
+                    j += 1
+                    continue
+            if unit is not None and unit.amounts and unit.last_line < j and \
+                    not self.one_per_line and _is_grand_total(ts, t):
+                unit = _Unit(line=j, total=True)  # the total row, its label printed elsewhere
+                t.units.append(unit)
             for tk in ts:
                 if second and unit is not None and unit.name and not unit.amounts and (
                         (_CODE.match(tk.text) and not unit.code2) or
@@ -1398,6 +1469,14 @@ class _StreamReader:
                     unit.last_line = j
             j += 1
         return j
+
+    def _serial_opens(self, t: _Table, ts: list[Token]) -> bool:
+        """The line opens with the next number of the table's 序号 column (1, 2, 3 …), in
+        text with one row per line."""
+        if self.one_per_line or not ts or t.header is None or not t.header.serial:
+            return False
+        return _INTEGER.match(ts[0].text) is not None and int(ts[0].text) == t.serial + 1 \
+            and len(ts) > 1
 
     def _new_label(self, t: _Table, unit: _Unit, tk: Token, j: int) -> bool:
         """A text token after a name with no amounts yet: a new row (the right half of a
@@ -1552,7 +1631,8 @@ class _StreamReader:
             if coded:
                 cells = [self._cell(part, j) for j, part in enumerate(_coded_parts(u)[:w])]
             else:
-                cells = [self._cell(u.code, 0, join=""), self._cell(u.name, 1)]
+                name = self._cell(u.name, 1) if u.name or not u.total else Cell("合计", 1)
+                cells = [self._cell(u.code, 0, join=""), name]
             if h.second and not coded:
                 cells += [self._cell(u.code2, 2, join=""), self._cell(u.name2, 3)]
             if cols is None:
