@@ -674,3 +674,35 @@ def test_row_numbers_of_a_serial_column_are_no_amounts(tmp_path: Path) -> None:
     assert _vals(rows["301"]) == {"total": "200.50", "personnel": "200.50", "public": "0"}
     assert _vals(rows["30201"]) == {"total": "100", "personnel": "0", "public": "100"}
     assert not _errors(d)
+
+
+TITLE_WITH_ITS_CLASSIFICATION = HEAD.replace("决算", "预算") + """公开 05 表
+财政拨款支出预算表（功能科目）
+部门名称： 某某市测试局 单位：万元
+功能科目代码 功能科目名称 金额
+合 计 30.00
+204 公共安全支出 30.00
+20404 检察 30.00
+2040401 行政运行 20.00
+2040402 一般行政管理事务 10.00
+"""
+
+
+def test_a_title_ending_in_its_classification_in_brackets_is_a_title(tmp_path: Path) -> None:
+    """``财政拨款支出预算表（功能科目）`` names a table: its rows are read as one."""
+    d = _tables(tmp_path, TITLE_WITH_ITS_CLASSIFICATION)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    rows = {r.code: r for r in t.rows if r.code}
+    assert set(rows) == {"204", "20404", "2040401", "2040402"}
+    assert str(rows["2040402"].values[ColumnKey.total].value) == "10.00"
+
+
+def test_the_department_named_most_is_never_read_across_lines(tmp_path: Path) -> None:
+    """A tables-only text with no 部门： label: the body most named is 某某省测试局, printed
+    on lines of its own under a header word (科目名称), which is no part of the name."""
+    page = "\n".join(["2019年支出预算总表", "单位：万元", "科目编码", "科目名称", "某某省测试局",
+                      "合计", "30.00", "201", "一般公共服务支出", "30.00", "20101", "人大事务",
+                      "30.00", "2010101", "行政运行", "30.00", "2010102", "一般行政管理事务", "0.00",
+                      "注：本表无数据的科目不列示。", "科目名称", "某某省测试局"])
+    d = _tables(tmp_path, "\f".join([page] * 3))
+    assert d.metadata.department == "某某省测试局"

@@ -152,7 +152,7 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
     if not dept:
         dept = _department_from_label_cell(pages)
     if not dept:
-        dept = _most_named_body(body)
+        dept = _most_named_body("\n".join(_clean(x.text) for x in lines))  # never across lines
     if not dept:
         short = Counter(_dept(x.text) for x in lines if 4 <= len(_clean(x.text)) <= 20
                         and re.search(r"(局|厅|委员会|办公室|大学|中心|支队)$", _clean(x.text)))

@@ -247,7 +247,7 @@ def classify_title(text: str) -> TableKind | None:
         return None
     t = re.sub(r"^[(（]?[一二三四五六七八九十\d]+[)）、.]", "", t)
     # a title ending in what it classifies by: …明细表（按支出功能分类科目）
-    t = re.sub(r"表[(（](按|分)[^)）]{1,16}[)）]$", "表", t)
+    t = re.sub(r"表[(（](按|分)?[^)）]{1,16}[)）]$", "表", t)
     if not _TITLE.search(t) or re.search(r"说明|^注|情况$", t):
         return None
     if "三公" in t:
