@@ -10,7 +10,7 @@ $(BIN)/budget-extract: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-.PHONY: demo test bench lint eval
+.PHONY: demo test bench lint eval browser
 demo: $(BIN)/budget-extract
 	$(BIN)/budget-extract $(SAMPLE) -o putuo.json
 
@@ -18,7 +18,12 @@ lint: $(BIN)/budget-extract
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: lint
+# the review tests open reports in headless Chromium (Debian package `chromium`)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: lint browser
 	$(BIN)/python -m pytest -q
 
 bench: $(BIN)/budget-extract
