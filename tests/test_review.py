@@ -191,10 +191,11 @@ def test_annotated_pdfs_box_every_error_figure(reviewed):
         source = pymupdf.open(corpus_path(f"pdf/{d['source']}"))
         assert [p.get_text() for p in doc] == [p.get_text() for p in source]  # the same pages
         boxes: dict[str, list] = {}
-        for page in doc:
+        for page in doc:  # what each box says, read while its page is loaded
             for a in page.annots():
                 boxes.setdefault(a.info["subject"], []).append(
-                    (page.number + 1, re.sub(r"\s", "", page.get_textbox(a.rect)), a))
+                    (page.number + 1, re.sub(r"\s", "", page.get_textbox(a.rect)),
+                     a.rect * page.rotation_matrix, a.info["content"], a.colors["stroke"]))
         titles = [t for _, t, _ in doc.get_toc()]
         for n, flag in enumerate(d["flags"], start=1):
             if flag["severity"] != "error":
@@ -205,13 +206,55 @@ def test_annotated_pdfs_box_every_error_figure(reviewed):
                 if loc["bbox"] is None:
                     continue
                 text = re.sub(r"\s", "", loc["source"])
-                hit = [a for p, t, a in mine if p == loc["page"] and text in t]
+                recorded = pymupdf.Rect(loc["bbox"])  # where the extraction read it
+                hit = [(note, stroke) for p, t, shown, note, stroke in mine
+                       if p == loc["page"] and text in t and shown.intersects(recorded)]
                 assert hit, f"{stem} flag {n}: no box on p.{loc['page']} covers {loc['source']!r}"
-                assert flag["message"] in hit[0].info["content"]
-                colour = tuple(round(c * 255) for c in hit[0].colors["stroke"])
-                assert colour == ERROR_RGB
+                note, stroke = hit[0]
+                assert flag["message"] in note
+                assert tuple(round(c * 255) for c in stroke) == ERROR_RGB
                 checked += 1
     assert checked >= 7  # Putuo 2 figures + …, Fuzhou 4 flags, Yantai 2 figures at least
+
+
+def test_rotated_page_box_and_crop_on_the_figure_not_its_namesake(tmp_path):
+    """Jiangsu's pages are stored rotated by 90°; a figure printed several times on its page
+    is boxed where the extraction read it, and the crop shows the page as displayed."""
+    from pipeline.review.images import crop_image
+    from pipeline.review.locate import flag_marks
+    from pipeline.review.pdf import write_annotated_pdf
+    from pipeline.run import extract_document
+    from schemas.flags import Flag
+
+    path = corpus_path("pdf/jiangsu-npc-office-2019-budget-tables.pdf")
+    source = pymupdf.open(path)
+    d = extract_document(path)
+    settings = ReviewSettings()
+    cells = [a for t in d.tables for r in t.rows for a in r.values.values()
+             if a.provenance and a.provenance.bbox and a.value
+             and len(source[a.provenance.page - 1].search_for(a.raw)) > 1]
+    assert cells and all(source[c.provenance.page - 1].rotation == 90 for c in cells)
+    cell = cells[-1]
+    flag = Flag(check="test", severity="error", message="m", found=cell.value, locations=[cell.provenance])
+    marks = flag_marks(flag, source, settings)
+    write_annotated_pdf(path, tmp_path / "a.pdf", [flag], [marks], settings)
+    annotated = pymupdf.open(tmp_path / "a.pdf")
+    page = annotated[cell.provenance.page - 1]
+    [annot] = page.annots()
+    assert re.sub(r"\s", "", page.get_textbox(annot.rect)) == re.sub(r"\s", "", cell.raw)
+    shown = annot.rect * page.rotation_matrix
+    assert shown.intersects(pymupdf.Rect(cell.provenance.bbox))
+
+    clip = (100.0, cell.provenance.bbox[1] - 20, 700.0, cell.provenance.bbox[3] + 20)
+    im = crop_image(source[cell.provenance.page - 1], clip, "c.png", tmp_path, settings)
+    crop = pymupdf.Pixmap(str(tmp_path / "c.png"))
+    full = source[cell.provenance.page - 1].get_pixmap(matrix=pymupdf.Matrix(im.zoom, im.zoom), alpha=False)
+    assert abs(crop.width - 600 * im.zoom) <= 1 and abs(crop.height - (clip[3] - clip[1]) * im.zoom) <= 1
+    diffs = [sum(abs(a - b) for a, b in zip(crop.pixel(x, y), full.pixel(x + round(clip[0] * im.zoom),
+                                                                           y + round(clip[1] * im.zoom)),
+                                          strict=True)) / 3
+             for y in range(0, crop.height, 4) for x in range(0, crop.width, 4)]
+    assert sum(diffs) / len(diffs) < MAX_MEAN_DIFF
 
 
 def test_reports_of_the_corpus_are_light(reviewed):

@@ -55,9 +55,7 @@ def crop_image(page, clip: Box, name: str, folder: Path, settings: ReviewSetting
     import pymupdf
 
     z = min(settings.crop_zoom, settings.crop_max_width_px / max(clip[2] - clip[0], 1.0))
-    # the clip of get_pixmap is given on the unrotated page
-    unrotated = pymupdf.Rect(clip) * page.derotation_matrix
-    unrotated.normalize()
-    pix = page.get_pixmap(matrix=pymupdf.Matrix(z, z), clip=unrotated, alpha=False)
+    # get_pixmap's clip is on the page as shown, like the boxes (rotated pages measured)
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(z, z), clip=pymupdf.Rect(clip), alpha=False)
     pix.save(folder / name)
     return Image(name, pix.width, pix.height, clip, z)

@@ -93,7 +93,9 @@ def figure_box(page, loc: Provenance, settings: ReviewSettings, textpage=None) -
     s = settings.search_slack_pt
     clip = grown(loc.bbox, s) * page.derotation_matrix
     needle = loc.source.strip()
-    hits = page.search_for(needle, clip=clip, textpage=textpage) if needle else []
+    # a search on a text page already read ignores ``clip``: the hits are kept here
+    hits = [h for h in (page.search_for(needle, textpage=textpage) if needle else [])
+            if (h.tl + h.br) / 2 in clip]
     if not hits:
         return tuple(loc.bbox)  # type: ignore[return-value]
     hit = pymupdf.Rect(hits[0])
