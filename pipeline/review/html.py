@@ -61,8 +61,9 @@ def badge(severity: str) -> str:
 def rows_table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
     """A table of already escaped cells."""
     head = "".join(f"<th>{h}</th>" for h in headers)
+    thead = f"<thead><tr>{head}</tr></thead>" if any(headers) else ""
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<table class="{cls}">{thead}<tbody>{body}</tbody></table>'
 
 
 def fmt_box(box) -> str:
