@@ -301,3 +301,13 @@ def test_cli_review_of_a_pdf_and_of_a_json_whose_source_moved(reviewed, tmp_path
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--source" in err
     assert main(["review", str(moved), "--source", str(corpus_path(PUTUO)), "-o", str(tmp_path / "two")]) == 0
+
+
+def test_cli_review_refuses_a_json_that_is_no_extraction(tmp_path, capsys):
+    bad = tmp_path / "x.json"
+    bad.write_text('{"rows": []}', encoding="utf-8")
+    assert main(["review", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a budget-extract extraction" in err
+    assert main(["review", "--batch", str(tmp_path)]) == 2
+    assert "budget-extract batch" in capsys.readouterr().err
