@@ -174,6 +174,15 @@ def test_batch_index_in_a_browser_lists_documents_by_error_flags(reviewed, tmp_p
                           dom[dom.index('id="flags"'):])
         return [sev for sev, hidden in rows if not hidden]
 
+    def documents_in_order(fragment: str) -> list[str]:
+        dom = _browser(["--dump-dom", index.as_uri() + fragment], tmp_path / "profile").stdout
+        table = dom[dom.index('id="docs"'):dom.index('id="flags"')]
+        return re.findall(r'<a href="[^"]+">([^<]+)</a>', table)
+
+    pages = {Path(d["source"]).name: d["page_count"] for d in docs}
+    by_pages = documents_in_order("#sort=pages&dir=asc")  # the page's script sorts the rows
+    assert sorted(by_pages) == sorted(pages)
+    assert [pages[n] for n in by_pages] == sorted(pages.values())
     assert shown("#severity=error") == ["error"] * errors
     assert len(shown("#check=hierarchy")) == hierarchy
     assert len(shown("")) == sum(len(d["flags"]) for d in docs)

@@ -1,5 +1,6 @@
 """The batch index: documents sortable by their flags, every flag filterable by check and
-severity, each linking to its document's report."""
+severity, each linking to its document's report. A view can be linked:
+index.html#sort=pages&dir=asc&check=hierarchy&severity=error."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ if(!tr.hidden)n++;});$('#shown').textContent=n;
 const p=new URLSearchParams();if(c)p.set('check',c);if(s)p.set('severity',s);
 history.replaceState(null,'',p.toString()?'#'+p:location.pathname);}
 const q=new URLSearchParams(location.hash.slice(1));
+const th=q.get('sort')&&$(`#docs th[data-key="${q.get('sort')}"]`);
+if(th){const d=q.get('dir')!=='asc';th.dataset.dir=d?'desc':'asc';sortDocs(th.cellIndex,d);}
 if(q.get('check'))$('#f-check').value=q.get('check');if(q.get('severity'))$('#f-severity').value=q.get('severity');
 $('#f-check').addEventListener('change',filterFlags);$('#f-severity').addEventListener('change',filterFlags);
 filterFlags();
@@ -95,7 +98,8 @@ def index_html(entries: list[IndexEntry], title: str, settings: ReviewSettings) 
     ordered = sorted(entries, key=lambda e: (-e.count("error"), -e.count("warning"), e.name))
     heads = ["document", "department", "year", "kind", "pages", "errors", "warnings", "info",
              "checks failed"]
-    head = "".join(f'<th class="{"n" if i >= 4 else ""}">{h}</th>' for i, h in enumerate(heads))
+    head = "".join(f'<th class="{"n" if i >= 4 else ""}" data-key="{h.replace(" ", "_")}">{h}</th>'
+                   for i, h in enumerate(heads))
     flags = [(e, f) for e in ordered for f in e.flags]
     checks = sorted({f.check for _, f in flags})
     n_err = sum(1 for e in entries if e.count("error"))
