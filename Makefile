@@ -18,12 +18,15 @@ lint: $(BIN)/budget-extract
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# system packages the tests use: poppler's pdftotext converts real PDFs as users do
-# (tests/test_eval_realworld_text.py); installed when missing if run as root (CI is)
+# system packages the tests use, installed when missing if run as root (CI is): poppler's
+# pdftotext converts real PDFs as users do (tests/test_eval_realworld_text.py); the review
+# tests open reports in headless Chromium (Debian package `chromium`)
 sysdeps:
-	@command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
-		apt-get install -y -qq poppler-utils >/dev/null; } || \
-		{ echo "tests need pdftotext: apt-get install poppler-utils"; exit 1; }
+	@command -v pdftotext >/dev/null && { command -v chromium >/dev/null || \
+		command -v chromium-browser >/dev/null; } || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq poppler-utils chromium >/dev/null; } || \
+		{ echo "tests need pdftotext and chromium: apt-get install poppler-utils chromium"; exit 1; }
 
 test: lint sysdeps
 	$(BIN)/python -m pytest -q

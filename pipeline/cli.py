@@ -6,6 +6,8 @@
     budget-extract serve-local            run the local llama.cpp server (optional extra)
     budget-extract eval [--gold DIR]      score an extractor against gold annotations
     budget-extract eval draft FILE        draft a gold file from an extraction, to correct
+    budget-extract review DOC.json|FILE   annotated PDF and HTML report of the flags
+    budget-extract review --batch OUT     the same for a batch, with an index
 """
 
 from __future__ import annotations
@@ -290,6 +292,38 @@ def _cmd_eval(argv: list[str]) -> int:
     return rc
 
 
+def _cmd_review(argv: list[str]) -> int:
+    from pipeline.review import review_batch, review_path
+
+    p = argparse.ArgumentParser(
+        prog="budget-extract review",
+        description="Show every flag on its page: an annotated PDF (boxes, notes, a bookmark per "
+        "flag) and an offline HTML report; with --batch, for every document of a batch folder, "
+        "with an index.html over them.")
+    p.add_argument("input", nargs="?", type=Path,
+                   help="an extraction JSON (its source found at the path it records or beside it), "
+                        "or a PDF/text to extract first")
+    p.add_argument("--batch", type=Path, metavar="OUT_DIR", help="a folder `budget-extract batch` wrote")
+    p.add_argument("-o", "--out", type=Path, metavar="DIR",
+                   help="where to write (default: <name>-review, or OUT_DIR/review with --batch)")
+    p.add_argument("--source", type=Path, help="the source file of the JSON, if it has moved")
+    p.add_argument("--sources", type=Path, action="append", metavar="DIR",
+                   help="with --batch: folders holding the source files (searched by name)")
+    p.add_argument("--workers", type=int, help="with --batch: documents at once (default: CPUs)")
+    args = p.parse_args(argv)
+    if (args.input is None) == (args.batch is None):
+        p.error("give one DOC.json or FILE, or --batch OUT_DIR")
+    if args.batch is not None:
+        r = review_batch(args.batch, args.out, args.sources, workers=args.workers)
+        print(f"{r.documents} documents, {r.reports} reports, {r.flags} flags, {r.seconds:.1f} s: "
+              f"{r.index}" + (f" ({r.without_report} without a report: see the index)"
+                              if r.without_report else ""))
+        return 0
+    f = review_path(args.input, args.out, args.source)
+    print(f"{f.flags} flags, {f.boxes} boxes: {f.html}" + (f", {f.pdf}" if f.pdf else ""))
+    return 0
+
+
 def _cmd_extract(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="budget-extract",
@@ -354,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_batch(argv[1:])
         if argv[:1] == ["eval"]:
             return _cmd_eval(argv[1:])
+        if argv[:1] == ["review"]:
+            return _cmd_review(argv[1:])
         if argv[:1] == ["serve-local"]:
             return _cmd_serve_local(argv[1:])
         return _cmd_extract(argv)

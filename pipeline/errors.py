@@ -86,3 +86,7 @@ class GoldError(BudgetExtractError):
     """A gold file cannot be used: malformed, unreviewed, or its document is missing."""
 
     exit_code = 2
+
+
+class SourceNotFoundError(InputError):
+    """An extraction JSON's source file is not where it was, or has changed since."""
