@@ -706,3 +706,37 @@ def test_the_department_named_most_is_never_read_across_lines(tmp_path: Path) ->
                       "注：本表无数据的科目不列示。", "科目名称", "某某省测试局"])
     d = _tables(tmp_path, "\f".join([page] * 3))
     assert d.metadata.department == "某某省测试局"
+
+
+UNIT_ROWS = HEAD.replace("决算", "预算") + """收入总表
+单位：万元
+单位编码
+单位名称
+合计
+一般公共
+预算
+政府性基
+金预算
+其他
+收入
+合计 30.00 20.00 6.00 4.00
+113 某某市测试局 30.00 20.00 6.00 4.00
+113001 某某市测试局（本级） 25.00 15.00 6.00 4.00
+113002 某某市测试中心 5.00 5.00 0.00 0.00
+113003 某某市测试站 0.00 0.00 0.00 0.00
+"""
+
+
+def test_unit_codes_open_rows_and_a_wrapped_label_starts_where_the_next_column_does(
+        tmp_path: Path) -> None:
+    """``113001 某某市测试局（本级）`` opens a row (a unit's code, not the row above's last
+    amount); ``政府性基`` after ``一般公共`` / ``预算`` begins the next label (政府性基金预算),
+    it does not continue the label before."""
+    d = _tables(tmp_path, UNIT_ROWS)
+    t = next(t for t in d.tables if t.kind.value == "income_summary")
+    assert [lb for lb in t.columns if lb][-4:] == ["合计", "一般公共预算", "政府性基金预算", "其他收入"]
+    rows = [r for r in t.rows if not r.is_total]
+    assert [len(r.values) for r in rows] == [4, 4, 4, 4]
+    assert _vals(rows[1]) == {"total": "25.00", "general_budget": "15.00",
+                              "government_fund": "6.00", "other_income": "4.00"}
+    assert not _errors(d)

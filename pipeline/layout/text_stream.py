@@ -49,6 +49,7 @@ _INTEGER = re.compile(r"^-?\d+$")
 _DASH = re.compile(r"^[-—－–]{1,2}$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _PART = re.compile(r"^\d{2}$")
+_UNIT_CODE = re.compile(r"^\d{6}(\d{3})?$")  # a budget unit's code: department code + unit number
 # a row label printing its code joined to its name: 2010801-行政运行, [30101]基本工资
 _CODED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,3}\s*[-－—]\s*|[\[【]\d{3}(?:\d{2}){0,3}[\]】])\S")
 _PAGE_NO = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页.*|\d{1,3})\s*$")
@@ -341,8 +342,10 @@ def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
     starts a label that the next piece completes (事业单位 + 经营支出)."""
     summary = kind in SUMMARY_KINDS
     out: list[_Frag] = []
-    for f in frags:
-        if out and not _LABEL_COL.fullmatch(f.text) and not _LABEL_COL.fullmatch(out[-1].text) \
+    for i, f in enumerate(frags):
+        nxt = frags[i + 1].text if i + 1 < len(frags) else ""
+        if out and not _starts_new_label(out[-1].text, f.text, nxt, kind) \
+                and not _LABEL_COL.fullmatch(f.text) and not _LABEL_COL.fullmatch(out[-1].text) \
                 and not _NEW_LABEL.match(f.text) and \
                 not (summary and (_SIDE_WORDS.match(f.text) or _SIDE_WORDS.match(out[-1].text))):
             prev = out[-1]
@@ -362,6 +365,21 @@ def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
                 continue
         out.append(f)
     return out
+
+
+def _starts_new_label(prev: str, piece: str, nxt: str, kind: TableKind) -> bool:
+    """``piece`` begins a label of its own that ``nxt`` completes (政府性基 + 金预算 after
+    一般公共预算): together they name another column from their first character on, which
+    the piece alone does not, and the label before already names a column."""
+    k_prev = _key(prev, kind)
+    if not isinstance(k_prev, ColumnKey) or _key(piece, kind) is not False or not nxt:
+        return False
+    joined = piece + nxt
+    for pattern, key in COLUMN_RULES:
+        m = pattern.search(joined)
+        if m and m.start() == 0 and m.end() > len(piece) and key is not k_prev:
+            return True
+    return False
 
 
 def _flatten(labels: list[str], kind: TableKind, n: int | None,
@@ -1430,6 +1448,11 @@ class _StreamReader:
                     _CODE.match(tk.text) and unit is not None and unit.name and
                     not unit.amounts and (unit.code or (t.header and t.header.code_label))
                     and _next_is_text(toks, j, ts.index(tk)))
+                # a unit's code opening a row of its own (113001 无锡市信访局（本级） …)
+                line_code = bool(tk is ts[0] and len(ts) > 1 and not self.one_per_line
+                                 and _UNIT_CODE.match(tk.text) and not _is_amount(ts[1].text)
+                                 and not _INTEGER.match(ts[1].text))
+                code_after_name = code_after_name or line_code
                 if not is_amt and _INTEGER.match(tk.text) and unit is not None and \
                         (unit.name or unit.amounts) and not code_after_name and not (
                             (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
@@ -1441,7 +1464,7 @@ class _StreamReader:
                         t.units.append(unit)
                     unit.amounts.append(tk)
                     unit.last_line = j
-                elif (_CODE.match(tk.text) or (_PART.match(tk.text) and unit is not None
+                elif (_CODE.match(tk.text) or line_code or (_PART.match(tk.text) and unit is not None
                                               and ((unit.code and not unit.name) or (
                                                   unit.amounts and _next_is_text(
                                                       toks, j, ts.index(tk))))) or code_after_name or (
