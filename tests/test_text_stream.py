@@ -740,3 +740,15 @@ def test_unit_codes_open_rows_and_a_wrapped_label_starts_where_the_next_column_d
     assert _vals(rows[1]) == {"total": "25.00", "general_budget": "15.00",
                               "government_fund": "6.00", "other_income": "4.00"}
     assert not _errors(d)
+
+
+def test_an_item_label_with_its_classification_in_brackets_names_a_side(tmp_path: Path) -> None:
+    """``项目(按功能分类)`` is the 支出 side's item label: the table is read two-sided."""
+    text = TWO_SIDED.replace("项目 预算 项目 预算", "项目 预算 项目(按功能分类) 预算")
+    d = _tables(tmp_path, text)
+    t = next(t for t in d.tables if t.kind.value == "fiscal_summary")
+    sides = {r.name: (r.side, str(next(iter(r.values.values())).value)) for r in t.rows}
+    assert sides["一、一般公共预算"] == ("income", "30.00")
+    assert sides["一、一般公共服务支出"] == ("expenditure", "20.00")
+    assert sides["四、教育支出"] == ("expenditure", "10.00")
+    assert not _errors(d)
