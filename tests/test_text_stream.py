@@ -752,3 +752,35 @@ def test_an_item_label_with_its_classification_in_brackets_names_a_side(tmp_path
     assert sides["一、一般公共服务支出"] == ("expenditure", "20.00")
     assert sides["四、教育支出"] == ("expenditure", "10.00")
     assert not _errors(d)
+
+
+LINE_NUMBERED = HEAD + """财政拨款收入支出决算总表
+单位：万元
+收入 支出
+项 目 行次 金额 项 目 行次 合计
+一般公共预算财
+政拨款
+政府性基金预算
+财政拨款
+栏 次 1 栏 次 2 3 4
+一、一般公共预算财政拨款 1 30.00 一、一般公共服务支出 28 20.00 20.00 0.00
+二、政府性基金预算财政拨款 2 0.00 二、外交支出 29 0.00 0.00 0.00
+3 三、国防支出 30 0.00 0.00 0.00
+4 四、教育支出 31 10.00 10.00 0.00
+本年收入合计 5 30.00 本年支出合计 32 30.00 30.00 0.00
+"""
+
+
+def test_line_numbers_of_blank_items_and_a_fund_label_over_two_lines(tmp_path: Path) -> None:
+    """``3 三、国防支出 30 …``: 3 numbers a blank 收入 item (not an amount of the row above);
+    ``政府性基金预算`` / ``财政拨款`` is one column, so every 支出 row has three."""
+    d = _tables(tmp_path, LINE_NUMBERED)
+    t = next(t for t in d.tables if t.kind.value == "fiscal_summary")
+    rows = {r.name: r for r in t.rows}
+    assert _vals(rows["三、国防支出"]) == {"total": "0.00", "general_budget": "0.00",
+                                      "government_fund": "0.00"}
+    assert _vals(rows["四、教育支出"]) == {"total": "10.00", "general_budget": "10.00",
+                                      "government_fund": "0.00"}
+    assert rows["四、教育支出"].side == "expenditure" and not rows["四、教育支出"].other
+    assert _vals(rows["二、政府性基金预算财政拨款"]) == {"amount": "0.00"}
+    assert not _errors(d)

@@ -326,11 +326,13 @@ class Header:
     side_by_side: bool = False
     label_columns: list[str] = field(default_factory=list)  # code and name labels, in order
     serial: bool = False  # a 序号 column numbers the rows
+    line_numbers: bool = False  # 行次 columns number each side's lines
     left: list[str] = field(default_factory=list)
     right: list[str] = field(default_factory=list)
     side_names: tuple[str, str] = ("收入", "支出")
 
 
+_FUND_TAIL = re.compile(r"财政拨款(收入)?")  # 政府性基金预算 / 财政拨款: one label
 _TERMINAL_WORD = re.compile(r"预算|决算|拨款|收入|支出|资金")
 _TERMINAL = re.compile(r"(支出|收入|经费|拨款|资金|[合总小]计|费|数|额|[)）])$")
 
@@ -357,7 +359,7 @@ def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
             tail = (k_f is False and (unfinished or re.match(r"^[、，)）(（]", f.text))) or (
                 # 政府性基金 + 预算: the piece only finishes the label it continues
                 unfinished and isinstance(k_prev, ColumnKey) and k_join is k_prev
-                and _TERMINAL_WORD.fullmatch(f.text) is not None)
+                and (_TERMINAL_WORD.fullmatch(f.text) is not None or _FUND_TAIL.fullmatch(f.text)))
             head = k_prev is False and k_join not in (False, None) and \
                 not re.match(r"^(小计|合计|总计)", prev.text) and len(prev.text) <= 6
             if tail or head:
@@ -463,6 +465,7 @@ def _drop_headings(labels: list[str], kind: TableKind) -> list[str]:
 def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
     h = Header(frags=frags)
     h.serial = any(re.fullmatch(r"序号?", f.text.replace(" ", "")) for f in frags)
+    h.line_numbers = any(f.text.replace(" ", "") == "行次" for f in frags)
     frags = [f for f in frags if not re.fullmatch(r"[\d\s.]+|\*+|栏次|[甲乙丙]|序号?|号", f.text)
              and not _META.search(f.text) and not detect_unit(f.text)]
     frags = _join_wrapped(frags, kind)
@@ -1418,8 +1421,9 @@ class _StreamReader:
                 break  # running text
             pos = 0
             second = t.header is not None and t.header.second is not None
-            if self._serial_opens(t, ts):
-                t.serial += 1  # the row's number in a 序号 column: not an amount
+            if self._serial_opens(t, ts) or self._blank_item_line_number(t, ts):
+                if t.header is not None and t.header.serial:
+                    t.serial += 1  # the row's number in a 序号 column: not an amount
                 ts = ts[1:]
                 unit = None
                 if not ts:
@@ -1500,6 +1504,14 @@ class _StreamReader:
             return False
         return _INTEGER.match(ts[0].text) is not None and int(ts[0].text) == t.serial + 1 \
             and len(ts) > 1
+
+    def _blank_item_line_number(self, t: _Table, ts: list[Token]) -> bool:
+        """A line opening with a 行次 number and then a name: the number of a blank item
+        on the left side of a two-sided table, printed before the right side's item."""
+        if self.one_per_line or len(ts) < 2 or t.header is None or not t.header.line_numbers:
+            return False
+        return _INTEGER.match(ts[0].text) is not None and len(ts[0].text) <= 3 and \
+            not (_is_amount(ts[1].text) or _INTEGER.match(ts[1].text) or _DASH.match(ts[1].text))
 
     def _new_label(self, t: _Table, unit: _Unit, tk: Token, j: int) -> bool:
         """A text token after a name with no amounts yet: a new row (the right half of a
