@@ -517,3 +517,29 @@ def test_figures_pushed_past_their_column_by_the_figure_before_them_stay_in_it()
     rows = _grid_rows(text)
     assert rows[0][-3:] == ["合计", "基本支出", "项目支出"]
     assert [r[-1] for r in rows[1:]] == ["36,655.19", "34,835.02", "549.00", "932.00"]
+
+
+def test_markdown_rows_printed_without_pipes_inside_a_table_take_its_columns():
+    # markitdown: rows of one table printed as plain text between its pipe rows; their
+    # figures fill the amount columns when they print as many, else those of the nearest
+    # pipe row printing as many
+    text = ("| 科目编码 | 科目名称 | 合计  | 基本支出 | 项目支出 |\n"
+            "| ---      | ---      | ---   | ---      | ---      |\n"
+            "|          | 合计     | 30.00 | 20.00    | 10.00    |\n"
+            "201 一般公共服务支出 30.00 20.00 10.00\n"
+            "| 20101    | 人大事务 | 30.00 | 20.00    | 10.00    |\n"
+            "2010101 行政运行 20.00 20.00\n"
+            "| 2010199  | 其他事务 | 10.00 |          | 10.00    |\n")
+    rows = _grid_texts(text)
+    assert rows[2][-3:] == ["30.00", "20.00", "10.00"] and "201" in rows[2][0]
+    # two figures of three: the nearest pipe row printing two places them (合计, 项目支出)
+    assert rows[4][-3:] == ["20.00", "", "20.00"] and "2010101" in rows[4][0]
+
+
+def test_markdown_plain_rows_of_a_two_sided_table_stay_lines():
+    text = ("| 收入项目 | 预算数 | 支出项目 | 预算数 |\n"
+            "| --- | --- | --- | --- |\n"
+            "| 一、财政拨款 | 5.00 | 一、教育支出 | 5.00 |\n"
+            "二、事业收入 三、科学技术支出 1.00 2.00\n"
+            "| 合计 | 6.00 | 合计 | 7.00 |\n")
+    assert not any("1.00" in c for r in _grid_texts(text) for c in r)

@@ -985,6 +985,8 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
     used: set[int] = set()
     grid: Grid | None = None
     piped: set[int] = set()  # ids of grids read from markdown pipe rows
+    flat: dict[int, tuple[int, TextLine]] = {}  # rows printed without pipes: line, by row id
+    pending: list[tuple[int, TextLine]] = []
     for idx, ln in enumerate(page.lines):
         if _SEPARATOR_ROW.match(ln.text) and grid is not None:
             used.add(idx)
@@ -1006,12 +1008,25 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
                 if "\t" not in ln.text:
                     piped.add(id(grid))
             grid.ncols = max(grid.ncols, len(cells))
+            for k, fl in pending:  # flattened rows between two pipe rows of the table
+                row = GridRow([], page.number, span=(fl.start, fl.end))
+                flat[id(row)] = (k, fl)
+                grid.rows.append(row)
+                used.add(k)
+            pending = []
             grid.rows.append(GridRow(cells, page.number, span=(ln.start, ln.end)))
             used.add(idx)
             continue
         if not ln.text.strip():
             continue  # blank lines do not end a table: converters scatter them
+        if grid is not None and id(grid) in piped and _flattened_row(ln):
+            pending.append((idx, ln))  # a row the converter printed without its pipes
+            continue
         grid = None
+        pending = []
+    for b in blocks:
+        if isinstance(b, Grid) and id(b) in piped:
+            used -= _place_flattened_rows(b, flat)
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Grid) and id(b) in piped:
@@ -1022,6 +1037,70 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
         else:
             out.append(b)
     return out, used
+
+
+def _flattened_row(ln: TextLine) -> bool:
+    """A table row a markdown converter printed as plain text inside a pipe table: a label
+    then its figures, single-spaced, no figure before a name."""
+    ts = line_tokens(ln)
+    if not is_data_line(ts) or not ts[-1].is_amount:
+        return False
+    first = next(k for k, t in enumerate(ts) if t.is_amount)
+    return all(t.is_amount for t in ts[first:])
+
+
+def _amount_columns(row: GridRow) -> list[int]:
+    return [c.col for c in row.cells if c.text and all(
+        _is_amount_text(p.text) for ps in _cell_parts(c) for p in ps)]
+
+
+def _place_flattened_rows(grid: Grid, flat: dict[int, tuple[int, TextLine]]) -> set[int]:
+    """Cells of the rows of a pipe table printed without pipes: their figures fill the
+    table's amount columns in order when they print as many, else the columns of the
+    nearest pipe row printing as many; the label goes where that row's label is. A row
+    that fits no column set, or of a two-sided table (names right of figures), is dropped
+    from the grid; returns the line indexes dropped."""
+    rows = grid.rows
+    piped = [r for r in rows if id(r) not in flat]
+    all_amount = sorted({j for r in piped for j in _amount_columns(r)})
+    dropped: set[int] = set()
+    two_sided = bool(all_amount) and any(
+        c.text and c.col > all_amount[0] and c.col not in _amount_columns(r)
+        for r in piped if _amount_columns(r) for c in r.cells)
+    keep: list[GridRow] = []
+    for k, row in enumerate(rows):
+        if id(row) not in flat:
+            keep.append(row)
+            continue
+        idx, ln = flat[id(row)]
+        ts = line_tokens(ln)
+        amounts = [t for t in ts if t.is_amount]
+        labels = [t for t in ts if not t.is_amount]
+        near = [r for r in rows[k + 1:] + rows[:k][::-1] if id(r) not in flat and
+                len(_amount_columns(r)) == len(amounts)]
+        if two_sided:  # names right of figures: one label per line cannot be told apart
+            dropped.add(idx)
+            continue
+        if len(all_amount) == len(amounts):
+            cols = all_amount
+        elif near:
+            cols = _amount_columns(near[0])
+        else:
+            dropped.add(idx)
+            continue
+        model = near[0] if near else piped[0]
+        text_cols = [c.col for c in model.cells if c.text and c.col < cols[0]
+                     and c.col not in cols]
+        cells = [Cell(t.text, j, 1, chars=(t.start, t.end))
+                 for j, t in zip(cols, amounts, strict=True)]
+        if labels and (text_cols or cols[0] > 0):
+            a, b = labels[0].start - ln.start, labels[-1].end - ln.start
+            cells.insert(0, Cell(ln.text[a:b], text_cols[0] if text_cols else 0, 1,
+                                 chars=(labels[0].start, labels[-1].end)))
+        row.cells = cells
+        keep.append(row)
+    grid.rows = keep
+    return dropped
 
 
 # ------------------------------------------------------------------ markdown repair
