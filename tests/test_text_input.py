@@ -543,3 +543,13 @@ def test_markdown_plain_rows_of_a_two_sided_table_stay_lines():
             "二、事业收入 三、科学技术支出 1.00 2.00\n"
             "| 合计 | 6.00 | 合计 | 7.00 |\n")
     assert not any("1.00" in c for r in _grid_texts(text) for c in r)
+
+
+def test_markdown_label_group_is_named_by_the_heading_over_its_filled_column():
+    # a unit row of zeros under 预算单位 | 科目编码 | 科目名称: the label column is the unit's
+    text = ("|预算单位|科目编码|科目名称|支出总计|基本支出|项目支出|\n"
+            "|---|---|---|---|---|---|\n"
+            "|深圳市测试局|||0.00|0.00|0.00|\n")
+    rows = _grid_texts(text)
+    assert rows[0] == ["预算单位", "支出总计", "基本支出", "项目支出"]
+    assert rows[1][0] == "深圳市测试局"

@@ -1265,6 +1265,11 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
     groups = split
     text_group = [not has_amount[g[0]] and any(has_text[j] for j in g) for g in groups]
     ng = len(groups)
+    # a text group whose body fills one of its columns, a column the header labels, is
+    # named by that label alone (预算单位 | 科目编码 | 科目名称 over a unit row of zeros)
+    only = {k: filled_cols[0] for k, g in enumerate(groups) if text_group[k] and len(
+        filled_cols := [j for j in g if has_text[j]]) == 1 and len(g) > 1 and any(
+        cells[r][filled_cols[0]] for r in head_rows)}
     # the header: fragments per group, row by row
     frags: list[list[list[_Piece]]] = []
     for r in head_rows:
@@ -1283,7 +1288,8 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
                 per[k + 1].extend(cells[r][filled[-1]])  # a heading one column left
                 filled = filled[:-1]
             for j in filled:
-                per[k].extend(cells[r][j])
+                if only.get(k, j) == j:
+                    per[k].extend(cells[r][j])
         frags.append(per)
     labels: list[str] = []
     label_ps: list[list[_Piece]] = []
