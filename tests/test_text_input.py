@@ -545,6 +545,18 @@ def test_markdown_plain_rows_of_a_two_sided_table_stay_lines():
     assert not any("1.00" in c for r in _grid_texts(text) for c in r)
 
 
+def test_markdown_headings_one_column_off_around_an_empty_column_move_onto_their_figures():
+    # markitdown: 基本支出 printed over the blank column left of its figures, 项目支出 over
+    # 基本支出's figures, nothing over 项目支出's
+    text = ("| 科目编码 | 科目名称 | 合计  | 基本支出 | 项目支出 |       |\n"
+            "| ---      | ---      | ---   | ---      | ---      | ---   |\n"
+            "| 201      | 一般公共服务支出 | 30.00 |   | 20.00    | 10.00 |\n"
+            "| 20101    | 人大事务 | 30.00 |          | 20.00    | 10.00 |\n")
+    rows = _grid_texts(text)
+    assert rows[0][-3:] == ["", "基本支出", "项目支出"]
+    assert rows[1][-3:] == ["", "20.00", "10.00"]
+
+
 def test_markdown_label_group_is_named_by_the_heading_over_its_filled_column():
     # a unit row of zeros under 预算单位 | 科目编码 | 科目名称: the label column is the unit's
     text = ("|预算单位|科目编码|科目名称|支出总计|基本支出|项目支出|\n"

@@ -1360,7 +1360,38 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
             text = _CJK_GAP.sub("", _join_pieces(ps)) if text_group[k] and ps else None
             new.append(_piece_cell(ps, col, text))
         out.rows.append(GridRow(new, row.page, span=row.span))
+    if head_rows and any(labels):
+        _labels_onto_figures(out)
     return lines, out
+
+
+def _labels_onto_figures(grid: Grid) -> None:
+    """Headings printed one column off around an empty column (markitdown: 基本支出 over the
+    blank column left of its figures, 项目支出 over 基本支出's figures, nothing over 项目支出's):
+    a run of labelled columns that begins at a column with no figure and ends beside a
+    column of figures with no label moves one column right, onto those figures."""
+    head, body = grid.rows[0], grid.rows[1:]
+    label = {c.col: c for c in head.cells if c.text and c.span == 1}
+    filled = [any(c.col == j and c.text for r in body for c in r.cells) for j in range(grid.ncols)]
+    amount = [filled[j] and all(_is_amount_text(c.text) for r in body for c in r.cells
+                                if c.col == j and c.text) for j in range(grid.ncols)]
+    j = 0
+    while j < grid.ncols:
+        if j in label and not filled[j]:
+            run = j
+            while run + 1 < grid.ncols and run + 1 in label and amount[run + 1]:
+                run += 1
+            nxt = run + 1
+            if nxt < grid.ncols and amount[nxt] and nxt not in label:
+                for k in range(run, j - 1, -1):  # right to left: each moves onto a free one
+                    label[k].col = k + 1
+                    label[k + 1] = label.pop(k)
+                taken = set(range(j + 1, nxt + 1))
+                head.cells = sorted([c for c in head.cells if c.text or c.col not in taken],
+                                    key=lambda c: c.col)
+                j = nxt
+                continue
+        j += 1
 
 
 def _header_levels(rows: list[list[list[_Piece]]]) -> dict[int, str]:
