@@ -565,3 +565,31 @@ def test_markdown_label_group_is_named_by_the_heading_over_its_filled_column():
     rows = _grid_texts(text)
     assert rows[0] == ["预算单位", "支出总计", "基本支出", "项目支出"]
     assert rows[1][0] == "深圳市测试局"
+
+
+def test_markdown_header_pieces_around_a_heading_printed_apart_are_one_header():
+    # markitdown: the header's pipe rows broken by a heading printed outside them (事业收入);
+    # the pieces above and below are one header, the heading stays a line
+    text = ("| 科目编码 |          |       | 财政拨款收入 |\n"
+            "| ---      | ---      | ---   | ---          |\n"
+            "事业收入\n"
+            "|          |          |       |              |\n"
+            "| ---      | ---      | ---   | ---          |\n"
+            "|          | 科目名称 | 合计  | 小计         |\n"
+            "| 205      | 教育支出 | 16.00 | 16.00        |\n")
+    [page] = split_text_pages(text)
+    blocks = layout_text_page(page, state={})
+    [grid] = [b for b in blocks if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert rows == [["科目编码", "科目名称", "合计", "财政拨款收入小计"],
+                    ["205", "教育支出", "16.00", "16.00"]]
+    assert "事业收入" in [getattr(b, "text", "") for b in blocks]
+    # a total's label printed above its figures is not a heading: the header ends there
+    text = ("| 科目编码 | 科目名称 | 合计 |\n"
+            "| --- | --- | --- |\n"
+            "合计\n"
+            "| | | 16.00 |\n"
+            "| --- | --- | --- |\n")
+    [page] = split_text_pages(text)
+    grids = [b for b in layout_text_page(page, state={}) if isinstance(b, Grid)]
+    assert len(grids) == 2

@@ -987,6 +987,7 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
     piped: set[int] = set()  # ids of grids read from markdown pipe rows
     flat: dict[int, tuple[int, TextLine]] = {}  # rows printed without pipes: line, by row id
     pending: list[tuple[int, TextLine]] = []
+    held = False  # the header above was held open across a heading printed apart
     for idx, ln in enumerate(page.lines):
         if _SEPARATOR_ROW.match(ln.text) and grid is not None:
             used.add(idx)
@@ -1002,6 +1003,9 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
             continue
         cells = _split_cells(ln.text, ln.start)
         if cells is not None:
+            if held and grid is not None and len(cells) != grid.ncols:
+                grid = None  # a header piece of another width: another table
+            held = False
             if grid is None:
                 grid = Grid(page=page.number, top=idx, ncols=0, ruled=False)
                 blocks.append(grid)
@@ -1022,7 +1026,12 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
         if grid is not None and id(grid) in piped and _flattened_row(ln):
             pending.append((idx, ln))  # a row the converter printed without its pipes
             continue
+        if grid is not None and id(grid) in piped and not pending and \
+                _header_fragment(ln) and not any(_has_amount(r) for r in grid.rows):
+            held = True  # a heading printed apart from the header pieces around it
+            continue
         grid = None
+        held = False
         pending = []
     for b in blocks:
         if isinstance(b, Grid) and id(b) in piped:
@@ -1047,6 +1056,18 @@ def _flattened_row(ln: TextLine) -> bool:
         return False
     first = next(k for k, t in enumerate(ts) if t.is_amount)
     return all(t.is_amount for t in ts[first:])
+
+
+_TOTAL_LABEL = re.compile(r"[合总]\s*计")  # a total row's label printed above its figures
+
+
+def _header_fragment(ln: TextLine) -> bool:
+    """A short heading without figures, not a title, unit or page line: part of a table
+    header that a markdown converter printed outside the pipe rows."""
+    ts = line_tokens(ln)
+    return is_fragment_line(ts) and not _TITLE_LINE.search(ln.text) and \
+        not _META_CELL.search(ln.text) and not any(t.is_numberlike for t in ts) and \
+        not _TOTAL_LABEL.search(ln.text)
 
 
 def _amount_columns(row: GridRow) -> list[int]:
