@@ -593,3 +593,17 @@ def test_markdown_header_pieces_around_a_heading_printed_apart_are_one_header():
     [page] = split_text_pages(text)
     grids = [b for b in layout_text_page(page, state={}) if isinstance(b, Grid)]
     assert len(grids) == 2
+
+
+def test_aligned_header_label_listing_words_with_a_comma_is_not_prose():
+    # pdftotext -layout / pdfplumber: 小型、微型企业 wrapped in a header cell; the header
+    # goes on above it (its 、 lists two words, it does not end a sentence)
+    text = ("  科目编码  科目名称        合计      预留给小\n"
+            "                                      型、微型企业\n"
+            "  201       一般公共服务支出   30.00     10.00\n"
+            "  20101     人大事务           30.00     10.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert rows[0][:3] == ["科目编码", "科目名称", "合计"]
+    assert rows[0][3].startswith("预留给小")

@@ -40,6 +40,7 @@ class TextLayoutSettings:
     prose_length: int = 40  # display columns of CJK text with no gap: running text, not a table
     min_amounts: int = 2  # amounts on a line that make it a data line without a label
     edge_tolerance: int = 3  # display columns apart that shared edges of one column may lie
+    max_label_width: int = 16  # display columns of a header label whose 、 lists words, not prose
 
 
 SETTINGS = TextLayoutSettings()
@@ -181,8 +182,15 @@ def _join_tokens(ts: list[Token]) -> str:
 
 def _header_prose(tokens: list[Token], s: TextLayoutSettings) -> bool:
     """Running text above a table; a header label wrapped after its enumeration comma
-    (上年结余、 / 结转) is not."""
-    return is_prose([Token(t.text.rstrip("、"), t.x0, t.x1, t.start, t.end) for t in tokens], s)
+    (上年结余、 / 结转), or a short label placed over its column (not at the margin, where
+    running text starts) listing two words with one (小型、微型企业), is not."""
+    return is_prose([Token(t.text.rstrip("、"), t.x0, t.x1, t.start, t.end)
+                     if t.x0 == 0 or t.x1 - t.x0 > s.max_label_width else
+                     Token(_LISTING_COMMA.sub("", t.text), t.x0, t.x1, t.start, t.end)
+                     for t in tokens], s)
+
+
+_LISTING_COMMA = re.compile(r"、")
 
 
 def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
