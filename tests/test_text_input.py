@@ -607,3 +607,17 @@ def test_aligned_header_label_listing_words_with_a_comma_is_not_prose():
     rows = [r.texts(grid.ncols) for r in grid.rows]
     assert rows[0][:3] == ["科目编码", "科目名称", "合计"]
     assert rows[0][3].startswith("预留给小")
+
+
+def test_markdown_unit_line_inside_a_header_cell_leaves_the_cell_its_label():
+    # pymupdf4llm: the unit printed above a heading in one cell; the row stays the header
+    text = ("|科目编码|科目名称|合计|预算数<br>人员经费|金额单位：万元<br>公用经费|\n"
+            "|---|---|---|---|---|\n"
+            "|30101|基本工资|3.00|3.00||\n"
+            "|30201|办公费|1.00||1.00|\n")
+    [page] = split_text_pages(text)
+    blocks = layout_text_page(page, state={})
+    [grid] = [b for b in blocks if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert rows[0][-2:] == ["预算数人员经费", "公用经费"] and rows[2][-1] == "1.00"
+    assert "金额单位：万元" in [getattr(b, "text", "") for b in blocks]

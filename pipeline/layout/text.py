@@ -1239,15 +1239,19 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
     ncols = grid.ncols
     cells: list[list[list[_Piece]]] = []
     sources: list[GridRow] = []  # the printed row each row of ``cells`` comes from
+    apart: list[Line] = []  # unit lines printed inside a header cell
     for row in grid.rows:
         parts: list[list[list[_Piece]]] = [[] for _ in range(ncols)]
         for c in row.cells:
             if c.col < ncols:
                 parts[c.col] = _cell_parts(c)
+        for ps in _meta_lines_apart(parts):
+            apart.append(Line(_join_pieces(ps), row.page, grid.top - 0.5,
+                              span=(ps[0].start, ps[-1].end)))
         for split_row in _split_rows(parts):
             cells.append(split_row)
             sources.append(row)
-    lines: list[Line] = []
+    lines: list[Line] = apart
     if _prose_grid(grid):
         for r, row in enumerate(sources):
             ps = [p for cs in cells[r] for p in cs]
@@ -1421,6 +1425,23 @@ def _labels_onto_figures(grid: Grid) -> None:
                 j = nxt
                 continue
         j += 1
+
+
+def _meta_lines_apart(parts: list[list[list[_Piece]]]) -> list[list[_Piece]]:
+    """A unit or department line that a header cell holds above or below its label
+    (pymupdf4llm: '金额单位：万元<br>公用经费') is taken out of the cell, which keeps its label;
+    returns the lines taken out. A row holding figures is left as it is."""
+    if any(_is_amount_text(p.text) for cp in parts for line in cp for p in line):
+        return []
+    out: list[list[_Piece]] = []
+    for j, cp in enumerate(parts):
+        if len(cp) < 2:
+            continue
+        keep = [line for line in cp if not any(_META_CELL.search(p.text) for p in line)]
+        if keep and len(keep) < len(cp):
+            out.extend(line for line in cp if not any(line is k for k in keep))
+            parts[j] = keep
+    return out
 
 
 def _header_levels(rows: list[list[list[_Piece]]]) -> dict[int, str]:
