@@ -621,3 +621,19 @@ def test_markdown_unit_line_inside_a_header_cell_leaves_the_cell_its_label():
     rows = [r.texts(grid.ncols) for r in grid.rows]
     assert rows[0][-2:] == ["预算数人员经费", "公用经费"] and rows[2][-1] == "1.00"
     assert "金额单位：万元" in [getattr(b, "text", "") for b in blocks]
+
+
+def test_markdown_rows_of_figures_with_sentences_in_their_last_cell_are_a_table():
+    # pymupdf4llm: a project table whose last column holds each project's goal in sentences
+    text = ("|项目名称|总计|一般公共预算|绩效目标|\n"
+            "|---|---|---|---|\n"
+            "|物业管理费|99.00|99.00|做好物业管理服务工作，确保提供优质服务。|\n"
+            "|社工服务项目|45.00|45.00|引入专业人员参与工作，加强沟通联系。|\n")
+    rows = _grid_texts(text)
+    assert [r[:3] for r in rows[1:]] == [["物业管理费", "99.00", "99.00"],
+                                        ["社工服务项目", "45.00", "45.00"]]
+    # sentences in a middle cell: a paragraph laid out as a table, read as lines
+    prose = ("|说明|一般公共服务支出2.00万元，主要用于办公。|1.00|1.00|\n"
+             "|---|---|---|---|\n")
+    [page] = split_text_pages(prose)
+    assert not [b for b in layout_text_page(page, state={}) if isinstance(b, Grid)]

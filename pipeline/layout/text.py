@@ -1222,9 +1222,26 @@ def _piece_cell(ps: list[_Piece], col: int, text: str | None = None) -> Cell:
 
 
 def _prose_grid(grid: Grid) -> bool:
-    """A paragraph a converter laid out as a table: most rows carry sentence marks."""
-    marks = sum(1 for r in grid.rows if any(_PROSE_MARK.search(c.text) for c in r.cells))
+    """A paragraph a converter laid out as a table: most rows carry sentence marks. A row
+    whose figures fill cells of their own and whose sentences all lie in its last cell is
+    a table row with a text column at its end (绩效目标 after a project's amounts)."""
+    marks = sum(1 for r in grid.rows if any(_PROSE_MARK.search(c.text) for c in r.cells)
+                and not _text_column_row(r))
     return marks * 3 >= len(grid.rows) and marks > 0
+
+
+def _text_column_row(row: GridRow) -> bool:
+    filled = [c for c in row.cells if c.text]
+    return _figure_cells(row) >= 2 and not any(_PROSE_MARK.search(c.text) for c in filled[:-1])
+
+
+def _figure_cells(row: GridRow) -> int:
+    """Cells of a row holding a money figure alone (decimals or thousands separators: a
+    score or count of 100 in a targets table is no such figure)."""
+    return sum(1 for c in row.cells if _MONEY_CELL.match(c.text.strip()))
+
+
+_MONEY_CELL = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{1,6}$|^-?\d{1,3}(,\d{3})+$")
 
 
 def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line], Grid | None]:
