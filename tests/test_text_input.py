@@ -637,3 +637,22 @@ def test_markdown_rows_of_figures_with_sentences_in_their_last_cell_are_a_table(
              "|---|---|---|---|\n")
     [page] = split_text_pages(prose)
     assert not [b for b in layout_text_page(page, state={}) if isinstance(b, Grid)]
+
+
+def test_aligned_table_on_the_next_page_under_another_header_takes_its_own_columns():
+    # a table ends a page; the next page opens another table, whose figures happen to fall
+    # on the first table's amount columns: its own header names its own columns
+    first = ("  科目编码  科目名称            合计        基本支出\n"
+             "  201       一般公共服务支出    30.00       20.00\n"
+             "  20101     人大事务            30.00       20.00\n")
+    second = ("  项目                          本年        上年\n"
+              "  一、财政拨款                  20.00       18.00\n"
+              "  二、事业收入                  10.00       12.00\n")
+    pages = split_text_pages(first + "\f" + second)
+    state: dict = {}
+    grids = [[b for b in layout_text_page(p, state=state) if isinstance(b, Grid)]
+             for p in pages]
+    [g2] = grids[1]
+    assert [r.texts(g2.ncols) for r in g2.rows] == [
+        ["项目", "本年", "上年"], ["一、财政拨款", "20.00", "18.00"],
+        ["二、事业收入", "10.00", "12.00"]]

@@ -731,6 +731,7 @@ def _spaced_labels(ts: list[Token]) -> list[Token]:
 
 
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_ORDINAL_NAME = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _fits(rows: list[list[Token]], cols: list[Column], tol: int) -> bool:
@@ -770,10 +771,17 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     data = [i for i in body if is_data_line(toks[i], s)]
     state = {} if state is None else state
     prev = state.get("columns")
+    # the header's words (none when most of its lines are numbered row names, 十四、…):
+    # a header other than the one of the table on the page before starts another table
+    named = sum(1 for i in head if toks[i] and _ORDINAL_NAME.match(toks[i][0].text))
+    header_text = "" if named * 2 >= len(head) else "".join(
+        re.sub(r"\s+", "", lines[i].text) for i in head)
     if prev is not None and prev[0] == wide and state.get("page") != page.number and \
             _fits([toks[i] for i in data], prev[1], s.edge_tolerance) and (
-                not head or _fits([toks[i] for i in data if len(
-                    [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
+                not header_text or header_text == state.get("header") or
+                not state.get("header")) \
+            and (not head or _fits([toks[i] for i in data if len(
+                [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
         # a table cut at a page break: its rows go on in the columns of the page before
         # (the header it may repeat names them again)
         cols = [Column(c.amount, c.anchor, c.lo, c.hi,
@@ -796,6 +804,7 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
             cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
     state["columns"] = (wide, cols)
     state["page"] = page.number
+    state["header"] = header_text  # a header printed again goes on in these columns
     ncols = len(cols)
     grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
                 ruled=False, spanned_header=True)
