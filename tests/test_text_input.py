@@ -656,3 +656,22 @@ def test_aligned_table_on_the_next_page_under_another_header_takes_its_own_colum
     assert [r.texts(g2.ncols) for r in g2.rows] == [
         ["项目", "本年", "上年"], ["一、财政拨款", "20.00", "18.00"],
         ["二、事业收入", "10.00", "12.00"]]
+
+
+def test_aligned_code_parts_indented_by_level_are_columns_of_their_own():
+    # pdfplumber: 类, 款 and 项 parts three columns apart, the 2-digit parts of one level
+    # sharing an indent
+    text = ("一般公共预算支出表\n"
+            "                                      单位：万元\n"
+            "  类  款  项   科目名称          合计     基本支出\n"
+            "  205          教育支出          16.00    16.00\n"
+            "     08        进修及培训        16.00    16.00\n"
+            "        03     培训支出          16.00    16.00\n"
+            "  208          社会保障和就业支出 8.00     8.00\n"
+            "     05        行政事业单位养老支出 8.00   8.00\n"
+            "        01     行政单位离退休    8.00     8.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert [r[:3] for r in rows[-6:]] == [["205", "", ""], ["", "08", ""], ["", "", "03"],
+                                         ["208", "", ""], ["", "05", ""], ["", "", "01"]]

@@ -40,6 +40,7 @@ class TextLayoutSettings:
     prose_length: int = 40  # display columns of CJK text with no gap: running text, not a table
     min_amounts: int = 2  # amounts on a line that make it a data line without a label
     edge_tolerance: int = 3  # display columns apart that shared edges of one column may lie
+    code_indent: int = 3  # display columns a 项 part is indented under its 款 part at least
     max_label_width: int = 16  # display columns of a header label whose 、 lists words, not prose
 
 
@@ -285,8 +286,12 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS,
     # or a code's (one 类 in a table)
     for code in (True, False):
         edges = [t.x0 for t in texts if bool(_INTEGER_TOKEN.match(t.text)) == code]
-        cols.extend(Column(False, min(g), 10 ** 9, -1, g, code) for g in
-                    _cluster_edges(edges, tol) if code or len(g) >= support)
+        for g in _cluster_edges(edges, tol):
+            if code:
+                cols.extend(Column(False, min(p), 10 ** 9, -1, p, True)
+                            for p in _code_levels_apart(g, texts, tol, s))
+            elif len(g) >= support:
+                cols.append(Column(False, min(g), 10 ** 9, -1, g, code))
     # a name on a line of figures left of every other column: the leftmost column (预算单位
     # 深圳市信访局 above the codes of its spending)
     first = min((c.anchor for c in cols), default=0)
@@ -296,6 +301,24 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS,
     cols.sort(key=lambda c: (c.anchor if not c.amount else c.anchor - 0.5))
     cols = _in_line_order(cols, rows)
     return _merge_exclusive(cols, rows)
+
+
+def _code_levels_apart(edges: list[int], texts: list[Token], tol: int,
+                       s: TextLayoutSettings) -> list[list[int]]:
+    """A column of code parts whose 类 (3 digits) and 2-digit 款 and 项 parts are indented
+    by a few columns each (pdfplumber: '205' / '   08' / '      03') is a column per level:
+    the 类 apart, the 2-digit parts by their indent. A column holding one-digit numbers is
+    one of line numbers (行次), left whole."""
+    at = set(edges)
+    parts = [t for t in texts if t.x0 in at and _INTEGER_TOKEN.match(t.text)]
+    lengths = {len(t.text) for t in parts}
+    if not {2, 3} <= lengths or lengths - {2, 3}:
+        return [edges]
+    out: list[list[int]] = []
+    for n in (3, 2):
+        own = sorted(t.x0 for t in parts if len(t.text) == n)
+        out.extend(_cluster_edges(own, min(tol, s.code_indent - 1)))
+    return out
 
 
 def _in_line_order(cols: list[Column], rows: list[list[Token]]) -> list[Column]:
