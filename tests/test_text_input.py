@@ -675,3 +675,22 @@ def test_aligned_code_parts_indented_by_level_are_columns_of_their_own():
     rows = [r.texts(grid.ncols) for r in grid.rows]
     assert [r[:3] for r in rows[-6:]] == [["205", "", ""], ["", "08", ""], ["", "", "03"],
                                          ["208", "", ""], ["", "05", ""], ["", "", "01"]]
+
+
+def test_markdown_table_whose_header_is_printed_again_on_the_next_page_keeps_its_codes():
+    # pymupdf4llm: the next page repeats the header; its first row is a 项 of the 款 above
+    page1 = ("|科目编码|||科目名称|合计|基本支出|\n"
+             "|---|---|---|---|---|---|\n"
+             "|类|款|项||||\n"
+             "|208|||社会保障和就业支出|9.00|9.00|\n"
+             "||20||临时救助|9.00|9.00|\n"
+             "|||01|临时救助支出|4.00|4.00|\n")
+    page2 = ("|科目编码<br>类<br>款<br>项|科目名称|合计|基本支出|\n"
+             "|---|---|---|---|\n"
+             "|02|流浪乞讨人员救助支出|9.00|9.00|\n"
+             "|210|卫生健康支出|5.00|5.00|\n")
+    state: dict = {}
+    grids = [[b for b in layout_text_page(p, state=state) if isinstance(b, Grid)]
+             for p in split_text_pages(page1 + "\f" + page2)]
+    [g2] = grids[1]
+    assert [r.texts(g2.ncols)[0] for r in g2.rows[1:]] == ["2082002", "210"]

@@ -1426,10 +1426,14 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
         if not levels:
             levels = _code_levels([[cells[r][j] for j in groups[0]] for r in body_rows])
         state["width"], state["levels"] = width0, levels
-    # codes continue from the piece above when this one opens without a header
-    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows else {}
+    # codes continue from the piece above when this one opens without a header, or under
+    # the same header printed again (the table goes on on its next page)
+    heads = [lb for k, lb in enumerate(labels) if not text_group[k]]  # of the amounts
+    again = bool(head_rows) and heads == state.get("labels")
+    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows or again else {}
     if head_rows:
         state["carry"] = carry
+        state["labels"] = heads
     for r in body_rows:
         row = sources[r]
         new: list[Cell] = []
