@@ -694,3 +694,33 @@ def test_markdown_table_whose_header_is_printed_again_on_the_next_page_keeps_its
              for p in split_text_pages(page1 + "\f" + page2)]
     [g2] = grids[1]
     assert [r.texts(g2.ncols)[0] for r in g2.rows[1:]] == ["2082002", "210"]
+
+
+def test_markdown_page_of_flattened_rows_is_read_as_streamed_text():
+    # markitdown: a document of pipe tables, one page of which prints a table as a label
+    # then its figures, single-spaced, its header one line of labels
+    page1 = ("表1 收入总表\n"
+             "|项目|金额|\n"
+             "|---|---|\n"
+             "|一般公共预算拨款|30.00|\n")
+    page2 = ("表4\n"
+             "基本支出表\n"
+             "单位：万元\n"
+             "支出项目类别 总计 一般公共预算拨款 政府性基金预算拨款\n"
+             "工资福利支出 30.00 30.00 0.00\n"
+             "基本工资 20.00 20.00 0.00\n"
+             "津贴补贴 10.00 10.00 0.00\n")
+    state: dict = {}
+    grids = [[b for b in layout_text_page(p, state=state) if isinstance(b, Grid)]
+             for p in split_text_pages(page1 + "\f" + page2)]
+    [g2] = grids[1]
+    rows = [[c for c in r.texts(g2.ncols) if c] for r in g2.rows]
+    assert rows == [["支出项目类别", "总计", "一般公共预算拨款", "政府性基金预算拨款"],
+                    ["工资福利支出", "30.00", "30.00", "0.00"],
+                    ["基本工资", "20.00", "20.00", "0.00"],
+                    ["津贴补贴", "10.00", "10.00", "0.00"]]
+    assert [len(r.texts(g2.ncols)) for r in g2.rows] == [g2.ncols] * 4
+    # every row's figures sit under the header's labels
+    head = g2.rows[0].texts(g2.ncols)
+    assert [head[j] for j, c in enumerate(g2.rows[1].texts(g2.ncols)) if c == "0.00"] == [
+        "政府性基金预算拨款"]

@@ -40,6 +40,7 @@ class TextLayoutSettings:
     prose_length: int = 40  # display columns of CJK text with no gap: running text, not a table
     min_amounts: int = 2  # amounts on a line that make it a data line without a label
     edge_tolerance: int = 3  # display columns apart that shared edges of one column may lie
+    min_stream_amount_lines: int = 2  # lines with figures for a flattened markdown page
     code_indent: int = 3  # display columns a 项 part is indented under its 款 part at least
     max_label_width: int = 16  # display columns of a header label whose 、 lists words, not prose
 
@@ -1570,12 +1571,37 @@ def _code_cells(row: list[list[_Piece]], g: list[int], carry: dict[str, str],
 # ------------------------------------------------------------------ page
 
 
+def _flattened_page(page: Page, s: TextLayoutSettings) -> bool:
+    """A page of a markdown document without pipe rows whose figures follow their labels
+    after single spaces (markitdown flattens some tables so): streamed text."""
+    from pipeline.layout import text_stream  # imports this module: loaded when used
+
+    return text_stream.looks_streamed(
+        [page], text_stream.StreamSettings(min_amount_lines=s.min_stream_amount_lines))
+
+
+def _stream_page(page: Page, state: dict) -> list[Block]:
+    """The page read by the streamed-text reader, one per document (a table it reads may
+    go on on the next flattened page)."""
+    from pipeline.layout import text_stream
+
+    reader = state.setdefault("stream_reader", text_stream._StreamReader())
+    blocks = reader.page(page)
+    if reader.open is not None:
+        reader._finish(reader.open)  # its rows so far: the document may end here
+    return blocks
+
+
 def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS,
                      state: dict | None = None) -> list[Block]:
     """Blocks of a text page in line order: grids of its tables, then its other lines.
     ``state`` (one dict per document, pages in order) lets a markdown table cut at a page
     break keep its code columns and the 类/款 its rows continue."""
     blocks, used = _separated_tables(page, state)
+    if blocks and state is not None:
+        state["markdown"] = True
+    elif state is not None and state.get("markdown") and _flattened_page(page, s):
+        return _stream_page(page, state)
     if not blocks:
         blocks, used = find_aligned_tables(page, s, state)
     for idx, ln in enumerate(page.lines):
