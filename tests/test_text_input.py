@@ -724,3 +724,19 @@ def test_markdown_page_of_flattened_rows_is_read_as_streamed_text():
     head = g2.rows[0].texts(g2.ncols)
     assert [head[j] for j, c in enumerate(g2.rows[1].texts(g2.ncols)) if c == "0.00"] == [
         "政府性基金预算拨款"]
+
+
+def test_aligned_header_above_a_line_of_column_numbers_set_apart_is_the_header():
+    # pdftotext -layout: the labels, a blank line, then the column numbers (** 1 2 3)
+    text = ("表2：收入预算总表\n"
+            "                                                   单位：万元\n"
+            "    单位名称        总计        一般公共预算     其他收入\n"
+            "\n"
+            "     **             1            2                3\n"
+            "\n"
+            "合计                99.00       90.00            9.00\n"
+            "杭州市测试局        99.00       90.00            9.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    labels = " ".join(c for r in grid.rows[:grid.header_rows] for c in r.texts(grid.ncols))
+    assert "总计" in labels and "一般公共预算" in labels and "其他收入" in labels

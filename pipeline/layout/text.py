@@ -205,7 +205,16 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
         i -= 1  # blank lines, and the first part of a figure wrapped in its cell
         gap += 1
     out: list[int] = []
-    while i >= 0 and toks[i] and len(out) < s.max_header_lines:
+    while i >= 0 and len(out) < s.max_header_lines:
+        if not toks[i]:
+            # a line of column numbers (** 1 2 3 …) set apart from the labels above it
+            k = i
+            while k >= 0 and not toks[k] and i - k < s.max_header_gap:
+                k -= 1
+            if not out or not all(_column_numbers(toks[j]) for j in out) or k < 0 or \
+                    not toks[k]:
+                break
+            i = k
         ts = toks[i]
         text = lines[i].text
         if _header_prose(ts, s) or is_data_line(ts, s) or _TITLE_LINE.search(text) or \
@@ -214,6 +223,14 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
         out.append(i)
         i -= 1
     return sorted(out)
+
+
+_COLUMN_MARK = re.compile(r"^(\*+|栏次|行次|\d{1,2})$")
+
+
+def _column_numbers(ts: list[Token]) -> bool:
+    """A header line numbering the columns (栏次 / ** 1 2 3 …)."""
+    return len(ts) >= 3 and all(_COLUMN_MARK.match(t.text) for t in ts)
 
 
 def _merge_fragment(row: _Row, frag: _Row, before: bool) -> None:
