@@ -740,3 +740,15 @@ def test_aligned_header_above_a_line_of_column_numbers_set_apart_is_the_header()
     [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
     labels = " ".join(c for r in grid.rows[:grid.header_rows] for c in r.texts(grid.ncols))
     assert "总计" in labels and "一般公共预算" in labels and "其他收入" in labels
+
+
+def test_markdown_header_characters_interleaved_across_rows_read_as_their_word():
+    # pymupdf4llm: 财政拨款收入 printed in two lines of a cell, read across as 财政款收 / 拨入
+    text = ("|科目编码|功能名称|合|财政款收|他收|\n"
+            "|---|---|---|---|---|\n"
+            "|类款项|分类科目|计|拨入|其入|\n"
+            "|208|社会保障和就业支出|3,196,880|3,196,880||\n"
+            "|220|自然资源海洋气象等支出|173,746,137|173,398,137|348,000|\n")
+    rows = _grid_texts(text)
+    assert rows[0][-3:] == ["合计", "财政拨款收入", "其他收入"]
+    assert rows[2][-3:] == ["173,746,137", "173,398,137", "348,000"]

@@ -25,7 +25,7 @@ from itertools import pairwise
 from pipeline.ingest.model import Page, TextLine
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
 from pipeline.numbers import detect_unit
-from pipeline.vocabulary import AMOUNT_TOKEN
+from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES
 
 
 @dataclass(frozen=True)
@@ -1406,6 +1406,7 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
             ps.extend(per[k])
         labels.append(text)
         label_ps.append(ps)
+    labels = [_unscrambled(lb) if not text_group[k] else lb for k, lb in enumerate(labels)]
     for k in range(ng):  # a bare 小计 under a group heading printed beside it
         if labels[k] != "小计" or text_group[k]:
             continue
@@ -1496,6 +1497,25 @@ def _labels_onto_figures(grid: Grid) -> None:
                 j = nxt
                 continue
         j += 1
+
+
+# header labels of amount columns as printed whole; a label whose characters a converter
+# interleaved across the rows of its cell (财政款收 / 拨入) is one of them in another order
+_HEADER_WORDS = (
+    "合计", "总计", "小计", "财政拨款收入", "财政拨款", "一般公共预算", "一般公共预算拨款",
+    "政府性基金预算", "政府性基金拨款", "国有资本经营预算", "财政专户管理资金", "事业收入",
+    "事业单位经营收入", "其他收入", "上级补助收入", "附属单位上缴收入", "上年结转",
+    "基本支出", "项目支出", "人员经费", "公用经费", "人员支出", "日常公用支出",
+    "上缴上级支出", "对附属单位补助支出", "事业单位经营支出", "其他资金")
+_WORD_BY_CHARS = {"".join(sorted(w)): w for w in _HEADER_WORDS}
+
+
+def _unscrambled(label: str) -> str:
+    """The header word a label holds with its characters out of order, when no column
+    word can be read in it as printed."""
+    if not label or any(p.search(label) for p, _ in COLUMN_RULES) or label in _HEADER_WORDS:
+        return label
+    return _WORD_BY_CHARS.get("".join(sorted(label)), label)
 
 
 def _meta_lines_apart(parts: list[list[list[_Piece]]]) -> list[list[_Piece]]:
