@@ -752,3 +752,16 @@ def test_markdown_header_characters_interleaved_across_rows_read_as_their_word()
     rows = _grid_texts(text)
     assert rows[0][-3:] == ["合计", "财政拨款收入", "其他收入"]
     assert rows[2][-3:] == ["173,746,137", "173,398,137", "348,000"]
+
+
+def test_markdown_column_numbers_do_not_keep_headings_off_their_figures():
+    # markitdown: headings over the blank column left of their figures, the column numbers
+    # (栏次 1 2) printed over the figures themselves
+    text = ("| 科目编码 | 科目名称 | 财政拨款收入 |     | 其他收入 |     |\n"
+            "| ---      | ---      | ---          | --- | ---      | --- |\n"
+            "|          | 栏次     |              | 1   |          | 2   |\n"
+            "| 221      | 住房保障支出 |          | 60.87 |        | 0.01 |\n")
+    rows = _grid_texts(text)
+    head = rows[0]
+    assert [head[j].rstrip("0123456789") for j, c in enumerate(rows[-1])
+            if c in ("60.87", "0.01")] == ["财政拨款收入", "其他收入"]

@@ -1476,7 +1476,9 @@ def _labels_onto_figures(grid: Grid) -> None:
     a run of labelled columns that begins at a column with no figure and ends beside a
     column of figures with no label moves one column right, onto those figures."""
     head, body = grid.rows[0], grid.rows[1:]
-    label = {c.col: c for c in head.cells if c.text and c.span == 1}
+    # a column number (栏次 1 2 3) names no column
+    label = {c.col: c for c in head.cells if c.text and c.span == 1 and
+             not _COLUMN_MARK.match(c.text)}
     filled = [any(c.col == j and c.text for r in body for c in r.cells) for j in range(grid.ncols)]
     amount = [filled[j] and all(_is_amount_text(c.text) for r in body for c in r.cells
                                 if c.col == j and c.text) for j in range(grid.ncols)]
@@ -1491,9 +1493,9 @@ def _labels_onto_figures(grid: Grid) -> None:
                 for k in range(run, j - 1, -1):  # right to left: each moves onto a free one
                     label[k].col = k + 1
                     label[k + 1] = label.pop(k)
-                taken = set(range(j + 1, nxt + 1))
-                head.cells = sorted([c for c in head.cells if c.text or c.col not in taken],
-                                    key=lambda c: c.col)
+                taken = set(range(j + 1, nxt + 1))  # their blank or numbered cells go
+                head.cells = sorted([c for c in head.cells if c.col not in taken or (
+                    c.text and not _COLUMN_MARK.match(c.text))], key=lambda c: c.col)
                 j = nxt
                 continue
         j += 1
