@@ -517,3 +517,251 @@ def test_figures_pushed_past_their_column_by_the_figure_before_them_stay_in_it()
     rows = _grid_rows(text)
     assert rows[0][-3:] == ["合计", "基本支出", "项目支出"]
     assert [r[-1] for r in rows[1:]] == ["36,655.19", "34,835.02", "549.00", "932.00"]
+
+
+def test_markdown_rows_printed_without_pipes_inside_a_table_take_its_columns():
+    # markitdown: rows of one table printed as plain text between its pipe rows; their
+    # figures fill the amount columns when they print as many, else those of the nearest
+    # pipe row printing as many
+    text = ("| 科目编码 | 科目名称 | 合计  | 基本支出 | 项目支出 |\n"
+            "| ---      | ---      | ---   | ---      | ---      |\n"
+            "|          | 合计     | 30.00 | 20.00    | 10.00    |\n"
+            "201 一般公共服务支出 30.00 20.00 10.00\n"
+            "| 20101    | 人大事务 | 30.00 | 20.00    | 10.00    |\n"
+            "2010101 行政运行 20.00 20.00\n"
+            "| 2010199  | 其他事务 | 10.00 |          | 10.00    |\n")
+    rows = _grid_texts(text)
+    assert rows[2][-3:] == ["30.00", "20.00", "10.00"] and "201" in rows[2][0]
+    # two figures of three: the nearest pipe row printing two places them (合计, 项目支出)
+    assert rows[4][-3:] == ["20.00", "", "20.00"] and "2010101" in rows[4][0]
+
+
+def test_markdown_plain_rows_of_a_two_sided_table_stay_lines():
+    text = ("| 收入项目 | 预算数 | 支出项目 | 预算数 |\n"
+            "| --- | --- | --- | --- |\n"
+            "| 一、财政拨款 | 5.00 | 一、教育支出 | 5.00 |\n"
+            "二、事业收入 三、科学技术支出 1.00 2.00\n"
+            "| 合计 | 6.00 | 合计 | 7.00 |\n")
+    assert not any("1.00" in c for r in _grid_texts(text) for c in r)
+
+
+def test_markdown_headings_one_column_off_around_an_empty_column_move_onto_their_figures():
+    # markitdown: 基本支出 printed over the blank column left of its figures, 项目支出 over
+    # 基本支出's figures, nothing over 项目支出's
+    text = ("| 科目编码 | 科目名称 | 合计  | 基本支出 | 项目支出 |       |\n"
+            "| ---      | ---      | ---   | ---      | ---      | ---   |\n"
+            "| 201      | 一般公共服务支出 | 30.00 |   | 20.00    | 10.00 |\n"
+            "| 20101    | 人大事务 | 30.00 |          | 20.00    | 10.00 |\n")
+    rows = _grid_texts(text)
+    assert rows[0][-3:] == ["", "基本支出", "项目支出"]
+    assert rows[1][-3:] == ["", "20.00", "10.00"]
+
+
+def test_markdown_label_group_is_named_by_the_heading_over_its_filled_column():
+    # a unit row of zeros under 预算单位 | 科目编码 | 科目名称: the label column is the unit's
+    text = ("|预算单位|科目编码|科目名称|支出总计|基本支出|项目支出|\n"
+            "|---|---|---|---|---|---|\n"
+            "|深圳市测试局|||0.00|0.00|0.00|\n")
+    rows = _grid_texts(text)
+    assert rows[0] == ["预算单位", "支出总计", "基本支出", "项目支出"]
+    assert rows[1][0] == "深圳市测试局"
+
+
+def test_markdown_header_pieces_around_a_heading_printed_apart_are_one_header():
+    # markitdown: the header's pipe rows broken by a heading printed outside them (事业收入);
+    # the pieces above and below are one header, the heading stays a line
+    text = ("| 科目编码 |          |       | 财政拨款收入 |\n"
+            "| ---      | ---      | ---   | ---          |\n"
+            "事业收入\n"
+            "|          |          |       |              |\n"
+            "| ---      | ---      | ---   | ---          |\n"
+            "|          | 科目名称 | 合计  | 小计         |\n"
+            "| 205      | 教育支出 | 16.00 | 16.00        |\n")
+    [page] = split_text_pages(text)
+    blocks = layout_text_page(page, state={})
+    [grid] = [b for b in blocks if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert rows == [["科目编码", "科目名称", "合计", "财政拨款收入小计"],
+                    ["205", "教育支出", "16.00", "16.00"]]
+    assert "事业收入" in [getattr(b, "text", "") for b in blocks]
+    # a total's label printed above its figures is not a heading: the header ends there
+    text = ("| 科目编码 | 科目名称 | 合计 |\n"
+            "| --- | --- | --- |\n"
+            "合计\n"
+            "| | | 16.00 |\n"
+            "| --- | --- | --- |\n")
+    [page] = split_text_pages(text)
+    grids = [b for b in layout_text_page(page, state={}) if isinstance(b, Grid)]
+    assert len(grids) == 2
+
+
+def test_aligned_header_label_listing_words_with_a_comma_is_not_prose():
+    # pdftotext -layout / pdfplumber: 小型、微型企业 wrapped in a header cell; the header
+    # goes on above it (its 、 lists two words, it does not end a sentence)
+    text = ("  科目编码  科目名称        合计      预留给小\n"
+            "                                      型、微型企业\n"
+            "  201       一般公共服务支出   30.00     10.00\n"
+            "  20101     人大事务           30.00     10.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert rows[0][:3] == ["科目编码", "科目名称", "合计"]
+    assert rows[0][3].startswith("预留给小")
+
+
+def test_markdown_unit_line_inside_a_header_cell_leaves_the_cell_its_label():
+    # pymupdf4llm: the unit printed above a heading in one cell; the row stays the header
+    text = ("|科目编码|科目名称|合计|预算数<br>人员经费|金额单位：万元<br>公用经费|\n"
+            "|---|---|---|---|---|\n"
+            "|30101|基本工资|3.00|3.00||\n"
+            "|30201|办公费|1.00||1.00|\n")
+    [page] = split_text_pages(text)
+    blocks = layout_text_page(page, state={})
+    [grid] = [b for b in blocks if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert rows[0][-2:] == ["预算数人员经费", "公用经费"] and rows[2][-1] == "1.00"
+    assert "金额单位：万元" in [getattr(b, "text", "") for b in blocks]
+
+
+def test_markdown_rows_of_figures_with_sentences_in_their_last_cell_are_a_table():
+    # pymupdf4llm: a project table whose last column holds each project's goal in sentences
+    text = ("|项目名称|总计|一般公共预算|绩效目标|\n"
+            "|---|---|---|---|\n"
+            "|物业管理费|99.00|99.00|做好物业管理服务工作，确保提供优质服务。|\n"
+            "|社工服务项目|45.00|45.00|引入专业人员参与工作，加强沟通联系。|\n")
+    rows = _grid_texts(text)
+    assert [r[:3] for r in rows[1:]] == [["物业管理费", "99.00", "99.00"],
+                                        ["社工服务项目", "45.00", "45.00"]]
+    # sentences in a middle cell: a paragraph laid out as a table, read as lines
+    prose = ("|说明|一般公共服务支出2.00万元，主要用于办公。|1.00|1.00|\n"
+             "|---|---|---|---|\n")
+    [page] = split_text_pages(prose)
+    assert not [b for b in layout_text_page(page, state={}) if isinstance(b, Grid)]
+
+
+def test_aligned_table_on_the_next_page_under_another_header_takes_its_own_columns():
+    # a table ends a page; the next page opens another table, whose figures happen to fall
+    # on the first table's amount columns: its own header names its own columns
+    first = ("  科目编码  科目名称            合计        基本支出\n"
+             "  201       一般公共服务支出    30.00       20.00\n"
+             "  20101     人大事务            30.00       20.00\n")
+    second = ("  项目                          本年        上年\n"
+              "  一、财政拨款                  20.00       18.00\n"
+              "  二、事业收入                  10.00       12.00\n")
+    pages = split_text_pages(first + "\f" + second)
+    state: dict = {}
+    grids = [[b for b in layout_text_page(p, state=state) if isinstance(b, Grid)]
+             for p in pages]
+    [g2] = grids[1]
+    assert [r.texts(g2.ncols) for r in g2.rows] == [
+        ["项目", "本年", "上年"], ["一、财政拨款", "20.00", "18.00"],
+        ["二、事业收入", "10.00", "12.00"]]
+
+
+def test_aligned_code_parts_indented_by_level_are_columns_of_their_own():
+    # pdfplumber: 类, 款 and 项 parts three columns apart, the 2-digit parts of one level
+    # sharing an indent
+    text = ("一般公共预算支出表\n"
+            "                                      单位：万元\n"
+            "  类  款  项   科目名称          合计     基本支出\n"
+            "  205          教育支出          16.00    16.00\n"
+            "     08        进修及培训        16.00    16.00\n"
+            "        03     培训支出          16.00    16.00\n"
+            "  208          社会保障和就业支出 8.00     8.00\n"
+            "     05        行政事业单位养老支出 8.00   8.00\n"
+            "        01     行政单位离退休    8.00     8.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    rows = [r.texts(grid.ncols) for r in grid.rows]
+    assert [r[:3] for r in rows[-6:]] == [["205", "", ""], ["", "08", ""], ["", "", "03"],
+                                         ["208", "", ""], ["", "05", ""], ["", "", "01"]]
+
+
+def test_markdown_table_whose_header_is_printed_again_on_the_next_page_keeps_its_codes():
+    # pymupdf4llm: the next page repeats the header; its first row is a 项 of the 款 above
+    page1 = ("|科目编码|||科目名称|合计|基本支出|\n"
+             "|---|---|---|---|---|---|\n"
+             "|类|款|项||||\n"
+             "|208|||社会保障和就业支出|9.00|9.00|\n"
+             "||20||临时救助|9.00|9.00|\n"
+             "|||01|临时救助支出|4.00|4.00|\n")
+    page2 = ("|科目编码<br>类<br>款<br>项|科目名称|合计|基本支出|\n"
+             "|---|---|---|---|\n"
+             "|02|流浪乞讨人员救助支出|9.00|9.00|\n"
+             "|210|卫生健康支出|5.00|5.00|\n")
+    state: dict = {}
+    grids = [[b for b in layout_text_page(p, state=state) if isinstance(b, Grid)]
+             for p in split_text_pages(page1 + "\f" + page2)]
+    [g2] = grids[1]
+    assert [r.texts(g2.ncols)[0] for r in g2.rows[1:]] == ["2082002", "210"]
+
+
+def test_markdown_page_of_flattened_rows_is_read_as_streamed_text():
+    # markitdown: a document of pipe tables, one page of which prints a table as a label
+    # then its figures, single-spaced, its header one line of labels
+    page1 = ("表1 收入总表\n"
+             "|项目|金额|\n"
+             "|---|---|\n"
+             "|一般公共预算拨款|30.00|\n")
+    page2 = ("表4\n"
+             "基本支出表\n"
+             "单位：万元\n"
+             "支出项目类别 总计 一般公共预算拨款 政府性基金预算拨款\n"
+             "工资福利支出 30.00 30.00 0.00\n"
+             "基本工资 20.00 20.00 0.00\n"
+             "津贴补贴 10.00 10.00 0.00\n")
+    state: dict = {}
+    grids = [[b for b in layout_text_page(p, state=state) if isinstance(b, Grid)]
+             for p in split_text_pages(page1 + "\f" + page2)]
+    [g2] = grids[1]
+    rows = [[c for c in r.texts(g2.ncols) if c] for r in g2.rows]
+    assert rows == [["支出项目类别", "总计", "一般公共预算拨款", "政府性基金预算拨款"],
+                    ["工资福利支出", "30.00", "30.00", "0.00"],
+                    ["基本工资", "20.00", "20.00", "0.00"],
+                    ["津贴补贴", "10.00", "10.00", "0.00"]]
+    assert [len(r.texts(g2.ncols)) for r in g2.rows] == [g2.ncols] * 4
+    # every row's figures sit under the header's labels
+    head = g2.rows[0].texts(g2.ncols)
+    assert [head[j] for j, c in enumerate(g2.rows[1].texts(g2.ncols)) if c == "0.00"] == [
+        "政府性基金预算拨款"]
+
+
+def test_aligned_header_above_a_line_of_column_numbers_set_apart_is_the_header():
+    # pdftotext -layout: the labels, a blank line, then the column numbers (** 1 2 3)
+    text = ("表2：收入预算总表\n"
+            "                                                   单位：万元\n"
+            "    单位名称        总计        一般公共预算     其他收入\n"
+            "\n"
+            "     **             1            2                3\n"
+            "\n"
+            "合计                99.00       90.00            9.00\n"
+            "杭州市测试局        99.00       90.00            9.00\n")
+    [page] = split_text_pages(text)
+    [grid] = [b for b in layout_text_page(page) if isinstance(b, Grid)]
+    labels = " ".join(c for r in grid.rows[:grid.header_rows] for c in r.texts(grid.ncols))
+    assert "总计" in labels and "一般公共预算" in labels and "其他收入" in labels
+
+
+def test_markdown_header_characters_interleaved_across_rows_read_as_their_word():
+    # pymupdf4llm: 财政拨款收入 printed in two lines of a cell, read across as 财政款收 / 拨入
+    text = ("|科目编码|功能名称|合|财政款收|他收|\n"
+            "|---|---|---|---|---|\n"
+            "|类款项|分类科目|计|拨入|其入|\n"
+            "|208|社会保障和就业支出|3,196,880|3,196,880||\n"
+            "|220|自然资源海洋气象等支出|173,746,137|173,398,137|348,000|\n")
+    rows = _grid_texts(text)
+    assert rows[0][-3:] == ["合计", "财政拨款收入", "其他收入"]
+    assert rows[2][-3:] == ["173,746,137", "173,398,137", "348,000"]
+
+
+def test_markdown_column_numbers_do_not_keep_headings_off_their_figures():
+    # markitdown: headings over the blank column left of their figures, the column numbers
+    # (栏次 1 2) printed over the figures themselves
+    text = ("| 科目编码 | 科目名称 | 财政拨款收入 |     | 其他收入 |     |\n"
+            "| ---      | ---      | ---          | --- | ---      | --- |\n"
+            "|          | 栏次     |              | 1   |          | 2   |\n"
+            "| 221      | 住房保障支出 |          | 60.87 |        | 0.01 |\n")
+    rows = _grid_texts(text)
+    head = rows[0]
+    assert [head[j].rstrip("0123456789") for j, c in enumerate(rows[-1])
+            if c in ("60.87", "0.01")] == ["财政拨款收入", "其他收入"]

@@ -25,7 +25,7 @@ from itertools import pairwise
 from pipeline.ingest.model import Page, TextLine
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
 from pipeline.numbers import detect_unit
-from pipeline.vocabulary import AMOUNT_TOKEN
+from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class TextLayoutSettings:
     prose_length: int = 40  # display columns of CJK text with no gap: running text, not a table
     min_amounts: int = 2  # amounts on a line that make it a data line without a label
     edge_tolerance: int = 3  # display columns apart that shared edges of one column may lie
+    min_stream_amount_lines: int = 2  # lines with figures for a flattened markdown page
+    code_indent: int = 3  # display columns a 项 part is indented under its 款 part at least
+    max_label_width: int = 16  # display columns of a header label whose 、 lists words, not prose
 
 
 SETTINGS = TextLayoutSettings()
@@ -181,8 +184,15 @@ def _join_tokens(ts: list[Token]) -> str:
 
 def _header_prose(tokens: list[Token], s: TextLayoutSettings) -> bool:
     """Running text above a table; a header label wrapped after its enumeration comma
-    (上年结余、 / 结转) is not."""
-    return is_prose([Token(t.text.rstrip("、"), t.x0, t.x1, t.start, t.end) for t in tokens], s)
+    (上年结余、 / 结转), or a short label placed over its column (not at the margin, where
+    running text starts) listing two words with one (小型、微型企业), is not."""
+    return is_prose([Token(t.text.rstrip("、"), t.x0, t.x1, t.start, t.end)
+                     if t.x0 == 0 or t.x1 - t.x0 > s.max_label_width else
+                     Token(_LISTING_COMMA.sub("", t.text), t.x0, t.x1, t.start, t.end)
+                     for t in tokens], s)
+
+
+_LISTING_COMMA = re.compile(r"、")
 
 
 def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
@@ -195,7 +205,16 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
         i -= 1  # blank lines, and the first part of a figure wrapped in its cell
         gap += 1
     out: list[int] = []
-    while i >= 0 and toks[i] and len(out) < s.max_header_lines:
+    while i >= 0 and len(out) < s.max_header_lines:
+        if not toks[i]:
+            # a line of column numbers (** 1 2 3 …) set apart from the labels above it
+            k = i
+            while k >= 0 and not toks[k] and i - k < s.max_header_gap:
+                k -= 1
+            if not out or not all(_column_numbers(toks[j]) for j in out) or k < 0 or \
+                    not toks[k]:
+                break
+            i = k
         ts = toks[i]
         text = lines[i].text
         if _header_prose(ts, s) or is_data_line(ts, s) or _TITLE_LINE.search(text) or \
@@ -204,6 +223,14 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
         out.append(i)
         i -= 1
     return sorted(out)
+
+
+_COLUMN_MARK = re.compile(r"^(\*+|栏次|行次|\d{1,2})$")
+
+
+def _column_numbers(ts: list[Token]) -> bool:
+    """A header line numbering the columns (栏次 / ** 1 2 3 …)."""
+    return len(ts) >= 3 and all(_COLUMN_MARK.match(t.text) for t in ts)
 
 
 def _merge_fragment(row: _Row, frag: _Row, before: bool) -> None:
@@ -277,8 +304,12 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS,
     # or a code's (one 类 in a table)
     for code in (True, False):
         edges = [t.x0 for t in texts if bool(_INTEGER_TOKEN.match(t.text)) == code]
-        cols.extend(Column(False, min(g), 10 ** 9, -1, g, code) for g in
-                    _cluster_edges(edges, tol) if code or len(g) >= support)
+        for g in _cluster_edges(edges, tol):
+            if code:
+                cols.extend(Column(False, min(p), 10 ** 9, -1, p, True)
+                            for p in _code_levels_apart(g, texts, tol, s))
+            elif len(g) >= support:
+                cols.append(Column(False, min(g), 10 ** 9, -1, g, code))
     # a name on a line of figures left of every other column: the leftmost column (预算单位
     # 深圳市信访局 above the codes of its spending)
     first = min((c.anchor for c in cols), default=0)
@@ -288,6 +319,24 @@ def body_columns(rows: list[list[Token]], s: TextLayoutSettings = SETTINGS,
     cols.sort(key=lambda c: (c.anchor if not c.amount else c.anchor - 0.5))
     cols = _in_line_order(cols, rows)
     return _merge_exclusive(cols, rows)
+
+
+def _code_levels_apart(edges: list[int], texts: list[Token], tol: int,
+                       s: TextLayoutSettings) -> list[list[int]]:
+    """A column of code parts whose 类 (3 digits) and 2-digit 款 and 项 parts are indented
+    by a few columns each (pdfplumber: '205' / '   08' / '      03') is a column per level:
+    the 类 apart, the 2-digit parts by their indent. A column holding one-digit numbers is
+    one of line numbers (行次), left whole."""
+    at = set(edges)
+    parts = [t for t in texts if t.x0 in at and _INTEGER_TOKEN.match(t.text)]
+    lengths = {len(t.text) for t in parts}
+    if not {2, 3} <= lengths or lengths - {2, 3}:
+        return [edges]
+    out: list[list[int]] = []
+    for n in (3, 2):
+        own = sorted(t.x0 for t in parts if len(t.text) == n)
+        out.extend(_cluster_edges(own, min(tol, s.code_indent - 1)))
+    return out
 
 
 def _in_line_order(cols: list[Column], rows: list[list[Token]]) -> list[Column]:
@@ -723,6 +772,7 @@ def _spaced_labels(ts: list[Token]) -> list[Token]:
 
 
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_ORDINAL_NAME = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _fits(rows: list[list[Token]], cols: list[Column], tol: int) -> bool:
@@ -762,10 +812,17 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     data = [i for i in body if is_data_line(toks[i], s)]
     state = {} if state is None else state
     prev = state.get("columns")
+    # the header's words (none when most of its lines are numbered row names, 十四、…):
+    # a header other than the one of the table on the page before starts another table
+    named = sum(1 for i in head if toks[i] and _ORDINAL_NAME.match(toks[i][0].text))
+    header_text = "" if named * 2 >= len(head) else "".join(
+        re.sub(r"\s+", "", lines[i].text) for i in head)
     if prev is not None and prev[0] == wide and state.get("page") != page.number and \
             _fits([toks[i] for i in data], prev[1], s.edge_tolerance) and (
-                not head or _fits([toks[i] for i in data if len(
-                    [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
+                not header_text or header_text == state.get("header") or
+                not state.get("header")) \
+            and (not head or _fits([toks[i] for i in data if len(
+                [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
         # a table cut at a page break: its rows go on in the columns of the page before
         # (the header it may repeat names them again)
         cols = [Column(c.amount, c.anchor, c.lo, c.hi,
@@ -788,6 +845,7 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
             cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
     state["columns"] = (wide, cols)
     state["page"] = page.number
+    state["header"] = header_text  # a header printed again goes on in these columns
     ncols = len(cols)
     grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
                 ruled=False, spanned_header=True)
@@ -985,6 +1043,9 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
     used: set[int] = set()
     grid: Grid | None = None
     piped: set[int] = set()  # ids of grids read from markdown pipe rows
+    flat: dict[int, tuple[int, TextLine]] = {}  # rows printed without pipes: line, by row id
+    pending: list[tuple[int, TextLine]] = []
+    held = False  # the header above was held open across a heading printed apart
     for idx, ln in enumerate(page.lines):
         if _SEPARATOR_ROW.match(ln.text) and grid is not None:
             used.add(idx)
@@ -1000,18 +1061,39 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
             continue
         cells = _split_cells(ln.text, ln.start)
         if cells is not None:
+            if held and grid is not None and len(cells) != grid.ncols:
+                grid = None  # a header piece of another width: another table
+            held = False
             if grid is None:
                 grid = Grid(page=page.number, top=idx, ncols=0, ruled=False)
                 blocks.append(grid)
                 if "\t" not in ln.text:
                     piped.add(id(grid))
             grid.ncols = max(grid.ncols, len(cells))
+            for k, fl in pending:  # flattened rows between two pipe rows of the table
+                row = GridRow([], page.number, span=(fl.start, fl.end))
+                flat[id(row)] = (k, fl)
+                grid.rows.append(row)
+                used.add(k)
+            pending = []
             grid.rows.append(GridRow(cells, page.number, span=(ln.start, ln.end)))
             used.add(idx)
             continue
         if not ln.text.strip():
             continue  # blank lines do not end a table: converters scatter them
+        if grid is not None and id(grid) in piped and _flattened_row(ln):
+            pending.append((idx, ln))  # a row the converter printed without its pipes
+            continue
+        if grid is not None and id(grid) in piped and not pending and \
+                _header_fragment(ln) and not any(_has_amount(r) for r in grid.rows):
+            held = True  # a heading printed apart from the header pieces around it
+            continue
         grid = None
+        held = False
+        pending = []
+    for b in blocks:
+        if isinstance(b, Grid) and id(b) in piped:
+            used -= _place_flattened_rows(b, flat)
     out: list[Block] = []
     for b in blocks:
         if isinstance(b, Grid) and id(b) in piped:
@@ -1022,6 +1104,82 @@ def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block
         else:
             out.append(b)
     return out, used
+
+
+def _flattened_row(ln: TextLine) -> bool:
+    """A table row a markdown converter printed as plain text inside a pipe table: a label
+    then its figures, single-spaced, no figure before a name."""
+    ts = line_tokens(ln)
+    if not is_data_line(ts) or not ts[-1].is_amount:
+        return False
+    first = next(k for k, t in enumerate(ts) if t.is_amount)
+    return all(t.is_amount for t in ts[first:])
+
+
+_TOTAL_LABEL = re.compile(r"[合总]\s*计")  # a total row's label printed above its figures
+
+
+def _header_fragment(ln: TextLine) -> bool:
+    """A short heading without figures, not a title, unit or page line: part of a table
+    header that a markdown converter printed outside the pipe rows."""
+    ts = line_tokens(ln)
+    return is_fragment_line(ts) and not _TITLE_LINE.search(ln.text) and \
+        not _META_CELL.search(ln.text) and not any(t.is_numberlike for t in ts) and \
+        not _TOTAL_LABEL.search(ln.text)
+
+
+def _amount_columns(row: GridRow) -> list[int]:
+    return [c.col for c in row.cells if c.text and all(
+        _is_amount_text(p.text) for ps in _cell_parts(c) for p in ps)]
+
+
+def _place_flattened_rows(grid: Grid, flat: dict[int, tuple[int, TextLine]]) -> set[int]:
+    """Cells of the rows of a pipe table printed without pipes: their figures fill the
+    table's amount columns in order when they print as many, else the columns of the
+    nearest pipe row printing as many; the label goes where that row's label is. A row
+    that fits no column set, or of a two-sided table (names right of figures), is dropped
+    from the grid; returns the line indexes dropped."""
+    rows = grid.rows
+    piped = [r for r in rows if id(r) not in flat]
+    all_amount = sorted({j for r in piped for j in _amount_columns(r)})
+    dropped: set[int] = set()
+    two_sided = bool(all_amount) and any(
+        c.text and c.col > all_amount[0] and c.col not in _amount_columns(r)
+        for r in piped if _amount_columns(r) for c in r.cells)
+    keep: list[GridRow] = []
+    for k, row in enumerate(rows):
+        if id(row) not in flat:
+            keep.append(row)
+            continue
+        idx, ln = flat[id(row)]
+        ts = line_tokens(ln)
+        amounts = [t for t in ts if t.is_amount]
+        labels = [t for t in ts if not t.is_amount]
+        near = [r for r in rows[k + 1:] + rows[:k][::-1] if id(r) not in flat and
+                len(_amount_columns(r)) == len(amounts)]
+        if two_sided:  # names right of figures: one label per line cannot be told apart
+            dropped.add(idx)
+            continue
+        if len(all_amount) == len(amounts):
+            cols = all_amount
+        elif near:
+            cols = _amount_columns(near[0])
+        else:
+            dropped.add(idx)
+            continue
+        model = near[0] if near else piped[0]
+        text_cols = [c.col for c in model.cells if c.text and c.col < cols[0]
+                     and c.col not in cols]
+        cells = [Cell(t.text, j, 1, chars=(t.start, t.end))
+                 for j, t in zip(cols, amounts, strict=True)]
+        if labels and (text_cols or cols[0] > 0):
+            a, b = labels[0].start - ln.start, labels[-1].end - ln.start
+            cells.insert(0, Cell(ln.text[a:b], text_cols[0] if text_cols else 0, 1,
+                                 chars=(labels[0].start, labels[-1].end)))
+        row.cells = cells
+        keep.append(row)
+    grid.rows = keep
+    return dropped
 
 
 # ------------------------------------------------------------------ markdown repair
@@ -1114,9 +1272,26 @@ def _piece_cell(ps: list[_Piece], col: int, text: str | None = None) -> Cell:
 
 
 def _prose_grid(grid: Grid) -> bool:
-    """A paragraph a converter laid out as a table: most rows carry sentence marks."""
-    marks = sum(1 for r in grid.rows if any(_PROSE_MARK.search(c.text) for c in r.cells))
+    """A paragraph a converter laid out as a table: most rows carry sentence marks. A row
+    whose figures fill cells of their own and whose sentences all lie in its last cell is
+    a table row with a text column at its end (绩效目标 after a project's amounts)."""
+    marks = sum(1 for r in grid.rows if any(_PROSE_MARK.search(c.text) for c in r.cells)
+                and not _text_column_row(r))
     return marks * 3 >= len(grid.rows) and marks > 0
+
+
+def _text_column_row(row: GridRow) -> bool:
+    filled = [c for c in row.cells if c.text]
+    return _figure_cells(row) >= 2 and not any(_PROSE_MARK.search(c.text) for c in filled[:-1])
+
+
+def _figure_cells(row: GridRow) -> int:
+    """Cells of a row holding a money figure alone (decimals or thousands separators: a
+    score or count of 100 in a targets table is no such figure)."""
+    return sum(1 for c in row.cells if _MONEY_CELL.match(c.text.strip()))
+
+
+_MONEY_CELL = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{1,6}$|^-?\d{1,3}(,\d{3})+$")
 
 
 def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line], Grid | None]:
@@ -1131,15 +1306,19 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
     ncols = grid.ncols
     cells: list[list[list[_Piece]]] = []
     sources: list[GridRow] = []  # the printed row each row of ``cells`` comes from
+    apart: list[Line] = []  # unit lines printed inside a header cell
     for row in grid.rows:
         parts: list[list[list[_Piece]]] = [[] for _ in range(ncols)]
         for c in row.cells:
             if c.col < ncols:
                 parts[c.col] = _cell_parts(c)
+        for ps in _meta_lines_apart(parts):
+            apart.append(Line(_join_pieces(ps), row.page, grid.top - 0.5,
+                              span=(ps[0].start, ps[-1].end)))
         for split_row in _split_rows(parts):
             cells.append(split_row)
             sources.append(row)
-    lines: list[Line] = []
+    lines: list[Line] = apart
     if _prose_grid(grid):
         for r, row in enumerate(sources):
             ps = [p for cs in cells[r] for p in cs]
@@ -1186,6 +1365,11 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
     groups = split
     text_group = [not has_amount[g[0]] and any(has_text[j] for j in g) for g in groups]
     ng = len(groups)
+    # a text group whose body fills one of its columns, a column the header labels, is
+    # named by that label alone (预算单位 | 科目编码 | 科目名称 over a unit row of zeros)
+    only = {k: filled_cols[0] for k, g in enumerate(groups) if text_group[k] and len(
+        filled_cols := [j for j in g if has_text[j]]) == 1 and len(g) > 1 and any(
+        cells[r][filled_cols[0]] for r in head_rows)}
     # the header: fragments per group, row by row
     frags: list[list[list[_Piece]]] = []
     for r in head_rows:
@@ -1204,7 +1388,8 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
                 per[k + 1].extend(cells[r][filled[-1]])  # a heading one column left
                 filled = filled[:-1]
             for j in filled:
-                per[k].extend(cells[r][j])
+                if only.get(k, j) == j:
+                    per[k].extend(cells[r][j])
         frags.append(per)
     labels: list[str] = []
     label_ps: list[list[_Piece]] = []
@@ -1221,6 +1406,7 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
             ps.extend(per[k])
         labels.append(text)
         label_ps.append(ps)
+    labels = [_unscrambled(lb) if not text_group[k] else lb for k, lb in enumerate(labels)]
     for k in range(ng):  # a bare 小计 under a group heading printed beside it
         if labels[k] != "小计" or text_group[k]:
             continue
@@ -1259,10 +1445,14 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
         if not levels:
             levels = _code_levels([[cells[r][j] for j in groups[0]] for r in body_rows])
         state["width"], state["levels"] = width0, levels
-    # codes continue from the piece above when this one opens without a header
-    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows else {}
+    # codes continue from the piece above when this one opens without a header, or under
+    # the same header printed again (the table goes on on its next page)
+    heads = [lb for k, lb in enumerate(labels) if not text_group[k]]  # of the amounts
+    again = bool(head_rows) and heads == state.get("labels")
+    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows or again else {}
     if head_rows:
         state["carry"] = carry
+        state["labels"] = heads
     for r in body_rows:
         row = sources[r]
         new: list[Cell] = []
@@ -1275,7 +1465,76 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
             text = _CJK_GAP.sub("", _join_pieces(ps)) if text_group[k] and ps else None
             new.append(_piece_cell(ps, col, text))
         out.rows.append(GridRow(new, row.page, span=row.span))
+    if head_rows and any(labels):
+        _labels_onto_figures(out)
     return lines, out
+
+
+def _labels_onto_figures(grid: Grid) -> None:
+    """Headings printed one column off around an empty column (markitdown: 基本支出 over the
+    blank column left of its figures, 项目支出 over 基本支出's figures, nothing over 项目支出's):
+    a run of labelled columns that begins at a column with no figure and ends beside a
+    column of figures with no label moves one column right, onto those figures."""
+    head, body = grid.rows[0], grid.rows[1:]
+    # a column number (栏次 1 2 3) names no column
+    label = {c.col: c for c in head.cells if c.text and c.span == 1 and
+             not _COLUMN_MARK.match(c.text)}
+    filled = [any(c.col == j and c.text for r in body for c in r.cells) for j in range(grid.ncols)]
+    amount = [filled[j] and all(_is_amount_text(c.text) for r in body for c in r.cells
+                                if c.col == j and c.text) for j in range(grid.ncols)]
+    j = 0
+    while j < grid.ncols:
+        if j in label and not filled[j]:
+            run = j
+            while run + 1 < grid.ncols and run + 1 in label and amount[run + 1]:
+                run += 1
+            nxt = run + 1
+            if nxt < grid.ncols and amount[nxt] and nxt not in label:
+                for k in range(run, j - 1, -1):  # right to left: each moves onto a free one
+                    label[k].col = k + 1
+                    label[k + 1] = label.pop(k)
+                taken = set(range(j + 1, nxt + 1))  # their blank or numbered cells go
+                head.cells = sorted([c for c in head.cells if c.col not in taken or (
+                    c.text and not _COLUMN_MARK.match(c.text))], key=lambda c: c.col)
+                j = nxt
+                continue
+        j += 1
+
+
+# header labels of amount columns as printed whole; a label whose characters a converter
+# interleaved across the rows of its cell (财政款收 / 拨入) is one of them in another order
+_HEADER_WORDS = (
+    "合计", "总计", "小计", "财政拨款收入", "财政拨款", "一般公共预算", "一般公共预算拨款",
+    "政府性基金预算", "政府性基金拨款", "国有资本经营预算", "财政专户管理资金", "事业收入",
+    "事业单位经营收入", "其他收入", "上级补助收入", "附属单位上缴收入", "上年结转",
+    "基本支出", "项目支出", "人员经费", "公用经费", "人员支出", "日常公用支出",
+    "上缴上级支出", "对附属单位补助支出", "事业单位经营支出", "其他资金")
+_WORD_BY_CHARS = {"".join(sorted(w)): w for w in _HEADER_WORDS}
+
+
+def _unscrambled(label: str) -> str:
+    """The header word a label holds with its characters out of order, when no column
+    word can be read in it as printed."""
+    if not label or any(p.search(label) for p, _ in COLUMN_RULES) or label in _HEADER_WORDS:
+        return label
+    return _WORD_BY_CHARS.get("".join(sorted(label)), label)
+
+
+def _meta_lines_apart(parts: list[list[list[_Piece]]]) -> list[list[_Piece]]:
+    """A unit or department line that a header cell holds above or below its label
+    (pymupdf4llm: '金额单位：万元<br>公用经费') is taken out of the cell, which keeps its label;
+    returns the lines taken out. A row holding figures is left as it is."""
+    if any(_is_amount_text(p.text) for cp in parts for line in cp for p in line):
+        return []
+    out: list[list[_Piece]] = []
+    for j, cp in enumerate(parts):
+        if len(cp) < 2:
+            continue
+        keep = [line for line in cp if not any(_META_CELL.search(p.text) for p in line)]
+        if keep and len(keep) < len(cp):
+            out.extend(line for line in cp if not any(line is k for k in keep))
+            parts[j] = keep
+    return out
 
 
 def _header_levels(rows: list[list[list[_Piece]]]) -> dict[int, str]:
@@ -1351,12 +1610,37 @@ def _code_cells(row: list[list[_Piece]], g: list[int], carry: dict[str, str],
 # ------------------------------------------------------------------ page
 
 
+def _flattened_page(page: Page, s: TextLayoutSettings) -> bool:
+    """A page of a markdown document without pipe rows whose figures follow their labels
+    after single spaces (markitdown flattens some tables so): streamed text."""
+    from pipeline.layout import text_stream  # imports this module: loaded when used
+
+    return text_stream.looks_streamed(
+        [page], text_stream.StreamSettings(min_amount_lines=s.min_stream_amount_lines))
+
+
+def _stream_page(page: Page, state: dict) -> list[Block]:
+    """The page read by the streamed-text reader, one per document (a table it reads may
+    go on on the next flattened page)."""
+    from pipeline.layout import text_stream
+
+    reader = state.setdefault("stream_reader", text_stream._StreamReader())
+    blocks = reader.page(page)
+    if reader.open is not None:
+        reader._finish(reader.open)  # its rows so far: the document may end here
+    return blocks
+
+
 def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS,
                      state: dict | None = None) -> list[Block]:
     """Blocks of a text page in line order: grids of its tables, then its other lines.
     ``state`` (one dict per document, pages in order) lets a markdown table cut at a page
     break keep its code columns and the 类/款 its rows continue."""
     blocks, used = _separated_tables(page, state)
+    if blocks and state is not None:
+        state["markdown"] = True
+    elif state is not None and state.get("markdown") and _flattened_page(page, s):
+        return _stream_page(page, state)
     if not blocks:
         blocks, used = find_aligned_tables(page, s, state)
     for idx, ln in enumerate(page.lines):
