@@ -148,6 +148,10 @@ def _cmd_batch(argv: list[str]) -> int:
                         "shared by all documents with --executor thread)")
     p.add_argument("--max-pages", type=int, default=400, help="refuse longer files (default 400)")
     p.add_argument("--max-mb", type=float, default=100.0, help="refuse larger files (default 100)")
+    p.add_argument("--excel", action="store_true",
+                   help="also write tables/tables.xlsx, one sheet per table (the excel extra)")
+    p.add_argument("--jsonl", action="store_true",
+                   help="also write documents.jsonl, one extracted document per line")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     settings = Settings(extractor=args.extractor, model=args.model, base_url=args.base_url,
@@ -159,8 +163,9 @@ def _cmd_batch(argv: list[str]) -> int:
         from pipeline.llm.config import resolve
 
         resolve(args.model, args.base_url, args.api_key_env)  # fail fast, with the fix
+    formats = [f for f, on in (("xlsx", args.excel), ("jsonl", args.jsonl)) if on]
     summary = Batch(args.out, settings, workers=args.workers, executor=args.executor,
-                    quiet=args.quiet).run(args.inputs)
+                    quiet=args.quiet, formats=formats).run(args.inputs)
     if not args.quiet:
         print((args.out / "summary.md").read_text(encoding="utf-8"))
     return 0 if summary["documents"] else 2

@@ -86,3 +86,9 @@ class GoldError(BudgetExtractError):
     """A gold file cannot be used: malformed, unreviewed, or its document is missing."""
 
     exit_code = 2
+
+
+class MissingExtraError(BudgetExtractError):
+    """An optional feature was asked for whose package is not installed; says what to install."""
+
+    exit_code = 3

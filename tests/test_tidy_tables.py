@@ -1,0 +1,204 @@
+"""Analyst-ready batch tables, checked against what the documents print (read here with
+pymupdf, never from the pipeline's own output): amounts in 元, the 三公 totals the narrative
+states, project lists summing to the 合计 their table prints, one document per content."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pymupdf
+import pytest
+
+from pipeline.batch import Batch, Settings
+from pipeline.numbers import UNIT_SCALE, parse_amount
+from tests.conftest import corpus_path
+
+# a few documents of different layouts, kept small for CI time
+PDFS = ["hangzhou-justice-2026-budget.pdf",      # 三公 by unit with a 合计 row; projects twice
+        "guangzhou-petitions-2026-budget.pdf",   # 三公 as a vertical list
+        "shenzhen-petitions-2026-budget.pdf",    # 三公 with years as rows, split by fund
+        "xian-audit-2026-budget.pdf",            # amounts in 元; 三公 with 会议费/培训费
+        "yantai-civil-affairs-2026-budget.pdf"]  # projects in a project and a performance table
+TEXT = "text/shaoxing-shangyu-hrss-2024-budget.txt"
+COPY = "same-content-as-guangzhou.pdf"
+
+
+def pdf_text(name: str) -> list[str]:
+    with pymupdf.open(corpus_path(f"pdf/{name}")) as doc:
+        return [page.get_text() for page in doc]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tidy")
+    copy = tmp / COPY  # the same bytes under another name, outside the repository
+    shutil.copyfile(corpus_path(f"pdf/{PDFS[1]}"), copy)
+    inputs = [str(corpus_path(f"pdf/{n}")) for n in PDFS] + [str(corpus_path(TEXT)), str(copy)]
+    out = tmp / "out"
+    summary = Batch(out, Settings(), workers=2, quiet=True, formats=("xlsx", "jsonl")).run(inputs)
+    return out, summary
+
+
+def rows(out: Path, name: str) -> list[dict]:
+    with open(out / "tables" / f"{name}.csv", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def doc_ids(out: Path) -> dict[str, str]:
+    return {Path(d["source"]).name: d["doc_id"] for d in rows(out, "documents")}
+
+
+def stated_unit(pages: list[str], page: int) -> str:
+    """The unit line (单位：万元 / 单位：元) on the page or the closest page before it."""
+    for p in range(page, 0, -1):
+        m = re.search(r"单位[:：]\s*(亿元|万元|元)|[（(](亿元|万元|元)[)）]", pages[p - 1])
+        if m:
+            return m.group(1) or m.group(2)
+    raise AssertionError(f"no unit line on or before page {page}")
+
+
+def test_same_content_under_two_names_is_processed_once(batch):
+    out, summary = batch
+    assert summary["documents"] == 7 and summary["same_content"] == 1
+    docs = rows(out, "documents")
+    assert len(docs) == 6 and len({d["doc_id"] for d in docs}) == 6
+    guangzhou = next(d for d in docs if d["source"].endswith(PDFS[1]))
+    assert guangzhou["same_content_as"].endswith(COPY)
+
+
+def test_every_pdf_amount_in_yuan_matches_its_page(batch):
+    """value_yuan = the printed figure × the unit the page states; the figure is on the page
+    (the standard tables; lists in the narrative state their unit in the prose)."""
+    out, _ = batch
+    ids = doc_ids(out)
+    amounts = rows(out, "amounts")
+    checked = 0
+    for name in PDFS:
+        pages = pdf_text(name)
+        mine = [a for a in amounts if a["doc_id"] == ids[name] and a["value_yuan"]
+                and a["table_kind"] != "other"]
+        assert mine, name
+        for a in mine:
+            page = int(a["value_page"])
+            assert flat(a["raw"]) in flat(pages[page - 1]), (name, a)
+            expected = parse_amount(a["raw"]) * UNIT_SCALE[stated_unit(pages, page)]
+            assert Decimal(a["value_yuan"]) == expected, (name, a)
+            checked += 1
+    assert checked > 1000
+    # both units occur, so the column really converts: Xi'an prints 元, the others 万元
+    units = {a["unit"] for a in amounts if a["doc_id"] in {ids[PDFS[3]], ids[PDFS[0]]}}
+    assert units == {"元", "万元"}
+
+
+def test_summary_tables_have_their_own_files(batch):
+    out, _ = batch
+    ids = doc_ids(out)
+    for kind, words in (("income_expenditure_summary", "本年收入合计"),
+                        ("fiscal_summary", "一般公共预算")):
+        data = rows(out, kind)
+        assert {r["table_kind"] for r in data} == {kind}
+        assert {r["doc_id"] for r in data} >= {ids[n] for n in PDFS}, kind
+        assert pq.read_table(out / "tables" / f"{kind}.parquet").num_rows == len(data)
+        assert any(words in r["name"] for r in data), kind
+    # the Parquet amounts are exact decimals, not strings or floats
+    field = pq.read_schema(out / "tables" / "amounts.parquet").field("value_yuan")
+    assert str(field.type).startswith("decimal128")
+
+
+# '“三公”经费预算数为413.68万元', '…安排“三公”经费4.8万元', '“三公”经费预算共24.62万元'
+NARRATIVE_TOTAL = re.compile(r"“三公”经费(?:预算)?(?:数|支出)?(?:为|共)?(\d[\d,]*(?:\.\d+)?)万元")
+
+
+def test_three_public_total_is_the_one_the_narrative_states(batch):
+    out, _ = batch
+    ids = doc_ids(out)
+    summary = [r for r in rows(out, "three_public_summary") if r["is_current"] == "True"]
+    for name in PDFS:
+        text = flat("".join(pdf_text(name)))
+        stated = parse_amount(NARRATIVE_TOTAL.search(text).group(1)) * UNIT_SCALE["万元"]
+        mine = [r for r in summary if r["doc_id"] == ids[name]]
+        assert len(mine) == 1, (name, mine)
+        assert Decimal(mine[0]["total"]) == stated, name
+        parts = [Decimal(mine[0][k] or 0) for k in ("abroad", "vehicle_total", "reception")]
+        assert sum(parts) == stated, name  # the fixed columns add up to it
+
+
+def test_three_public_keeps_the_year_columns_and_meetings(batch):
+    out, _ = batch
+    ids = doc_ids(out)
+    xian = [r for r in rows(out, "three_public_summary") if r["doc_id"] == ids[PDFS[3]]]
+    pages = pdf_text(PDFS[3])
+    page = flat(pages[int(xian[0]["page"]) - 1])
+    assert "会议费" in page and "培训费" in page
+    current = next(r for r in xian if r["is_current"] == "True")
+    # the printed 会议费 and 培训费 of this year (元) are on the table's page
+    for key in ("meetings", "training"):
+        assert format(Decimal(current[key]), ",.2f") in page, key
+    assert any(r["is_current"] == "False" and r["year_column"] == "上年" for r in xian)
+
+
+PRINTED_ROUNDING = Decimal("0.01") * UNIT_SCALE["万元"]
+
+
+def project_total(name: str) -> Decimal:
+    """The 合计 printed at the head of the document's project table (项目支出预算表)."""
+    for page in pdf_text(name):
+        m = re.search(r"^合计\s*\n\s*(\d[\d,]*\.\d+)\s*$", page, re.M)
+        if re.search(r"项目支出预算(情况)?表", page) and m:
+            assert stated_unit([page], 1) == "万元"
+            return parse_amount(m.group(1)) * UNIT_SCALE["万元"]
+    raise AssertionError(name)
+
+
+def test_projects_listed_twice_are_kept_once_and_sum_to_the_printed_total(batch):
+    out, _ = batch
+    ids = doc_ids(out)
+    projects = rows(out, "projects")
+    for name in (PDFS[0], PDFS[4]):
+        mine = [p for p in projects if p["doc_id"] == ids[name]]
+        in_table = [p for p in mine if "project_expenditure" in p["sources"]]
+        # within the document's own rounding: Hangzhou's 31 lines add up to 0.01 万元 more
+        # than the 合计 it prints; a project counted twice would be hundreds of 万元 off
+        difference = sum(Decimal(p["value_yuan"]) for p in in_table) - project_total(name)
+        assert abs(difference) <= PRINTED_ROUNDING, (name, difference)
+        twice = [p for p in mine if "performance_targets" in p["sources"] and
+                 "project_expenditure" in p["sources"]]
+        assert len(twice) >= len(in_table) - 1, name  # nearly all are in both tables
+        pages = pdf_text(name)
+        for p in twice:  # both listings really print the project and its amount
+            for source in p["sources"].split(";"):
+                page = flat(pages[int(source.rsplit("p.", 1)[1]) - 1])
+                assert flat(p["name"]) in page and flat(p["raw"]) in page, (p, source)
+
+
+def test_total_lines_are_never_projects(batch):
+    out, _ = batch
+    projects = rows(out, "projects")
+    for p in projects:
+        assert not re.search(r"合计|总计", p["name"] + (p["unit_name"] or "")), p
+        assert parse_amount(p["name"]) is None, p
+    # Xi'an's performance table prints a 金额合计 line that was read as a project before
+    assert "金额合计" in flat(pdf_text(PDFS[3])[41])
+
+
+def test_excel_and_jsonl(batch):
+    from openpyxl import load_workbook
+
+    out, _ = batch
+    wb = load_workbook(out / "tables" / "tables.xlsx", read_only=True)
+    for name in ("documents", "amounts", "three_public_summary", "projects", "flags"):
+        assert sum(1 for _ in wb[name].iter_rows()) == len(rows(out, name)) + 1, name
+    lines = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    docs = [json.loads(x) for x in lines]
+    assert sorted(d["doc_id"] for d in docs) == sorted(doc_ids(out).values())
+    assert all(d["metadata"]["department"] for d in docs)
