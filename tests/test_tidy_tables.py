@@ -17,7 +17,7 @@ import pytest
 
 from pipeline.batch import Batch, Settings
 from pipeline.numbers import UNIT_SCALE, parse_amount
-from tests.conftest import corpus_path
+from tests.conftest import ROOT, corpus_path
 
 # a few documents of different layouts, kept small for CI time
 PDFS = ["hangzhou-justice-2026-budget.pdf",      # 三公 by unit with a 合计 row; projects twice
@@ -202,3 +202,117 @@ def test_excel_and_jsonl(batch):
     docs = [json.loads(x) for x in lines]
     assert sorted(d["doc_id"] for d in docs) == sorted(doc_ids(out).values())
     assert all(d["metadata"]["department"] for d in docs)
+
+
+# ---- the README's analyst snippets, run on the batch above ------------------------------
+
+def readme_snippet(name: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(rf"<!-- snippet: {name} -->\s*```\w+\n(.*?)```", text, re.S)
+    assert m, f"README has no '{name}' snippet"
+    return m.group(1)
+
+
+def departments(out: Path) -> dict[str, str]:
+    """Document name -> department, each department name checked to be printed in its PDF."""
+    named = {Path(d["source"]).name: d["department"] for d in rows(out, "documents")}
+    for name in PDFS:
+        assert flat(named[name]) in flat("".join(pdf_text(name)[:3])), name
+    return named
+
+
+def check_three_public(out: Path, per_department: dict[str, Decimal]) -> None:
+    """Question 1: each PDF's answer is the 三公 total its narrative states."""
+    named = departments(out)
+    for name in PDFS:
+        stated = parse_amount(NARRATIVE_TOTAL.search(flat("".join(pdf_text(name)))).group(1))
+        assert per_department[named[name]] == stated * UNIT_SCALE["万元"], name
+
+
+def check_largest(out: Path, largest: list[dict]) -> None:
+    """Question 2: ten distinct projects, largest first, each printed with its amount on its
+    pages; Hangzhou's 狱政设施建设 (printed in two tables) counted once."""
+    assert len(largest) == 10
+    for p in largest:  # pandas gives NaN where DuckDB gives None
+        p["unit_name"] = p["unit_name"] if isinstance(p["unit_name"], str) else None
+    values = [Decimal(str(p["value_yuan"])) for p in largest]
+    assert values == sorted(values, reverse=True)
+    keys = [(p["department"], p["unit_name"], p["name"], p["value_yuan"]) for p in largest]
+    assert len(set(keys)) == 10
+    named = departments(out)
+    by_department = {v: k for k, v in named.items()}
+    text_doc = Path(TEXT).name
+    for p, value in zip(largest, values, strict=True):
+        assert not re.search(r"合计|总计", p["name"] + (p["unit_name"] or "")), p
+        assert parse_amount(p["name"]) is None, p
+        doc = by_department[p["department"]]
+        if doc == text_doc:
+            texts = [corpus_path(TEXT).read_text(encoding="utf-8")]
+            unit = stated_unit(texts, 1)
+        else:
+            pages = pdf_text(doc)
+            listed_on = [int(s.rsplit("p.", 1)[1]) for s in p["sources"].split(";")]
+            texts = [pages[n - 1] for n in listed_on]
+            unit = stated_unit(pages, listed_on[0])
+        for text in texts:
+            assert flat(p["name"]) in flat(text) and flat(p["raw"]) in flat(text), p
+        assert value == parse_amount(p["raw"]) * UNIT_SCALE[unit], p
+    hangzhou = pdf_text(PDFS[0])
+    assert sum(1 for page in hangzhou if "狱政设施建设" in page and "12,898.00" in page) == 2
+    assert sum(1 for p in largest if p["name"] == "狱政设施建设"
+               and Decimal(str(p["value_yuan"])) == Decimal("12898.00") * UNIT_SCALE["万元"]) == 1
+
+
+def yantai_prints_an_inconsistent_row(page: int) -> bool:
+    """Yantai's 差旅费 row on the flagged page prints 合计 = 财政拨款小计 4.50 but its only
+    fund, 一般公共预算, as 5.50 (read from the page's words)."""
+    with pymupdf.open(corpus_path(f"pdf/{PDFS[4]}")) as doc:
+        words = doc[page - 1].get_text("words")
+    label = next(w for w in words if w[4] == "差旅费")
+    middle = (label[1] + label[3]) / 2
+    line = [w[4] for w in sorted(words, key=lambda w: w[0]) if abs((w[1] + w[3]) / 2 - middle) < 3]
+    return line[-3:] == ["4.50", "4.50", "5.50"]
+
+
+def check_errors(errors: list[dict]) -> None:
+    """Question 3: the documents with error flags are the two whose printed figures disagree,
+    each for that reason."""
+    by_doc: dict[str, list[dict]] = {}
+    for e in errors:
+        by_doc.setdefault(Path(e["source"]).name, []).append(e)
+    assert set(by_doc) == {PDFS[4], Path(TEXT).name}
+    yantai = by_doc[PDFS[4]]
+    assert [e["check"] for e in yantai] == ["row_sum"] and "30211" in yantai[0]["message"]
+    assert yantai_prints_an_inconsistent_row(int(yantai[0]["pages"]))
+    text = flat(corpus_path(TEXT).read_text(encoding="utf-8"))
+    assert "行政单位医疗（项）事务211.30万元" in text and "2101101行政单位医疗77.64" in text
+    shangyu = by_doc[Path(TEXT).name]
+    assert [e["check"] for e in shangyu] == ["narrative_amount"]
+    assert "211.30" in shangyu[0]["message"] and "77.64" in shangyu[0]["message"]
+
+
+def test_readme_pandas_snippet_answers_the_three_questions(batch, monkeypatch):
+    out, _ = batch
+    monkeypatch.chdir(out.parent)
+    ns: dict = {}
+    exec(readme_snippet("pandas"), ns)
+    per_department = {dept: total for (dept, _, _), total in ns["three_public"].items()}
+    assert all(isinstance(v, Decimal) for v in per_department.values())  # exact, not float
+    check_three_public(out, per_department)
+    check_largest(out, ns["largest"].to_dict("records"))
+    check_errors(ns["errors"].to_dict("records"))
+
+
+def test_readme_duckdb_snippet_answers_the_three_questions(batch, monkeypatch):
+    import duckdb
+
+    out, _ = batch
+    monkeypatch.chdir(out.parent)
+    queries = [q for q in readme_snippet("duckdb").split(";") if q.strip()]
+    assert len(queries) == 3
+    con = duckdb.connect()
+    q1, q2, q3 = ([dict(zip([c[0] for c in r.description], row, strict=True)) for row in r.fetchall()]
+                  for r in (con.execute(q) for q in queries))
+    check_three_public(out, {r["department"]: r["three_public_yuan"] for r in q1})
+    check_largest(out, q2)
+    check_errors(q3)
