@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.defaults import DEFAULT_EXTRACTOR
 from pipeline.errors import BudgetExtractError, InputError
 from pipeline.export.atomic import atomic_write_text
 from pipeline.export.quality import markdown as quality_markdown
@@ -38,7 +39,7 @@ SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
 class Settings:
     """Everything that shapes a result; part of every output key."""
 
-    extractor: str = "rules"
+    extractor: str = DEFAULT_EXTRACTOR
     model: str | None = None
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
