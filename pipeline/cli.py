@@ -397,12 +397,19 @@ def _version() -> str:
         return __version__
 
 
+def _print_version(ctx: click.Context) -> None:
+    """Looked up only when asked: reading the installed metadata costs start-up time."""
+    click.echo(f"budget-extract {_version()}")
+    ctx.exit(Exit.ok)
+
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(cls=DefaultGroup, default="extract", context_settings=CONTEXT)
-@click.version_option(_version(), "--version", prog_name="budget-extract",
-                      message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _, on: _print_version(ctx) if on else None,
+              help="Show the version and exit.")
 def cli() -> None:
     """Turn budget (部门预算) and final-account (部门决算) disclosures into verified, structured
     JSON. `budget-extract FILE...` runs `extract`. Exit codes: 0 done, 1 flags at or above
