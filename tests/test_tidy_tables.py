@@ -316,3 +316,19 @@ def test_readme_duckdb_snippet_answers_the_three_questions(batch, monkeypatch):
     check_three_public(out, {r["department"]: r["three_public_yuan"] for r in q1})
     check_largest(out, q2)
     check_errors(q3)
+
+
+def test_a_performance_sheet_in_wan_beside_a_project_table_in_yuan(batch):
+    """Xi'an prints its project table in 元 (p.32) and each project's performance sheet with
+    资金金额 (万元) (p.37): one project, one amount in 元."""
+    out, _ = batch
+    pages = pdf_text(PDFS[3])
+    assert stated_unit(pages, 32) == "元" and "3,500,000.00" in pages[31]
+    sheet = flat(pages[36])
+    assert "购买中介机构审计服务" in sheet and "资金金额(万元)" in sheet and "350.00" in sheet
+    ids = doc_ids(out)
+    mine = [p for p in rows(out, "projects")
+            if p["doc_id"] == ids[PDFS[3]] and p["name"] == "购买中介机构审计服务"]
+    assert len(mine) == 1, mine
+    assert Decimal(mine[0]["value_yuan"]) == Decimal("3500000")
+    assert mine[0]["sources"] == "project_expenditure p.32;performance_targets p.37"
