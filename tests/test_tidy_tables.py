@@ -332,3 +332,26 @@ def test_a_performance_sheet_in_wan_beside_a_project_table_in_yuan(batch):
     assert len(mine) == 1, mine
     assert Decimal(mine[0]["value_yuan"]) == Decimal("3500000")
     assert mine[0]["sources"] == "project_expenditure p.32;performance_targets p.37"
+
+
+@pytest.mark.parametrize(("name", "unit_name", "project"), [
+    # names as printed in corpus and development-set project lists
+    ("困难群众救助补助资金（本级）", None, True),   # Yantai: a project of the bureau itself
+    ("科技发展专项资金市科技局", None, True),       # a fund with its unit appended
+    ("市级精神障碍社区康复服务技术指导中心建设项目", None, True),
+    ("广州市土地开发中心", None, False),            # a unit's subtotal line
+    ("深圳市科技创新局（本级）", None, False),
+    ("深圳市深圳河湾流域管理中心（深圳市治理深圳河办公室）", None, False),
+    ("年度金额：", None, False),                    # labels of a performance sheet
+    ("市级财政资金", None, False),
+    ("专用项目", None, False),                      # a group's subtotal
+    ("4005.29", "金额合计", False),                 # Xi'an: a shifted 金额合计 line
+    ("合计", None, False),
+])
+def test_what_is_not_a_project(name, unit_name, project):
+    from pipeline.export.analyst import is_total_line
+    from schemas.indicators import Project
+    from schemas.provenance import Provenance
+
+    p = Project(name=name, unit_name=unit_name, provenance=Provenance(page=1, source=name))
+    assert is_total_line(p, "西安市审计局") is not project

@@ -37,6 +37,15 @@ class AnalystSettings:
     # a project named like this is a total line, not a project
     total_name: re.Pattern[str] = re.compile(
         r"^(?:金额)?(?:合计|总计|小计)$|^(?:项目)?(?:支出)?(?:金额)?合计")
+    # a label read as a name: '年度金额：', '市级财政资金', '其中：财政拨款'
+    label_name: re.Pattern[str] = re.compile(
+        r"[:：]$|^(?:其中[:：]?)?(?:市级|省级|中央|区级|县级|本级)?(?:财政)?(?:资金|拨款|金额)$"
+        r"|^(?:通用|专用|一般|重点|其他)项目$")  # a group's subtotal line
+    # a unit's own line in a project list: '广州市土地开发中心', '深圳市科技创新局（本级）'
+    unit_line: re.Pattern[str] = re.compile(
+        r"^(?!.*(?:项目|资金|经费|工程|补贴|补助|费$))\S{1,6}?[省市区县州旗]\S*?"
+        r"(?:局|委员会|办公室|办公厅|厅|中心|院|所|站|队|馆|处)"
+        r"(?:[（(](?:本级|[^（()）]*(?:局|委员会|办公室|中心))[)）])?$")
     # two project names are the same project when equal, or when the shorter (cut by the
     # converter or the layout) opens the longer and has at least this many characters
     min_prefix_chars: int = 6
@@ -170,7 +179,8 @@ class _Slot:
 
     def add(self, field_name: str, value: Decimal, accumulate: bool) -> None:
         old = getattr(self, field_name)
-        setattr(self, field_name, value if old is None or not accumulate else old + value)
+        if old is None or accumulate:  # else the first (leftmost) column printed stands
+            setattr(self, field_name, value if old is None else old + value)
 
     def best(self) -> Decimal | None:
         return self.strong if self.strong is not None else (
@@ -181,7 +191,7 @@ def three_public_rows(doc_id: str, source: str, d: Disclosure) -> list[dict[str,
     """The 三公 figures of each 三公 table, one row per year column, in 元."""
     out: list[dict[str, Any]] = []
     for ti, t in enumerate(d.tables):
-        if t.kind is not TableKind.three_public or t.empty:
+        if t.kind is not TableKind.three_public:  # an 空表 of zeros still says 0
             continue
         out.extend(_three_public_of_table(doc_id, source, d, ti, t))
     return out
@@ -197,6 +207,14 @@ def _rows_to_use(t: Table) -> list[TableRow]:
     return [r for r in t.rows if not _CHANGE_ROW.search(r.name or "") and (r.values or r.other)]
 
 
+def _row_item(r: TableRow) -> str | None:
+    """The item a row's label names; a unit's name (…局, …中心) names none, a 合计 the total."""
+    name = r.name or ""
+    if _BODY_NAME.search(normalise_text(name)):
+        return None
+    return "total" if r.is_total and not _item_of_text(name) else _item_of_text(name)
+
+
 def _three_public_of_table(doc_id: str, source: str, d: Disclosure, ti: int, t: Table
                            ) -> list[dict[str, Any]]:
     year = d.metadata.year
@@ -205,6 +223,8 @@ def _three_public_of_table(doc_id: str, source: str, d: Disclosure, ti: int, t: 
     accumulate = len(rows) > 1 and not any(
         r.is_total or _item_of_text(r.name or "") or _YEAR.search(r.name or "") or "上年" in (r.name or "")
         for r in rows)
+    # a vertical list: rows name the items (因公出国 / 公务接待 …), its 合计 row the total
+    vertical = any(_row_item(r) not in (None, "total") for r in rows)
     groups: dict[str, dict[str, _Slot]] = {}
     canonical: dict[str, bool] = {}
     said: dict[str, bool | None] = {}
@@ -212,15 +232,15 @@ def _three_public_of_table(doc_id: str, source: str, d: Disclosure, ti: int, t: 
     units: set[str] = set()
     for r in rows:
         name = r.name or ""
-        row_item = None if _BODY_NAME.search(normalise_text(name)) else (
-            "total" if r.is_total and not _item_of_text(name) else _item_of_text(name))
+        row_item = _row_item(r)
         row_year = name if _year_says_current(name, year) is not None else ""
         for _, header, key, a in cells(t, r):
             value = yuan(a)
             if value is None or _CHANGE_ROW.search(header or ""):
                 continue
             h_item, strong = _item_of_header(header or "")
-            item = h_item if h_item not in (None, "total") else (row_item or h_item)
+            item = h_item if h_item not in (None, "total") else (
+                row_item if vertical or row_item != "total" else h_item)
             if item is None:
                 continue
             from_row = item == row_item and h_item != item
@@ -313,12 +333,15 @@ def _same_project(a: Project, b: Project, settings: AnalystSettings) -> bool:
 
 
 def is_total_line(p: Project, department: str | None, settings: AnalystSettings = SETTINGS) -> bool:
-    """A 合计/金额合计/总计 line (in the name or the unit column, as a shifted row reads),
-    a bare amount read as a name, or the department's own name (a unit subtotal line)."""
+    """Not a project: a 合计/金额合计/总计 line (in the name or the unit column, as a shifted
+    row reads), a bare amount or a label read as a name, or a unit's own subtotal line (the
+    department's name, a body's name, '…局（本级）')."""
     name = normalise_text(p.name)
     return bool(settings.total_name.search(name)
                 or settings.total_name.search(normalise_text(p.unit_name or ""))
                 or parse_amount(name) is not None
+                or settings.label_name.search(name)
+                or settings.unit_line.search(name)
                 or (department is not None and name == normalise_text(department)))
 
 
