@@ -190,10 +190,10 @@ class _Slot:
 def three_public_rows(doc_id: str, source: str, d: Disclosure) -> list[dict[str, Any]]:
     """The 三公 figures of each 三公 table, one row per year column, in 元."""
     out: list[dict[str, Any]] = []
-    for ti, t in enumerate(d.tables):
+    for t in d.tables:
         if t.kind is not TableKind.three_public:  # an 空表 of zeros still says 0
             continue
-        out.extend(_three_public_of_table(doc_id, source, d, ti, t))
+        out.extend(_three_public_of_table(doc_id, source, d, t))
     return out
 
 
@@ -215,14 +215,12 @@ def _row_item(r: TableRow) -> str | None:
     return "total" if r.is_total and not _item_of_text(name) else _item_of_text(name)
 
 
-def _three_public_of_table(doc_id: str, source: str, d: Disclosure, ti: int, t: Table
-                           ) -> list[dict[str, Any]]:
+def _three_public_of_table(doc_id: str, source: str, d: Disclosure, t: Table) -> list[dict[str, Any]]:
     year = d.metadata.year
     rows = _rows_to_use(t)
     # unit rows without a 合计 row: their figures add up
     accumulate = len(rows) > 1 and not any(
-        r.is_total or _item_of_text(r.name or "") or _YEAR.search(r.name or "") or "上年" in (r.name or "")
-        for r in rows)
+        r.is_total or _row_item(r) or _YEAR.search(r.name or "") or "上年" in (r.name or "") for r in rows)
     # a vertical list: rows name the items (因公出国 / 公务接待 …), its 合计 row the total
     vertical = any(_row_item(r) not in (None, "total") for r in rows)
     groups: dict[str, dict[str, _Slot]] = {}
