@@ -21,6 +21,7 @@ import ray
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.batch import Batch, Progress, Settings, expand_inputs, process_one
+from pipeline.defaults import DEFAULT_EXTRACTOR
 
 
 @ray.remote
@@ -32,7 +33,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("inputs", nargs="+")
     ap.add_argument("-o", "--out", required=True, type=Path)
-    ap.add_argument("--extractor", default="rules", choices=["rules", "llm", "auto"])
+    ap.add_argument("--extractor", default=DEFAULT_EXTRACTOR, choices=["rules", "llm", "auto"])
     args = ap.parse_args()
 
     ray.init()  # local mode unless RAY_ADDRESS points at a cluster

@@ -23,11 +23,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.defaults import DEFAULT_EXTRACTOR
 from pipeline.errors import BudgetExtractError, InputError
 from pipeline.export.atomic import atomic_write_text
 from pipeline.export.quality import markdown as quality_markdown
 from pipeline.export.quality import summarise as summarise_quality
-from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
+from pipeline.export.tables import TABLES, document_rows, error_row, write_excel, write_jsonl, write_tables
+
+EXTRA_FORMATS = ("xlsx", "jsonl")  # beside CSV and Parquet, on request
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
 
@@ -36,7 +39,7 @@ SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
 class Settings:
     """Everything that shapes a result; part of every output key."""
 
-    extractor: str = "rules"
+    extractor: str = DEFAULT_EXTRACTOR
     model: str | None = None
     base_url: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
@@ -128,6 +131,12 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
                 "seconds": round(time.perf_counter() - t0, 4)}
 
 
+def _note_same_content(row: dict[str, Any], path: Path) -> None:
+    """Name another file with the same content on the row of the first one."""
+    others = [x for x in (row.get("same_content_as") or "").split(";") if x]
+    row["same_content_as"] = ";".join([*others, str(path)])
+
+
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False))
 
@@ -137,6 +146,7 @@ class Progress:
     total: int
     done: int = 0
     skipped: int = 0
+    same_content: int = 0  # files whose content another file of the batch already has
     failed: int = 0
     flagged: int = 0
     calls: int = 0
@@ -146,7 +156,7 @@ class Progress:
 
     def line(self) -> str:
         el = time.perf_counter() - self.started
-        rate = (self.done - self.skipped) / el if el > 0 else 0
+        rate = (self.done - self.skipped - self.same_content) / el if el > 0 else 0
         return (f"{self.done}/{self.total} documents ({self.skipped} already done), "
                 f"{self.failed} failed, {self.flagged} flagged, {self.calls} model calls, "
                 f"{self.tokens} tokens, {rate:.1f} docs/s")
@@ -156,12 +166,16 @@ class Batch:
     """A batch run into ``out_dir``: docs/ (per-document JSON), errors/, tables/, summary."""
 
     def __init__(self, out_dir: str | Path, settings: Settings, workers: int | None = None,
-                 executor: str = "process", quiet: bool = False):
+                 executor: str = "process", quiet: bool = False, formats: Iterable[str] = ()):
         self.out = Path(out_dir)
         self.settings = settings
         self.workers = workers or os.cpu_count() or 1
         self.executor = executor
         self.quiet = quiet
+        self.formats = frozenset(formats)
+        unknown = self.formats - set(EXTRA_FORMATS)
+        if unknown:
+            raise ValueError(f"unknown output format(s): {', '.join(sorted(unknown))}")
         self._hashes: dict[tuple[str, int, int], str] = {}
 
     def key(self, path: Path) -> str:
@@ -199,7 +213,14 @@ class Batch:
         prog = Progress(total=len(files))
         t0 = time.perf_counter()
         pending: list[tuple[Path, str]] = []
+        planned: set[str] = set()
         for f, key, finished in self.plan(files):
+            if key is not None and key in planned:  # the same content under another name
+                prog.done += 1
+                prog.same_content += 1
+                continue
+            if key is not None:
+                planned.add(key)
             if key is None:
                 self._record_error(f, f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}",
                                    {"status": "error", "error": "NotFoundError",
@@ -267,6 +288,18 @@ class Batch:
         print(("\r" if sys.stderr.isatty() else "") + "batch: " + prog.line(), end=end,
               file=sys.stderr, flush=True)
 
+    def _documents(self, files: list[Path]) -> Iterator[dict[str, Any]]:
+        """The stored JSON of each document of these files, once per content."""
+        seen: set[str] = set()
+        for f in files:
+            try:
+                key = self.key(f)
+            except OSError:
+                continue
+            if key not in seen and self.doc_path(key).exists():
+                seen.add(key)
+                yield json.loads(self.doc_path(key).read_text(encoding="utf-8"))
+
     def finish(self, files: list[Path], seconds: float, prog: Progress) -> dict[str, Any]:
         """Combined tables and the run summary, from every result on disk for these files."""
         from schemas.document import Disclosure
@@ -276,11 +309,16 @@ class Batch:
         flags: Counter[str] = Counter()
         errors: Counter[str] = Counter()
         pages = 0
+        first_name: dict[str, dict[str, Any]] = {}  # key -> its documents row
         for f in files:
             try:
                 key = self.key(f)
             except OSError:
                 key = f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}"
+            if key in first_name:  # processed once, under its first name
+                _note_same_content(first_name[key], f)
+                outcomes["same content as another file"] += 1
+                continue
             doc, err = self.doc_path(key), self.error_path(key)
             if doc.exists():
                 data = json.loads(doc.read_text(encoding="utf-8"))
@@ -288,6 +326,7 @@ class Batch:
                                                if k not in ("doc_id",)} | {"source": data["source"]})
                 for name, rs in document_rows(key, str(f), d).items():
                     rows[name].extend(rs)
+                first_name[key] = rows["documents"][-1]
                 pages += d.page_count
                 worst = "error" if any(x.severity.value == "error" for x in d.flags) else \
                     "warning" if any(x.severity.value == "warning" for x in d.flags) else "clean"
@@ -296,24 +335,33 @@ class Batch:
             elif err.exists():
                 e = json.loads(err.read_text(encoding="utf-8"))
                 rows["errors"].append(error_row(key, str(f), e["error"], e["reason"]))
+                first_name[key] = rows["errors"][-1]
                 outcomes["failed"] += 1
                 errors[e["error"]] += 1
             else:
                 outcomes["not processed"] += 1
         counts = write_tables(rows, self.out)
+        if "xlsx" in self.formats:
+            write_excel(rows, self.out / "tables" / "tables.xlsx")
+        if "jsonl" in self.formats:
+            write_jsonl(self._documents(files), self.out / "documents.jsonl")
         summary = {
             "documents": len(files), "outcomes": dict(outcomes), "errors": dict(errors),
             "flags_by_check": dict(flags.most_common()), "pages": pages,
-            "skipped_already_done": prog.skipped, "processed_now": prog.done - prog.skipped,
+            "skipped_already_done": prog.skipped, "same_content": prog.same_content,
+            "processed_now": prog.done - prog.skipped - prog.same_content,
             "seconds": round(seconds, 2),
-            "docs_per_second": round((prog.done - prog.skipped) / seconds, 2) if seconds else 0,
+            "docs_per_second": round((prog.done - prog.skipped - prog.same_content) / seconds, 2)
+            if seconds else 0,
             "model_calls": prog.calls, "model_tokens": prog.tokens,
             "settings": asdict(self.settings), "table_rows": counts,
             "quality": summarise_quality(rows["quality"]),
         }
         _write_atomic(self.out / "summary.json", summary)
         md = ["# Batch summary\n", f"{len(files)} documents, {pages} pages, "
-              f"{summary['processed_now']} processed in this run ({prog.skipped} already done), "
+              f"{summary['processed_now']} processed in this run ({prog.skipped} already done"
+              + (f", {prog.same_content} the same content as another file" if prog.same_content else "")
+              + "), "
               f"{seconds:.1f} s.\n", "| outcome | documents |", "|---|---:|"]
         md += [f"| {k} | {v} |" for k, v in sorted(outcomes.items())]
         if errors:

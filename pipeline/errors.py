@@ -90,3 +90,9 @@ class GoldError(BudgetExtractError):
 
 class SourceNotFoundError(InputError):
     """An extraction JSON's source file is not where it was, or has changed since."""
+
+
+class MissingExtraError(BudgetExtractError):
+    """An optional feature was asked for whose package is not installed; says what to install."""
+
+    exit_code = 3

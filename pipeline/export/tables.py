@@ -5,16 +5,30 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import MissingExtraError
+from pipeline.export.analyst import (
+    SUMMARY_KINDS,
+    THREE_PUBLIC_ITEMS,
+    amount_rows,
+    project_rows,
+    three_public_rows,
+    yuan,
+)
 from pipeline.export.atomic import atomic_write
 from pipeline.export.quality import QUALITY_COLUMNS, quality_row
 from schemas.document import Disclosure
 from schemas.tables import TableKind
 
 TABLES = ["documents", "function_expenditures", "economic_expenditures", "three_public",
-          "projects", "indicators", "figures", "flags", "errors", "quality"]
+          "projects", "indicators", "figures", "flags", "errors", "quality",
+          "amounts", "three_public_summary", "income_expenditure_summary", "fiscal_summary"]
+# every table whose figures are money; a performance table's numbers are indicator values and
+# weights (its projects' amounts are in `projects`)
+AMOUNT_KINDS = tuple(k for k in TableKind if k is not TableKind.performance_targets)
 FUNCTION_KINDS = {TableKind.expenditure_summary, TableKind.general_budget_expenditure,
                   TableKind.government_fund, TableKind.state_capital, TableKind.income_summary}
 
@@ -37,7 +51,13 @@ def document_rows(doc_id: str, path: str, d: Disclosure) -> dict[str, list[dict[
         "tables_missing": ";".join(k.value for k in d.table_report.missing),
         "checks_ran": d.checks.ran, "checks_failed": d.checks.failed, "error_flags": errors,
         "model_calls": d.llm.calls, "prompt_tokens": d.llm.prompt_tokens,
-        "completion_tokens": d.llm.completion_tokens, "seconds": d.seconds})
+        "completion_tokens": d.llm.completion_tokens, "seconds": d.seconds,
+        "source_sha256": d.source_sha256, "same_content_as": None})
+    out["amounts"] = amount_rows(doc_id, path, d, kinds=AMOUNT_KINDS)
+    for kind in SUMMARY_KINDS:
+        out[kind.value] = amount_rows(doc_id, path, d, kinds=(kind,))
+    out["three_public_summary"] = three_public_rows(doc_id, path, d)
+    out["projects"] = project_rows(doc_id, d)
     for t in d.tables:
         target = ("function_expenditures" if t.kind in FUNCTION_KINDS else
                   "economic_expenditures" if t.kind is TableKind.basic_expenditure else
@@ -51,17 +71,12 @@ def document_rows(doc_id: str, path: str, d: Disclosure) -> dict[str, list[dict[
                     "page": r.provenance.page}
             for k, a in r.values.items():
                 out[target].append({**base, "column": k.value, "value": _num(a), "raw": a.raw,
+                                    "value_yuan": yuan(a),
                                     "value_page": a.provenance.page if a.provenance else None})
             for label, a in r.other.items():
                 out[target].append({**base, "column": f"other:{label}", "value": _num(a),
-                                    "raw": a.raw,
+                                    "raw": a.raw, "value_yuan": yuan(a),
                                     "value_page": a.provenance.page if a.provenance else None})
-    for p in d.projects:
-        out["projects"].append({"doc_id": doc_id, "unit_name": p.unit_name, "name": p.name,
-                                "category": p.category, "amount": _num(p.amount),
-                                "raw": p.amount.raw if p.amount else None,
-                                "unit": p.amount.unit if p.amount else None,
-                                "page": p.provenance.page})
     for i in d.indicators:
         out["indicators"].append({"doc_id": doc_id, "project": i.project, "unit_name": i.unit_name,
                                   "level1": i.level1, "level2": i.level2, "name": i.name,
@@ -87,29 +102,61 @@ def document_rows(doc_id: str, path: str, d: Disclosure) -> dict[str, list[dict[
 
 
 def error_row(doc_id: str, path: str, error: str, reason: str) -> dict[str, Any]:
-    return {"doc_id": doc_id, "source": path, "error": error, "reason": reason, "page": None}
+    return {"doc_id": doc_id, "source": path, "error": error, "reason": reason, "page": None,
+            "same_content_as": None}
 
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "source", "department", "year", "kind", "level", "currency_unit",
                   "pages", "format", "extractor", "tables_found", "tables_missing", "checks_ran",
                   "checks_failed", "error_flags", "model_calls", "prompt_tokens",
-                  "completion_tokens", "seconds"],
+                  "completion_tokens", "seconds", "source_sha256", "same_content_as"],
     "function_expenditures": ["doc_id", "table_kind", "table_title", "table_part", "code",
-                              "level", "name", "unit_name", "is_total", "column", "value",
-                              "raw", "unit", "page", "value_page"],
-    "projects": ["doc_id", "unit_name", "name", "category", "amount", "raw", "unit", "page"],
+                              "level", "name", "unit_name", "is_total", "column", "value_yuan",
+                              "value", "unit", "raw", "page", "value_page"],
+    "projects": ["doc_id", "unit_name", "name", "category", "value_yuan", "amount", "unit", "raw",
+                 "sources", "listed", "page"],
+    "amounts": ["doc_id", "source", "table_kind", "table_title", "table_part", "side", "code",
+                "level", "name", "unit_name", "is_total", "column", "value_yuan", "value", "unit",
+                "raw", "page", "value_page"],
+    "three_public_summary": ["doc_id", "source", "department", "year", "kind", "table_title",
+                             "year_column", "is_current", *THREE_PUBLIC_ITEMS, "total_computed",
+                             "printed_unit", "page"],
     "indicators": ["doc_id", "project", "unit_name", "level1", "level2", "name", "operator",
                    "value", "value_number", "measure_unit", "weight", "page"],
     "figures": ["doc_id", "kind", "value", "raw", "unit", "subject", "direction", "section",
                 "page"],
     "flags": ["doc_id", "check", "severity", "message", "table", "expected", "found",
               "difference", "pages", "page"],
-    "errors": ["doc_id", "source", "error", "reason", "page"],
+    "errors": ["doc_id", "source", "error", "reason", "page", "same_content_as"],
     "quality": list(QUALITY_COLUMNS),
 }
 COLUMNS["economic_expenditures"] = COLUMNS["function_expenditures"]
 COLUMNS["three_public"] = COLUMNS["function_expenditures"]
+COLUMNS["income_expenditure_summary"] = COLUMNS["amounts"]
+COLUMNS["fiscal_summary"] = COLUMNS["amounts"]
+# exact decimals in 元: Parquet decimal columns, plain digits in CSV
+DECIMAL_COLUMNS = {"value_yuan", *THREE_PUBLIC_ITEMS}
+DECIMAL_PRECISION = 38  # Arrow's widest decimal128
+
+
+def _csv_cell(v: Any) -> Any:
+    return format(v, "f") if isinstance(v, Decimal) else v
+
+
+def _arrow_column(name: str, values: list[Any]):
+    """An Arrow array: exact decimals (scale: the most decimals present) for amounts in 元,
+    booleans and integers as they are, everything else as strings."""
+    import pyarrow as pa
+
+    if name in DECIMAL_COLUMNS:
+        decimals = [v if v is None or isinstance(v, Decimal) else Decimal(str(v)) for v in values]
+        scale = max((max(0, -int(v.as_tuple().exponent)) for v in decimals if v is not None), default=2)
+        return pa.array(decimals, pa.decimal128(DECIMAL_PRECISION, scale))
+    if not values:
+        return pa.array([], pa.string())
+    return pa.array([None if v is None else v if isinstance(v, bool | int | float) else str(v)
+                     for v in values])
 
 
 def write_tables(rows: dict[str, Iterable[dict[str, Any]]], out_dir: Path) -> dict[str, int]:
@@ -130,15 +177,52 @@ def write_tables(rows: dict[str, Iterable[dict[str, Any]]], out_dir: Path) -> di
             with open(tmp, "w", newline="", encoding="utf-8-sig") as f:
                 w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
                 w.writeheader()
-                w.writerows(data)
+                w.writerows({c: _csv_cell(r.get(c)) for c in cols} for r in data)
 
         def pq_writer(tmp: str, data=data, cols=cols) -> None:
-            table = pa.table({c: pa.array([None if r.get(c) is None else
-                                           (r[c] if isinstance(r[c], bool | int | float) else str(r[c]))
-                                           for r in data]) if data else pa.array([], pa.string())
-                              for c in cols})
-            pq.write_table(table, tmp)
+            pq.write_table(pa.table({c: _arrow_column(c, [r.get(c) for r in data]) for c in cols}), tmp)
 
         atomic_write(target / f"{name}.csv", csv_writer)
         atomic_write(target / f"{name}.parquet", pq_writer)
     return counts
+
+
+EXCEL_MAX_ROWS = 1_048_575  # a sheet's rows below its header; more go on continuation sheets
+EXCEL_MAX_NAME = 31  # characters of a sheet name
+
+
+def write_excel(rows: dict[str, Iterable[dict[str, Any]]], path: Path) -> Path:
+    """All combined tables in one workbook, one sheet per table (amounts as numbers, every
+    other column as in the CSV). Needs the ``excel`` extra (openpyxl)."""
+    try:
+        from openpyxl import Workbook
+    except ImportError as e:
+        raise MissingExtraError("Excel output needs openpyxl: pip install 'budget-extract[excel]'"
+                                ) from e
+
+    def write(tmp: str) -> None:
+        wb = Workbook(write_only=True)
+        for name in TABLES:
+            data = list(rows.get(name, []))
+            cols = COLUMNS[name]
+            for part, start in enumerate(range(0, max(len(data), 1), EXCEL_MAX_ROWS)):
+                title = name if part == 0 else f"{name} ({part + 1})"
+                ws = wb.create_sheet(title[:EXCEL_MAX_NAME])
+                ws.append(cols)
+                for r in data[start:start + EXCEL_MAX_ROWS]:
+                    ws.append([r.get(c) for c in cols])
+        wb.save(tmp)
+
+    return atomic_write(path, write)
+
+
+def write_jsonl(documents: Iterable[dict[str, Any]], path: Path) -> Path:
+    """One extracted document (its JSON, with doc_id and source) per line."""
+    import json
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as f:
+            for d in documents:
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
+
+    return atomic_write(path, write)

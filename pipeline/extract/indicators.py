@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from pipeline.extract.cells import cell_provenance, header_labels, make_amount
-from pipeline.numbers import normalise_text, parse_amount
+from pipeline.numbers import detect_unit, normalise_text, parse_amount
 from pipeline.segment.tables import RawTable
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.provenance import Amount
@@ -69,6 +69,17 @@ def _header_columns(raw: RawTable) -> tuple[int | None, int | None, int | None, 
     return None, None, None, False
 
 
+def _unit_above_indicators(raw: RawTable) -> str | None:
+    """The unit a label above the first indicator header states: 资金金额 (万元)."""
+    for row in raw.rows:
+        if any(INDICATOR_HEADER.search(c.text) for c in row.cells):
+            return None
+        stated = next((u for c in row.cells for u in [detect_unit(c.text)] if u), None)
+        if stated:
+            return stated
+    return None
+
+
 _BLOCK_HEAD = re.compile(r"^(项目名称|专项资金名称|项目)$")
 
 
@@ -112,6 +123,8 @@ def extract_indicators(raw: RawTable, unit: str) -> tuple[list[PerformanceIndica
     unit_name: str | None = None
     last_name: str | None = None
     proj_col, unit_col, amount_col, activity = _header_columns(raw)
+    if raw.unit is None:  # no unit line: a money label above the indicators may state it
+        unit = _unit_above_indicators(raw) or unit
     blocks = any(_is_block_head([c.text.strip() for c in r.cells if c.text.strip()])
                  for r in raw.rows)
     if blocks:
