@@ -784,3 +784,21 @@ def test_line_numbers_of_blank_items_and_a_fund_label_over_two_lines(tmp_path: P
     assert rows["四、教育支出"].side == "expenditure" and not rows["四、教育支出"].other
     assert _vals(rows["二、政府性基金预算财政拨款"]) == {"amount": "0.00"}
     assert not _errors(d)
+
+
+def test_a_running_footer_neither_splits_a_table_nor_joins_a_name(tmp_path: Path) -> None:
+    """Every page ends with the same footer line and its page number: the footer is kept
+    where it first appears and dropped after, so the table going on over the pages reads
+    as one and no row takes the footer as (part of) its name."""
+    footer = "某某市测试局 2026 年度部门预算公开"
+    rows = [f"2010{k:03d} 事务{k} 1.00 1.00 0.00" for k in range(1, 13)]
+    pages = [HEAD.replace("决算", "预算") + "说明\n" + footer + "\n- 1 -"]
+    head = "一般公共预算支出表\n单位：万元\n科目编码 科目名称 合计 基本支出 项目支出\n合计 12.00 12.00 0.00\n"
+    body = [head + "\n".join(rows[:6]), "\n".join(rows[6:])]
+    pages += [b + f"\n{footer}\n- {n + 2} -" for n, b in enumerate(body)]
+    pages.append(f"附件说明\n{footer}\n- 4 -")
+    d = _tables(tmp_path, "\f".join(pages))
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    names = [r.name for r in t.rows if r.code]
+    assert names == [f"事务{k}" for k in range(1, 13)]
+    assert not any("公开" in (r.name or "") for r in t.rows)

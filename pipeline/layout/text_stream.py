@@ -108,6 +108,10 @@ class StreamSettings:
     """How much of a document must look streamed before it is read that way."""
 
     min_amount_lines: int = 5  # lines holding an amount: fewer, and the document has no table
+    min_running_pages: int = 3  # pages a running header or footer must be printed on
+    running_page_share: float = 0.5  # of all pages, at least
+    running_edge_lines: int = 3  # the first and last non-empty lines of a page it may be
+    running_min_chars: int = 6  # shorter lines (页码, 单位) are not taken for one
     max_aligned_share: float = 0.15  # amount lines with a wide gap (aligned columns) at most
 
 
@@ -142,6 +146,7 @@ def looks_streamed(pages: list[Page], s: StreamSettings = SETTINGS) -> bool:
 def layout_text_pages(pages: list[Page]) -> list[list[Block]]:
     """Blocks per page of a text document: streamed tables read here, others by
     ``layout_text_page``."""
+    pages = without_running_lines(pages)
     if not looks_streamed(pages):
         state: dict = {}  # a table cut at a page break continues on the next page
         return [layout_text_page(p, state=state) for p in pages]
@@ -150,6 +155,45 @@ def layout_text_pages(pages: list[Page]) -> list[list[Block]]:
     reader = _StreamReader()
     out = [reader.page(p) for p in pages]
     reader.finish()
+    return out
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\s+", "", re.sub(r"\d+", "#", text))
+
+
+def without_running_lines(pages: list[Page], s: StreamSettings = SETTINGS) -> list[Page]:
+    """Pages without the running header and footer lines a converter kept on every page
+    (无锡市信访局 2025 年度部门预算公开 at each page's foot): a line with a number among the
+    first or last lines of at least half the pages, printed the same (numbers aside), is kept where it
+    first appears and dropped after, so it neither splits a table nor joins a row's name."""
+    if len(pages) < s.min_running_pages:
+        return pages
+    seen: Counter[str] = Counter()
+    for p in pages:
+        filled = [ln.text for ln in p.lines if ln.text.strip()]
+        edge = filled[: s.running_edge_lines] + filled[-s.running_edge_lines:]
+        # a running line carries a year or a number; titles, and a name alone (the
+        # department under 部门：on every page: a cell), stay
+        seen.update({_running_key(t) for t in edge if len(t.strip()) >= s.running_min_chars
+                     and re.search(r"\d", t) and classify_title(t) is None
+                     and not is_number_label(t)})
+    running = {k for k, n in seen.items()
+               if n >= max(s.min_running_pages, s.running_page_share * len(pages))}
+    if not running:
+        return pages
+    first: set[str] = set()
+    out: list[Page] = []
+    for p in pages:
+        keep: list[TextLine] = []
+        for ln in p.lines:
+            k = _running_key(ln.text)
+            if k in running and k in first:
+                continue
+            if k in running:
+                first.add(k)
+            keep.append(ln)
+        out.append(Page(p.number, p.width, p.height, p.words, p.segments, keep))
     return out
 
 
