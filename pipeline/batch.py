@@ -18,7 +18,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from pipeline.export.atomic import atomic_write_text
 from pipeline.export.quality import markdown as quality_markdown
 from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
+from pipeline.limits import Limits, error_name, memory_error, out_of_memory, time_limit
+from pipeline.pool import SupervisedPool
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
 
@@ -44,13 +46,16 @@ class Settings:
     max_concurrent_calls: int = 4
     cache_dir: str | None = None
     rate_limit: float | None = None  # model calls started per second, at most
-    max_pages: int = 400  # larger files are refused as "too large"
-    max_mb: float = 100.0
+    limits: Limits = field(default_factory=Limits)  # per document: time, memory, size
 
     def key(self) -> str:
         relevant = {k: v for k, v in asdict(self).items()
                     if k not in ("max_concurrent_calls", "cache_dir", "api_key_env", "rate_limit")}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
+
+    @property
+    def wall_seconds(self) -> float:
+        return self.limits.wall_seconds(self.extractor != "rules")
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[Path]:
@@ -93,10 +98,19 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
     t0 = time.perf_counter()
     p = Path(path)
     try:
-        size_mb = p.stat().st_size / 1e6 if p.exists() else 0
-        if size_mb > settings.max_mb:
-            return {"status": "error", "error": "TooLarge",
-                    "reason": f"{size_mb:.0f} MB is over the {settings.max_mb:.0f} MB limit"}
+        with time_limit(settings.wall_seconds):
+            return _process(p, settings, t0)
+    except InputError as e:
+        return {"status": "error", "error": type(e).__name__, "reason": e.message,
+                "seconds": round(time.perf_counter() - t0, 4)}
+    except MemoryError:
+        e = memory_error(settings.limits)
+        return {"status": "error", "error": type(e).__name__, "reason": e.message,
+                "seconds": round(time.perf_counter() - t0, 4)}
+
+
+def _process(p: Path, settings: Settings, t0: float) -> dict[str, Any]:
+    try:
         from pipeline.run import extract_document
 
         llm = None
@@ -112,17 +126,17 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
 
             if _RATE is None:  # one limiter per process, shared by its documents
                 set_rate_limit(settings.rate_limit)
-        d = extract_document(p, extractor=settings.extractor, llm=llm,
-                             max_pages=settings.max_pages)
+        d = extract_document(p, extractor=settings.extractor, llm=llm, limits=settings.limits)
         return {"status": "ok", "disclosure": json.loads(d.model_dump_json()),
                 "seconds": round(time.perf_counter() - t0, 4)}
-    except InputError as e:
-        return {"status": "error", "error": type(e).__name__, "reason": e.message,
-                "seconds": round(time.perf_counter() - t0, 4)}
+    except (InputError, MemoryError):
+        raise
     except BudgetExtractError as e:
         return {"status": "error", "error": type(e).__name__, "reason": e.message,
                 "seconds": round(time.perf_counter() - t0, 4), "retry": True}
     except Exception as e:  # a bug must not stop the batch: record it with its traceback
+        if out_of_memory(e, settings.limits):
+            raise MemoryError from None
         return {"status": "error", "error": "InternalError", "reason": f"{type(e).__name__}: {e}",
                 "traceback": traceback.format_exc(limit=8), "retry": True,
                 "seconds": round(time.perf_counter() - t0, 4)}
@@ -209,36 +223,46 @@ class Batch:
                 prog.skipped += 1
             else:
                 pending.append((f, key))
-        use_processes = self.executor == "process" and len(pending) > 1
-        pool_cls = ProcessPoolExecutor if use_processes else ThreadPoolExecutor
-        if not use_processes and self.settings.extractor != "rules":
-            # threads share one bound on the model calls in flight across documents
+        if self.executor == "process":
+            self._run_processes(pending, prog)
+        else:
+            self._run_threads(pending, prog)
+        self._show(prog, final=True)
+        summary = self.finish(files, time.perf_counter() - t0, prog)
+        return summary
+
+    def _run_processes(self, pending: list[tuple[Path, str]], prog: Progress) -> None:
+        """Each document in a worker process under the limits; a worker that dies or runs
+        past the wall time costs only its own document an error record."""
+        pool = SupervisedPool(self.workers, self.settings.limits, self.settings.wall_seconds)
+        items = [((f, key), (str(f), self.settings)) for f, key in pending]
+        for (f, key), result, died in pool.run(process_one, items):
+            if died is not None:
+                result = {"status": "error", "error": error_name(died), "reason": died}
+            self.store(f, key, result, prog)
+            self._show(prog)
+
+    def _run_threads(self, pending: list[tuple[Path, str]], prog: Progress) -> None:
+        """Documents in threads of this process: the size limits apply, wall time and memory
+        do not (a thread cannot be stopped), and a crash ends the run."""
+        uses_model = self.settings.extractor != "rules"
+        if uses_model:  # threads share one bound on the model calls in flight
             from pipeline.llm.extractor import set_global_limit
 
             set_global_limit(self.settings.max_concurrent_calls)
-        with pool_cls(max_workers=self.workers) as pool:
-            futures: dict[Future, tuple[Path, str]] = {}
-            queue = iter(pending)
-            for f, key in queue:  # keep a bounded number in flight
-                futures[pool.submit(process_one, str(f), self.settings)] = (f, key)
-                if len(futures) >= self.workers * 2:
-                    break
-            while futures:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    f, key = futures.pop(fut)
+        try:
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                futures = {pool.submit(process_one, str(f), self.settings): (f, key)
+                           for f, key in pending}
+                for fut in as_completed(futures):
+                    f, key = futures[fut]
                     self.store(f, key, fut.result(), prog)
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        futures[pool.submit(process_one, str(nxt[0]), self.settings)] = nxt
-                self._show(prog)
-        self._show(prog, final=True)
-        if not use_processes and self.settings.extractor != "rules":
-            from pipeline.llm.extractor import set_global_limit
+                    self._show(prog)
+        finally:
+            if uses_model:
+                from pipeline.llm.extractor import set_global_limit
 
-            set_global_limit(None)
-        summary = self.finish(files, time.perf_counter() - t0, prog)
-        return summary
+                set_global_limit(None)
 
     def store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
         """Write one ``process_one`` result atomically under its key."""

@@ -126,6 +126,23 @@ def _llm_config(args):
     return None
 
 
+def _limit_options(p) -> None:
+    """The per-document limits (``pipeline.limits.LIMIT_OPTIONS``), as options."""
+    from pipeline.limits import DEFAULT_LIMITS, LIMIT_OPTIONS
+
+    g = p.add_argument_group("limits per document (over one: a one-line reason, exit 2)")
+    for flag, name, text in LIMIT_OPTIONS:
+        default = getattr(DEFAULT_LIMITS, name)
+        g.add_argument(flag, dest=f"limit_{name}", type=type(default), metavar="N",
+                       help=f"{text} (default {default:g})")
+
+
+def _limits(args):
+    from pipeline.limits import LIMIT_OPTIONS, limits_from
+
+    return limits_from({name: getattr(args, f"limit_{name}") for _, name, _ in LIMIT_OPTIONS})
+
+
 def _cmd_batch(argv: list[str]) -> int:
     from pipeline.batch import Batch, Settings
 
@@ -146,15 +163,14 @@ def _cmd_batch(argv: list[str]) -> int:
     p.add_argument("--rate-limit", type=float, metavar="PER_S",
                    help="start at most PER_S model calls per second (per worker process; "
                         "shared by all documents with --executor thread)")
-    p.add_argument("--max-pages", type=int, default=400, help="refuse longer files (default 400)")
-    p.add_argument("--max-mb", type=float, default=100.0, help="refuse larger files (default 100)")
+    _limit_options(p)
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     settings = Settings(extractor=args.extractor, model=args.model, base_url=args.base_url,
                         api_key_env=args.api_key_env, mode=args.mode,
                         max_concurrent_calls=args.max_concurrent_calls,
                         cache_dir=str(args.cache_dir) if args.cache_dir else None,
-                        rate_limit=args.rate_limit, max_pages=args.max_pages, max_mb=args.max_mb)
+                        rate_limit=args.rate_limit, limits=_limits(args))
     if args.extractor == "llm":
         from pipeline.llm.config import resolve
 
@@ -312,9 +328,11 @@ def _cmd_extract(argv: list[str]) -> int:
     g = p.add_argument_group("model (any OpenAI-compatible endpoint)")
     _model_options(g, "auto")
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    _limit_options(p)
     args = p.parse_args(argv)
 
     from pipeline.export.jsonfile import write_json
+    from pipeline.limits import call_isolated
     from pipeline.run import extract_document
     from pipeline.verify import Tolerance
 
@@ -329,10 +347,16 @@ def _cmd_extract(argv: list[str]) -> int:
                   end="", file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
-    d = extract_document(args.file, tolerance=Tolerance(per_term=args.rounding,
-                                                        large_abs_wan=args.large),
-                         extractor=args.extractor, llm=llm, use_cache=not args.no_cache,
-                         on_progress=progress)
+    limits = _limits(args)
+
+    def extract() -> Disclosure:
+        return extract_document(args.file, tolerance=Tolerance(per_term=args.rounding,
+                                                               large_abs_wan=args.large),
+                                extractor=args.extractor, llm=llm, use_cache=not args.no_cache,
+                                on_progress=progress, limits=limits)
+
+    # in a child process bounded in time and memory, like a batch's workers
+    d = call_isolated(extract, limits, limits.wall_seconds(llm is not None))
     if done[0] and sys.stderr.isatty() and not args.quiet:
         print(file=sys.stderr)
     if args.stdout:

@@ -82,6 +82,24 @@ class TooLargeError(InputError):
     """The file is over the configured size or page limit."""
 
 
+class TimeLimitError(TooLargeError):
+    """The document ran past its wall-time limit."""
+
+
+class MemoryLimitError(TooLargeError):
+    """The document needed more memory than its limit."""
+
+
+class WorkerDiedError(InputError):
+    """The process extracting the document died (a signal, a crash in a library)."""
+
+
+class OutputLockedError(BudgetExtractError):
+    """Another batch is writing into the same output directory."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later
+
+
 class GoldError(BudgetExtractError):
     """A gold file cannot be used: malformed, unreviewed, or its document is missing."""
 
