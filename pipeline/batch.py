@@ -25,6 +25,7 @@ from typing import Any
 
 from pipeline.errors import BudgetExtractError, InputError
 from pipeline.export.atomic import atomic_write_text
+from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
 from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
@@ -170,8 +171,9 @@ class Batch:
     """A batch run into ``out_dir``: docs/ (per-document JSON), errors/, tables/, summary."""
 
     def __init__(self, out_dir: str | Path, settings: Settings, workers: int | None = None,
-                 executor: str = "process", quiet: bool = False):
+                 executor: str = "process", quiet: bool = False, wait: bool = False):
         self.out = Path(out_dir)
+        self.wait = wait  # for another batch writing into out_dir, instead of refusing
         self.settings = settings
         self.workers = workers or os.cpu_count() or 1
         self.executor = executor
@@ -207,7 +209,10 @@ class Batch:
 
     def run(self, inputs: Iterable[str]) -> dict[str, Any]:
         files = expand_inputs(inputs)
-        self.out.mkdir(parents=True, exist_ok=True)
+        with output_lock(self.out, wait=self.wait):  # one batch at a time per directory
+            return self._run(files)
+
+    def _run(self, files: list[Path]) -> dict[str, Any]:
         for stale in self.out.rglob(".*.tmp"):  # left by a run killed mid-write
             stale.unlink(missing_ok=True)
         prog = Progress(total=len(files))

@@ -164,6 +164,8 @@ def _cmd_batch(argv: list[str]) -> int:
                    help="start at most PER_S model calls per second (per worker process; "
                         "shared by all documents with --executor thread)")
     _limit_options(p)
+    p.add_argument("--wait", action="store_true",
+                   help="if another batch is writing into OUT_DIR, wait for it (default: refuse)")
     p.add_argument("-q", "--quiet", action="store_true")
     args = p.parse_args(argv)
     settings = Settings(extractor=args.extractor, model=args.model, base_url=args.base_url,
@@ -176,7 +178,7 @@ def _cmd_batch(argv: list[str]) -> int:
 
         resolve(args.model, args.base_url, args.api_key_env)  # fail fast, with the fix
     summary = Batch(args.out, settings, workers=args.workers, executor=args.executor,
-                    quiet=args.quiet).run(args.inputs)
+                    quiet=args.quiet, wait=args.wait).run(args.inputs)
     if not args.quiet:
         print((args.out / "summary.md").read_text(encoding="utf-8"))
     return 0 if summary["documents"] else 2

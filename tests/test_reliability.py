@@ -227,3 +227,43 @@ def test_a_pdf_whose_stream_inflates_twice_is_refused_quickly(tmp_path, capsys):
 
 def test_limits_are_part_of_the_batch_key():
     assert Settings().key() != Settings(limits=replace(Limits(), seconds=5)).key()
+
+
+# --- one batch per output directory ----------------------------------------------------
+
+def _start_batch(inputs: Path, out: Path, *extra: str) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), "-o", str(out),
+           "--workers", "2", "-q", *extra]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _wait_for_lock(out: Path, proc: subprocess.Popen) -> None:
+    lock = out / ".batch.lock"
+    deadline = time.time() + 30
+    while time.time() < deadline and not (lock.exists() and lock.read_text().strip()):
+        time.sleep(0.02)
+    assert lock.read_text().strip() == str(proc.pid)
+
+
+def test_a_second_batch_into_the_same_directory_refuses_or_waits(tmp_path):
+    inputs = tmp_path / "in"
+    corpus_variants(CORPUS, inputs, 24, seed=8)
+    out = tmp_path / "out"
+    first = _start_batch(inputs, out)
+    _wait_for_lock(out, first)
+    second = _start_batch(inputs, out)
+    err = second.communicate(timeout=60)[1].strip()
+    assert second.returncode == 75
+    assert err.count("\n") == 0 and f"pid {first.pid}" in err and "--wait" in err
+    waiting = _start_batch(inputs, out, "--wait")
+    assert first.wait(timeout=120) == 0
+    assert waiting.wait(timeout=120) == 0, waiting.stderr.read() if waiting.stderr else ""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["documents"] == 24 and summary["skipped_already_done"] == 24
+    assert "not processed" not in summary["outcomes"]
+    docs = list((out / "docs").rglob("*.json")) + list((out / "errors").glob("*.json"))
+    assert len(docs) == 24 and not list(out.rglob("*.tmp"))
+    with (out / "tables" / "documents.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(list((out / "docs").rglob("*.json")))  # every result, once
