@@ -149,19 +149,12 @@ class LLMExtractor:
         key = cache_key(model=self.cfg.model, endpoint=self.cfg.endpoint, prompt_key=prompt_key,
                         schema=_schema(model), chunk=chunk.text, params=params)
         hit = self.cache.get(key)
-        if hit is not None:
+        cached = _from_cache(chunk, model, hit) if hit is not None else None
+        if cached is not None:
             with self._lock:
                 self.usage.cache_hits += 1
-            if "failure" in hit:  # the model's own answer failed: the same input fails again
-                failure = ChunkFailure.model_validate(hit["failure"])
-                kept = hit.get("kept")
-                result = ChunkResult(chunk, model.model_validate(kept, context={
-                    "check_arithmetic": False}) if kept else None, failure=failure, cached=True)
-            else:
-                result = ChunkResult(chunk, model.model_validate(hit["answer"], context={
-                    "check_arithmetic": False}), cached=True)
-            self._progress(result)
-            return result
+            self._progress(cached)
+            return cached
         limit = _GLOBAL_LIMIT
         if limit is not None:
             limit.acquire()
@@ -214,6 +207,21 @@ class LLMExtractor:
         failure = ChunkFailure(chunk=chunk.id, title=chunk.title, pages=chunk.pages,
                                error=error, attempts=attempts, last_answer=last)
         return ChunkResult(chunk, kept, failure=failure, unvalidated=last if kept else None)
+
+
+def _from_cache(chunk: Chunk, model: type[BaseModel], hit: dict) -> ChunkResult | None:
+    """The cached result, or None when the entry does not fit the answer's schema (then it
+    is asked again)."""
+    try:
+        if "failure" in hit:  # the model's own answer failed: the same input fails again
+            failure = ChunkFailure.model_validate(hit["failure"])
+            kept = hit.get("kept")
+            return ChunkResult(chunk, model.model_validate(kept, context={
+                "check_arithmetic": False}) if kept else None, failure=failure, cached=True)
+        return ChunkResult(chunk, model.model_validate(hit["answer"], context={
+            "check_arithmetic": False}), cached=True)
+    except (ValidationError, ValueError, TypeError, KeyError):
+        return None
 
 
 def _answer_failed(e: Exception) -> bool:
