@@ -267,3 +267,22 @@ def test_a_second_batch_into_the_same_directory_refuses_or_waits(tmp_path):
     with (out / "tables" / "documents.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == len(list((out / "docs").rglob("*.json")))  # every result, once
+
+
+# --- damaged PDFs: a flag or one line, and MuPDF never on stdout ------------------------
+
+def test_a_truncated_pdf_is_flagged_and_stdout_stays_json(tmp_path, capfd):
+    src = (CORPUS / "pdf" / "shanghai-putuo-finance-2024-final-account.pdf").read_bytes()
+    half = tmp_path / "half.pdf"
+    half.write_bytes(src[: len(src) // 18])  # its first pages survive, the xref is lost
+    assert main([str(half), "--stdout"]) == 0
+    out, err = capfd.readouterr()
+    d = json.loads(out)  # MuPDF's repair messages went nowhere near stdout
+    flag = next(f for f in d["flags"] if f["check"] == "pdf_repaired")
+    assert flag["severity"] == "warning" and "truncated" in flag["message"]
+    assert d["metadata"]["department"] == "上海市普陀区财政局"  # read from the title page kept
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(src[:20000])  # not even the page tree
+    assert main([str(cut), "--stdout"]) == 2
+    out, err = capfd.readouterr()
+    assert out == "" and err.count("\n") == 1 and "damaged" in err
