@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import BudgetExtractError, InputError
+from pipeline.errors import BudgetExtractError, ConfigError, InputError
 from pipeline.export.atomic import atomic_write_text
 from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
@@ -31,6 +31,7 @@ from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
 from pipeline.limits import Limits, error_name, memory_error, out_of_memory, time_limit
 from pipeline.pool import SupervisedPool
+from pipeline.redact import redact
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
 
@@ -100,7 +101,7 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
     p = Path(path)
     try:
         with time_limit(settings.wall_seconds):
-            return _process(p, settings, t0)
+            return _redacted(_process(p, settings, t0), settings)
     except InputError as e:
         return {"status": "error", "error": type(e).__name__, "reason": e.message,
                 "seconds": round(time.perf_counter() - t0, 4)}
@@ -108,6 +109,15 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
         e = memory_error(settings.limits)
         return {"status": "error", "error": type(e).__name__, "reason": e.message,
                 "seconds": round(time.perf_counter() - t0, 4)}
+
+
+def _redacted(result: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """An error's reason and traceback without the API key (an endpoint may echo it)."""
+    key = os.environ.get(settings.api_key_env)
+    for name in ("reason", "traceback"):
+        if name in result:
+            result[name] = redact(result[name], [key])
+    return result
 
 
 def _process(p: Path, settings: Settings, t0: float) -> dict[str, Any]:
@@ -174,6 +184,7 @@ class Batch:
                  executor: str = "process", quiet: bool = False, wait: bool = False):
         self.out = Path(out_dir)
         self.wait = wait  # for another batch writing into out_dir, instead of refusing
+        self.config_error: str | None = None  # the endpoint refused us: the run stops
         self.settings = settings
         self.workers = workers or os.cpu_count() or 1
         self.executor = executor
@@ -234,6 +245,8 @@ class Batch:
             self._run_threads(pending, prog)
         self._show(prog, final=True)
         summary = self.finish(files, time.perf_counter() - t0, prog)
+        if self.config_error is not None:
+            raise ConfigError(f"{self.config_error} (the batch stopped; rerun to resume)")
         return summary
 
     def _run_processes(self, pending: list[tuple[Path, str]], prog: Progress) -> None:
@@ -241,7 +254,8 @@ class Batch:
         past the wall time costs only its own document an error record."""
         pool = SupervisedPool(self.workers, self.settings.limits, self.settings.wall_seconds)
         items = [((f, key), (str(f), self.settings)) for f, key in pending]
-        for (f, key), result, died in pool.run(process_one, items):
+        for (f, key), result, died in pool.run(process_one, items,
+                                               stop=lambda: self.config_error is not None):
             if died is not None:
                 result = {"status": "error", "error": error_name(died), "reason": died}
             self.store(f, key, result, prog)
@@ -260,9 +274,14 @@ class Batch:
                 futures = {pool.submit(process_one, str(f), self.settings): (f, key)
                            for f, key in pending}
                 for fut in as_completed(futures):
+                    if fut.cancelled():
+                        continue
                     f, key = futures[fut]
                     self.store(f, key, fut.result(), prog)
                     self._show(prog)
+                    if self.config_error is not None:
+                        for other in futures:
+                            other.cancel()
         finally:
             if uses_model:
                 from pipeline.llm.extractor import set_global_limit
@@ -271,6 +290,8 @@ class Batch:
 
     def store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
         """Write one ``process_one`` result atomically under its key."""
+        if result.get("error") == ConfigError.__name__:  # the endpoint or key is wrong:
+            self.config_error = self.config_error or result["reason"]  # ask it nothing more
         if result["status"] == "ok":
             d = result["disclosure"]
             _write_atomic(self.doc_path(key), {"doc_id": key, "source": str(f), **d})

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.errors import BudgetExtractError
+from pipeline.redact import redact
 from schemas.document import Disclosure
 
 
@@ -384,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_serve_local(argv[1:])
         return _cmd_extract(argv)
     except BudgetExtractError as e:
-        print(f"budget-extract: error: {e.one_line()}", file=sys.stderr)
+        print(f"budget-extract: error: {redact(e.one_line())}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("budget-extract: interrupted", file=sys.stderr)
@@ -395,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug: one line, and the way to the traceback
         if os.environ.get("BUDGET_EXTRACT_DEBUG"):
             raise
-        print(f"budget-extract: internal error: {type(e).__name__}: {e} (rerun with "
+        print(f"budget-extract: internal error: {type(e).__name__}: {redact(str(e))} (rerun with "
               "BUDGET_EXTRACT_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return 70
 
