@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import BudgetExtractError, ConfigError, InputError
+from pipeline.errors import BudgetExtractError, ConfigError, InputError, NotFoundError
 from pipeline.export.atomic import atomic_write_text
 from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
@@ -84,6 +84,30 @@ def expand_inputs(inputs: Iterable[str]) -> list[Path]:
             seen.add(r)
             unique.append(f)
     return unique
+
+
+def check_inputs_exist(inputs: Iterable[str]) -> None:
+    """Raise ``NotFoundError`` for an INPUT given on the command line that is not there
+    (paths inside list files get error records instead)."""
+    for item in inputs:
+        p = Path(item[1:] if item.startswith("@") else item)
+        if not p.exists():
+            what = "a symbolic link loop or a broken link" if p.is_symlink() else "no such file or directory"
+            raise NotFoundError(f"{what}; check the path", path=p)
+
+
+# Exit codes of a batch (README, "Exit codes"): 0 every document extracted; 1 some failed
+# or were not processed; 2 no document at all.
+EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
+
+
+def batch_exit_code(summary: dict[str, Any]) -> int:
+    outcomes = summary["outcomes"]
+    if not summary["documents"] or not any(k.startswith("ok") for k in outcomes):
+        return EXIT_NOTHING
+    if outcomes.get("failed") or outcomes.get("not processed"):
+        return EXIT_SOME_FAILED
+    return EXIT_OK
 
 
 def content_hash(path: Path) -> str:

@@ -145,7 +145,7 @@ def _limits(args):
 
 
 def _cmd_batch(argv: list[str]) -> int:
-    from pipeline.batch import Batch, Settings
+    from pipeline.batch import Batch, Settings, batch_exit_code, check_inputs_exist
 
     p = argparse.ArgumentParser(
         prog="budget-extract batch",
@@ -174,6 +174,7 @@ def _cmd_batch(argv: list[str]) -> int:
                         max_concurrent_calls=args.max_concurrent_calls,
                         cache_dir=str(args.cache_dir) if args.cache_dir else None,
                         rate_limit=args.rate_limit, limits=_limits(args))
+    check_inputs_exist(args.inputs)  # a mistyped path: one line, before any work
     if args.extractor == "llm":
         from pipeline.llm.config import resolve
 
@@ -182,7 +183,7 @@ def _cmd_batch(argv: list[str]) -> int:
                     quiet=args.quiet, wait=args.wait).run(args.inputs)
     if not args.quiet:
         print((args.out / "summary.md").read_text(encoding="utf-8"))
-    return 0 if summary["documents"] else 2
+    return batch_exit_code(summary)
 
 
 def _cmd_serve_local(argv: list[str]) -> int:

@@ -286,3 +286,22 @@ def test_a_truncated_pdf_is_flagged_and_stdout_stays_json(tmp_path, capfd):
     assert main([str(cut), "--stdout"]) == 2
     out, err = capfd.readouterr()
     assert out == "" and err.count("\n") == 1 and "damaged" in err
+
+
+# --- exit codes (README, "Exit codes") --------------------------------------------------
+
+def test_batch_exit_codes(tmp_path, capsys):
+    good = CORPUS / "text" / "jiaxing-hrss-2024-budget.txt"
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\n garbage")
+    assert main(["batch", str(good), "-o", str(tmp_path / "a"), "-q"]) == 0
+    assert main(["batch", str(good), str(bad), "-o", str(tmp_path / "b"), "-q"]) == 1
+    assert main(["batch", str(bad), "-o", str(tmp_path / "c"), "-q"]) == 2  # nothing extracted
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["batch", str(empty), "-o", str(tmp_path / "d"), "-q"]) == 2  # no document
+    capsys.readouterr()
+    assert main(["batch", str(good), str(tmp_path / "typo.pdf"), "-o", str(tmp_path / "e")]) == 2
+    err = _one_line_error(capsys)
+    assert "typo.pdf: no such file or directory" in err
+    assert not (tmp_path / "e").exists()  # refused before any work

@@ -340,19 +340,23 @@ def _bom_encoding(head: bytes) -> str | None:
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
-    """UTF-16 without a BOM: the high bytes of ASCII (digits, breaks, tabs) are NULs, all
-    at odd offsets (little-endian) or all at even ones (big-endian)."""
+    """UTF-16 without a BOM: the high bytes of ASCII (digits, breaks, tabs) are NULs, at
+    odd offsets (little-endian) or at even ones (big-endian), far more on that side."""
     sample = head[: len(head) // 2 * 2]
     if len(sample) < 8:
         return None
     odd = sample[1::2].count(0)
     even = sample[0::2].count(0)
     half = len(sample) // 2
-    if odd > half * 0.2 and even == 0:
+    if odd > half * UTF16_MIN_NUL_SHARE and odd > even * UTF16_NUL_SIDE_RATIO:
         return "utf-16-le"
-    if even > half * 0.2 and odd == 0:
+    if even > half * UTF16_MIN_NUL_SHARE and even > odd * UTF16_NUL_SIDE_RATIO:
         return "utf-16-be"
     return None
+
+
+UTF16_MIN_NUL_SHARE = 0.05  # of the characters: ASCII ones (digits, breaks) in UTF-16
+UTF16_NUL_SIDE_RATIO = 5  # NULs on one side over the other (CJK like 一 U+4E00 has some)
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
