@@ -29,6 +29,7 @@ from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
 from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_tables
+from pipeline.ingest.reader import file_size, printable
 from pipeline.limits import Limits, error_name, memory_error, out_of_memory, time_limit
 from pipeline.pool import SupervisedPool
 from pipeline.redact import redact
@@ -79,7 +80,10 @@ def expand_inputs(inputs: Iterable[str]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for f in out:
-        r = f.resolve()
+        try:
+            r = f.resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop: its error record says so
+            r = f.absolute()
         if r not in seen:
             seen.add(r)
             unique.append(f)
@@ -177,6 +181,20 @@ def _process(p: Path, settings: Settings, t0: float) -> dict[str, Any]:
                 "seconds": round(time.perf_counter() - t0, 4)}
 
 
+def _missing_key(f: Path) -> str:
+    return f"missing-{hashlib.sha256(str(f).encode(errors='surrogateescape')).hexdigest()[:16]}"
+
+
+def _unreadable(f: Path) -> dict[str, Any]:
+    """The error record of a file that cannot be read, with ingest's precise reason."""
+    try:
+        file_size(f)
+        reason, name = "cannot be read", "NotFoundError"
+    except InputError as e:
+        reason, name = e.message, type(e).__name__
+    return {"status": "error", "error": name, "reason": reason}
+
+
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False))
 
@@ -233,6 +251,8 @@ class Batch:
         """(file, key, finished) for each file; key None when the file cannot be read."""
         for f in files:
             try:
+                if not f.is_file():  # a device or a pipe would be read forever
+                    raise OSError(f"not a regular file: {f}")
                 key = self.key(f)
             except OSError:
                 yield f, None, False  # missing or unreadable: an error record
@@ -255,9 +275,7 @@ class Batch:
         pending: list[tuple[Path, str]] = []
         for f, key, finished in self.plan(files):
             if key is None:
-                self._record_error(f, f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}",
-                                   {"status": "error", "error": "NotFoundError",
-                                    "reason": "no such file or not readable"}, prog)
+                self._record_error(f, _missing_key(f), _unreadable(f), prog)
             elif finished:
                 prog.done += 1
                 prog.skipped += 1
@@ -318,7 +336,7 @@ class Batch:
             self.config_error = self.config_error or result["reason"]  # ask it nothing more
         if result["status"] == "ok":
             d = result["disclosure"]
-            _write_atomic(self.doc_path(key), {"doc_id": key, "source": str(f), **d})
+            _write_atomic(self.doc_path(key), {"doc_id": key, "source": printable(f), **d})
             if self.error_path(key).exists():
                 self.error_path(key).unlink()
             prog.done += 1
@@ -330,7 +348,7 @@ class Batch:
             self._record_error(f, key, result, prog)
 
     def _record_error(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
-        _write_atomic(self.error_path(key), {"doc_id": key, "source": str(f), **result})
+        _write_atomic(self.error_path(key), {"doc_id": key, "source": printable(f), **result})
         prog.done += 1
         prog.failed += 1
 
@@ -352,15 +370,15 @@ class Batch:
         pages = 0
         for f in files:
             try:
-                key = self.key(f)
+                key = self.key(f) if f.is_file() else _missing_key(f)
             except OSError:
-                key = f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}"
+                key = _missing_key(f)
             doc, err = self.doc_path(key), self.error_path(key)
             if doc.exists():
                 data = json.loads(doc.read_text(encoding="utf-8"))
                 d = Disclosure.model_validate({k: v for k, v in data.items()
                                                if k not in ("doc_id",)} | {"source": data["source"]})
-                for name, rs in document_rows(key, str(f), d).items():
+                for name, rs in document_rows(key, printable(f), d).items():
                     rows[name].extend(rs)
                 pages += d.page_count
                 worst = "error" if any(x.severity.value == "error" for x in d.flags) else \
@@ -369,7 +387,7 @@ class Batch:
                 flags.update(x.check for x in d.flags if x.severity.value != "info")
             elif err.exists():
                 e = json.loads(err.read_text(encoding="utf-8"))
-                rows["errors"].append(error_row(key, str(f), e["error"], e["reason"]))
+                rows["errors"].append(error_row(key, printable(f), e["error"], e["reason"]))
                 outcomes["failed"] += 1
                 errors[e["error"]] += 1
             else:

@@ -94,6 +94,12 @@ class WorkerDiedError(InputError):
     """The process extracting the document died (a signal, a crash in a library)."""
 
 
+class OutputError(BudgetExtractError):
+    """An output cannot be written (a directory in its place, no permission, disk full)."""
+
+    exit_code = 73  # EX_CANTCREAT
+
+
 class OutputLockedError(BudgetExtractError):
     """Another batch is writing into the same output directory."""
 

@@ -15,6 +15,7 @@ from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.narrative import extract_figures, link_codes
 from pipeline.extract.tables import extract_table
 from pipeline.ingest import SourceDocument, read_document
+from pipeline.ingest.reader import printable
 from pipeline.layout import layout_document
 from pipeline.layout.blocks import Line
 from pipeline.limits import DEFAULT_LIMITS, Limits
@@ -110,7 +111,7 @@ def extract_document(path: str | Path, *, check: bool = True,
                         for k in [classify_title(b.text)] if k is not None
                         and k is not TableKind.other} | found, key=list(TableKind).index)
     d = Disclosure(
-        source=Path(path).name, source_sha256=doc.sha256, source_format=doc.format,
+        source=printable(Path(path).name), source_sha256=doc.sha256, source_format=doc.format,
         page_count=len(doc.pages), metadata=meta, sections=sections, tables=tables,
         table_report=report, projects=projects, indicators=indicators, figures=figures,
         extractor="rules", mentioned_tables=mentioned,

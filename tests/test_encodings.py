@@ -4,7 +4,6 @@ figure spans on CRLF and CR-only files point at their source strings."""
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 

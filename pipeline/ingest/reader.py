@@ -32,7 +32,7 @@ def read_document(path: str | Path, limits: Limits | None = None) -> SourceDocum
     streams; default ``DEFAULT_LIMITS``)."""
     limits = limits or DEFAULT_LIMITS
     p = Path(path)
-    size = _stat_size(p)
+    size = file_size(p)
     if size > limits.file_mb * MB:
         raise TooLargeError(f"{size / MB:.0f} MB is over the {limits.file_mb:g} MB file limit "
                             "(--max-mb)", path=p)
@@ -54,7 +54,13 @@ def read_document(path: str | Path, limits: Limits | None = None) -> SourceDocum
     )
 
 
-def _stat_size(p: Path) -> int:
+def printable(path: str | Path) -> str:
+    """A path as text that any output can hold: bytes of a file name that are not UTF-8
+    (kept by Python as surrogates) become U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def file_size(p: Path) -> int:
     """The file's size, or the precise reason it cannot be read."""
     try:
         st = p.stat()
@@ -147,6 +153,9 @@ def _read_pdf(path: Path, data: bytes, sha: str, limits: Limits) -> SourceDocume
     pymupdf.TOOLS.reset_mupdf_warnings()
     if not any(p.words for p in pages):
         damaged = " (it is damaged: MuPDF had to repair it)" if doc.is_repaired else ""
+        if warnings:  # MuPDF could not read what is there: say why, not "scanned"
+            raise CorruptPDFError(f"no text could be read from its {len(pages)} pages: MuPDF "
+                                  f"reports '{warnings[0]}'", path=path)
         raise NoTextLayerError(
             f"none of its {len(pages)} pages has a text layer{damaged} (scanned images?); "
             "run OCR first, e.g. `ocrmypdf --language chi_sim in.pdf out.pdf`",
