@@ -84,8 +84,17 @@ def _address_space() -> int:
 
 
 def resident(pid: int) -> int:
-    """Resident memory of process ``pid`` in bytes (0 if gone or unknown)."""
-    return _statm(pid, 1)
+    """Resident anonymous memory of process ``pid`` in bytes (0 if gone or unknown): what a
+    document's data takes; a forked child starts with its parent's, while file-backed pages
+    (code, mapped files) are left out on both sides."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def over_memory(pid: int, baseline: int, limits: Limits) -> bool:
