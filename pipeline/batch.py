@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import BudgetExtractError, ConfigError, InputError, NotFoundError
+from pipeline.errors import BudgetExtractError, ConfigError, InputError, NotFoundError, WorkerDiedError
 from pipeline.export.atomic import atomic_write_text
 from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
@@ -298,8 +298,10 @@ class Batch:
         items = [((f, key), (str(f), self.settings)) for f, key in pending]
         for (f, key), result, died in pool.run(process_one, items,
                                                stop=lambda: self.config_error is not None):
-            if died is not None:
-                result = {"status": "error", "error": error_name(died), "reason": died}
+            if died is not None:  # a killed worker may be no fault of the document's: retried
+                name = error_name(died)
+                result = {"status": "error", "error": name, "reason": died,
+                          "retry": name == WorkerDiedError.__name__}
             self.store(f, key, result, prog)
             self._show(prog)
 

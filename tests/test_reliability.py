@@ -305,3 +305,30 @@ def test_batch_exit_codes(tmp_path, capsys):
     err = _one_line_error(capsys)
     assert "typo.pdf: no such file or directory" in err
     assert not (tmp_path / "e").exists()  # refused before any work
+
+
+def test_a_worker_killed_from_outside_then_a_rerun_completes(tmp_path):
+    inputs = tmp_path / "in"
+    corpus_variants(CORPUS, inputs, 30, seed=9)
+    out = tmp_path / "out"
+    proc = _start_batch(inputs, out)
+    deadline = time.time() + 60
+    workers: list[int] = []
+    while time.time() < deadline and len(workers) < 2:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    while time.time() < deadline and len(list((out / "docs").rglob("*.json"))) < 3:
+        time.sleep(0.02)
+    os.kill(workers[0], signal.SIGKILL)  # the out-of-memory killer's way
+    assert proc.wait(timeout=120) in (0, 1), proc.stderr.read() if proc.stderr else ""
+    first = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert sum(first["outcomes"].values()) == 30 and "not processed" not in first["outcomes"]
+    rerun = _start_batch(inputs, out)
+    assert rerun.wait(timeout=120) in (0, 1)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "WorkerDiedError" not in summary["errors"]  # the killed one was redone
+    assert sum(summary["outcomes"].values()) == 30 and "not processed" not in summary["outcomes"]
+    for p in list((out / "docs").rglob("*.json")) + list((out / "errors").glob("*.json")):
+        json.loads(p.read_text(encoding="utf-8"))
+    assert not list(out.rglob("*.tmp"))
+    assert not [w for w in workers if _alive(w)]
