@@ -256,9 +256,10 @@ def test_all_hostile_inputs_in_one_batch(inputs, tmp_path, departments):
             assert name in docs or name in errors
         else:
             assert case.expect in errors[name]["reason"], (case.name, errors[name])
-    for rec in (out / "errors").glob("*.json"):
+    for rec in list((out / "errors").glob("*.json")) + list((out / "docs").rglob("*.json")):
         r = json.loads(rec.read_text(encoding="utf-8"))
-        assert "\n" not in r["reason"] and r.get("seconds", 0) < SECONDS_EACH
+        assert "\n" not in r.get("reason", "") and r.get("seconds", 0) < SECONDS_EACH
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < MEMORY_EACH_KB  # workers
 
 
 # --- where the output goes: one line naming the place, exit 73 --------------------------
