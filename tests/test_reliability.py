@@ -332,3 +332,34 @@ def test_a_worker_killed_from_outside_then_a_rerun_completes(tmp_path):
         json.loads(p.read_text(encoding="utf-8"))
     assert not list(out.rglob("*.tmp"))
     assert not [w for w in workers if _alive(w)]
+
+
+def test_workers_do_not_hold_the_output_lock(tmp_path, monkeypatch):
+    """The lock is released the moment the batch dies, dying workers or not."""
+    from pipeline.export.lock import output_lock
+
+    seen: list[bool] = []
+
+    def probe(path, *a, **kw):  # in a worker: can this process take the lock itself?
+        import fcntl
+
+        fd = os.open(tmp_path / "out" / ".batch.lock", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            raise AssertionError("a worker could lock its parent's directory")
+        except BlockingIOError:
+            pass
+        finally:
+            os.close(fd)
+        held = [fd for fd in os.listdir("/proc/self/fd")
+                if os.path.basename(os.path.realpath(f"/proc/self/fd/{fd}")) == ".batch.lock"]
+        raise RuntimeError(f"lock descriptors held: {len(held)}")
+
+    monkeypatch.setattr(pipeline.run, "extract_document", probe)
+    src = _inputs(tmp_path, {})
+    Batch(tmp_path / "out", Settings(), workers=2, quiet=True).run([str(src)])
+    reasons = {r["reason"] for r in _errors(tmp_path / "out").values()}
+    assert reasons == {"RuntimeError: lock descriptors held: 0"}
+    with output_lock(tmp_path / "out"):  # released at the end of the run
+        seen.append(True)
+    assert seen

@@ -14,6 +14,19 @@ from pathlib import Path
 from pipeline.errors import OutputLockedError
 
 LOCK_NAME = ".batch.lock"
+_held: set[int] = set()  # lock descriptors this process holds
+
+
+def _close_in_child() -> None:
+    """A forked worker must not keep its parent's lock: the lock would outlive the parent
+    (a killed batch's dying workers would still hold the directory)."""
+    for fd in list(_held):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 @contextlib.contextmanager
@@ -22,6 +35,7 @@ def output_lock(out: Path, wait: bool = False) -> Iterator[None]:
     it ends. Busy: wait for it (``wait``) or raise ``OutputLockedError``."""
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    _held.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -38,6 +52,7 @@ def output_lock(out: Path, wait: bool = False) -> Iterator[None]:
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
+        _held.discard(fd)
         os.close(fd)  # releases the lock
 
 
