@@ -18,17 +18,22 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.defaults import DEFAULT_EXTRACTOR
-from pipeline.errors import BudgetExtractError, InputError
+from pipeline.errors import BudgetExtractError, ConfigError, InputError, NotFoundError, WorkerDiedError
 from pipeline.export.atomic import atomic_write_text
+from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
 from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_excel, write_jsonl, write_tables
+from pipeline.ingest.reader import file_size, printable
+from pipeline.limits import Limits, error_name, memory_error, out_of_memory, time_limit
+from pipeline.pool import SupervisedPool
+from pipeline.redact import redact
 
 EXTRA_FORMATS = ("xlsx", "jsonl")  # beside CSV and Parquet, on request
 
@@ -47,13 +52,22 @@ class Settings:
     max_concurrent_calls: int = 4
     cache_dir: str | None = None
     rate_limit: float | None = None  # model calls started per second, at most
-    max_pages: int = 400  # larger files are refused as "too large"
-    max_mb: float = 100.0
+    limits: Limits = field(default_factory=Limits)  # per document: time, memory, size
 
     def key(self) -> str:
         relevant = {k: v for k, v in asdict(self).items()
                     if k not in ("max_concurrent_calls", "cache_dir", "api_key_env", "rate_limit")}
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:10]
+
+    @property
+    def wall_seconds(self) -> float:
+        """The wall time of one document: a model's when one is called (``llm``, or ``auto``
+        with an endpoint configured), else the rules'."""
+        from pipeline.llm.config import configured
+
+        uses_model = self.extractor == "llm" or (
+            self.extractor == "auto" and configured(self.base_url, self.api_key_env))
+        return self.limits.wall_seconds(uses_model)
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[Path]:
@@ -75,11 +89,38 @@ def expand_inputs(inputs: Iterable[str]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for f in out:
-        r = f.resolve()
+        try:
+            r = f.resolve()
+        except (OSError, RuntimeError):  # a symbolic link loop: its error record says so
+            r = f.absolute()
         if r not in seen:
             seen.add(r)
             unique.append(f)
     return unique
+
+
+def check_inputs_exist(inputs: Iterable[str]) -> None:
+    """Raise ``NotFoundError`` for an INPUT given on the command line that is not there
+    (paths inside list files get error records instead)."""
+    for item in inputs:
+        p = Path(item[1:] if item.startswith("@") else item)
+        if not p.exists():
+            what = "a symbolic link loop or a broken link" if p.is_symlink() else "no such file or directory"
+            raise NotFoundError(f"{what}; check the path", path=p)
+
+
+# Exit codes of a batch (README, "Exit codes"): 0 every document extracted; 1 some failed
+# or were not processed; 2 no document at all.
+EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
+
+
+def batch_exit_code(summary: dict[str, Any]) -> int:
+    outcomes = summary["outcomes"]
+    if not summary["documents"] or not any(k.startswith("ok") for k in outcomes):
+        return EXIT_NOTHING
+    if outcomes.get("failed") or outcomes.get("not processed"):
+        return EXIT_SOME_FAILED
+    return EXIT_OK
 
 
 def content_hash(path: Path) -> str:
@@ -96,10 +137,28 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
     t0 = time.perf_counter()
     p = Path(path)
     try:
-        size_mb = p.stat().st_size / 1e6 if p.exists() else 0
-        if size_mb > settings.max_mb:
-            return {"status": "error", "error": "TooLarge",
-                    "reason": f"{size_mb:.0f} MB is over the {settings.max_mb:.0f} MB limit"}
+        with time_limit(settings.wall_seconds):
+            return _redacted(_process(p, settings, t0), settings)
+    except InputError as e:
+        return {"status": "error", "error": type(e).__name__, "reason": e.message,
+                "seconds": round(time.perf_counter() - t0, 4)}
+    except MemoryError:
+        e = memory_error(settings.limits)
+        return {"status": "error", "error": type(e).__name__, "reason": e.message,
+                "seconds": round(time.perf_counter() - t0, 4)}
+
+
+def _redacted(result: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """An error's reason and traceback without the API key (an endpoint may echo it)."""
+    key = os.environ.get(settings.api_key_env)
+    for name in ("reason", "traceback"):
+        if name in result:
+            result[name] = redact(result[name], [key])
+    return result
+
+
+def _process(p: Path, settings: Settings, t0: float) -> dict[str, Any]:
+    try:
         from pipeline.run import extract_document
 
         llm = None
@@ -115,17 +174,17 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
 
             if _RATE is None:  # one limiter per process, shared by its documents
                 set_rate_limit(settings.rate_limit)
-        d = extract_document(p, extractor=settings.extractor, llm=llm,
-                             max_pages=settings.max_pages)
+        d = extract_document(p, extractor=settings.extractor, llm=llm, limits=settings.limits)
         return {"status": "ok", "disclosure": json.loads(d.model_dump_json()),
                 "seconds": round(time.perf_counter() - t0, 4)}
-    except InputError as e:
-        return {"status": "error", "error": type(e).__name__, "reason": e.message,
-                "seconds": round(time.perf_counter() - t0, 4)}
+    except (InputError, MemoryError):
+        raise
     except BudgetExtractError as e:
         return {"status": "error", "error": type(e).__name__, "reason": e.message,
                 "seconds": round(time.perf_counter() - t0, 4), "retry": True}
     except Exception as e:  # a bug must not stop the batch: record it with its traceback
+        if out_of_memory(e, settings.limits):
+            raise MemoryError from None
         return {"status": "error", "error": "InternalError", "reason": f"{type(e).__name__}: {e}",
                 "traceback": traceback.format_exc(limit=8), "retry": True,
                 "seconds": round(time.perf_counter() - t0, 4)}
@@ -134,7 +193,21 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
 def _note_same_content(row: dict[str, Any], path: Path) -> None:
     """Name another file with the same content on the row of the first one."""
     others = [x for x in (row.get("same_content_as") or "").split(";") if x]
-    row["same_content_as"] = ";".join([*others, str(path)])
+    row["same_content_as"] = ";".join([*others, printable(path)])
+
+
+def _missing_key(f: Path) -> str:
+    return f"missing-{hashlib.sha256(str(f).encode(errors='surrogateescape')).hexdigest()[:16]}"
+
+
+def _unreadable(f: Path) -> dict[str, Any]:
+    """The error record of a file that cannot be read, with ingest's precise reason."""
+    try:
+        file_size(f)
+        reason, name = "cannot be read", "NotFoundError"
+    except InputError as e:
+        reason, name = e.message, type(e).__name__
+    return {"status": "error", "error": name, "reason": reason}
 
 
 def _write_atomic(path: Path, data: dict[str, Any]) -> None:
@@ -166,8 +239,11 @@ class Batch:
     """A batch run into ``out_dir``: docs/ (per-document JSON), errors/, tables/, summary."""
 
     def __init__(self, out_dir: str | Path, settings: Settings, workers: int | None = None,
-                 executor: str = "process", quiet: bool = False, formats: Iterable[str] = ()):
+                 executor: str = "process", quiet: bool = False, formats: Iterable[str] = (),
+                 wait: bool = False):
         self.out = Path(out_dir)
+        self.wait = wait  # for another batch writing into out_dir, instead of refusing
+        self.config_error: str | None = None  # the endpoint refused us: the run stops
         self.settings = settings
         self.workers = workers or os.cpu_count() or 1
         self.executor = executor
@@ -196,6 +272,8 @@ class Batch:
         """(file, key, finished) for each file; key None when the file cannot be read."""
         for f in files:
             try:
+                if not f.is_file():  # a device or a pipe would be read forever
+                    raise OSError(f"not a regular file: {f}")
                 key = self.key(f)
             except OSError:
                 yield f, None, False  # missing or unreadable: an error record
@@ -207,7 +285,10 @@ class Batch:
 
     def run(self, inputs: Iterable[str]) -> dict[str, Any]:
         files = expand_inputs(inputs)
-        self.out.mkdir(parents=True, exist_ok=True)
+        with output_lock(self.out, wait=self.wait):  # one batch at a time per directory
+            return self._run(files)
+
+    def _run(self, files: list[Path]) -> dict[str, Any]:
         for stale in self.out.rglob(".*.tmp"):  # left by a run killed mid-write
             stale.unlink(missing_ok=True)
         prog = Progress(total=len(files))
@@ -222,50 +303,70 @@ class Batch:
             if key is not None:
                 planned.add(key)
             if key is None:
-                self._record_error(f, f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}",
-                                   {"status": "error", "error": "NotFoundError",
-                                    "reason": "no such file or not readable"}, prog)
+                self._record_error(f, _missing_key(f), _unreadable(f), prog)
             elif finished:
                 prog.done += 1
                 prog.skipped += 1
             else:
                 pending.append((f, key))
-        use_processes = self.executor == "process" and len(pending) > 1
-        pool_cls = ProcessPoolExecutor if use_processes else ThreadPoolExecutor
-        if not use_processes and self.settings.extractor != "rules":
-            # threads share one bound on the model calls in flight across documents
+        if self.executor == "process":
+            self._run_processes(pending, prog)
+        else:
+            self._run_threads(pending, prog)
+        self._show(prog, final=True)
+        summary = self.finish(files, time.perf_counter() - t0, prog)
+        if self.config_error is not None:
+            raise ConfigError(f"{self.config_error} (the batch stopped; rerun to resume)")
+        return summary
+
+    def _run_processes(self, pending: list[tuple[Path, str]], prog: Progress) -> None:
+        """Each document in a worker process under the limits; a worker that dies or runs
+        past the wall time costs only its own document an error record."""
+        pool = SupervisedPool(self.workers, self.settings.limits, self.settings.wall_seconds)
+        items = [((f, key), (str(f), self.settings)) for f, key in pending]
+        for (f, key), result, died in pool.run(process_one, items,
+                                               stop=lambda: self.config_error is not None):
+            if died is not None:  # a killed worker may be no fault of the document's: retried
+                name = error_name(died)
+                result = {"status": "error", "error": name, "reason": died,
+                          "retry": name == WorkerDiedError.__name__}
+            self.store(f, key, result, prog)
+            self._show(prog)
+
+    def _run_threads(self, pending: list[tuple[Path, str]], prog: Progress) -> None:
+        """Documents in threads of this process: the size limits apply, wall time and memory
+        do not (a thread cannot be stopped), and a crash ends the run."""
+        uses_model = self.settings.extractor != "rules"
+        if uses_model:  # threads share one bound on the model calls in flight
             from pipeline.llm.extractor import set_global_limit
 
             set_global_limit(self.settings.max_concurrent_calls)
-        with pool_cls(max_workers=self.workers) as pool:
-            futures: dict[Future, tuple[Path, str]] = {}
-            queue = iter(pending)
-            for f, key in queue:  # keep a bounded number in flight
-                futures[pool.submit(process_one, str(f), self.settings)] = (f, key)
-                if len(futures) >= self.workers * 2:
-                    break
-            while futures:
-                done, _ = wait(futures, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    f, key = futures.pop(fut)
+        try:
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                futures = {pool.submit(process_one, str(f), self.settings): (f, key)
+                           for f, key in pending}
+                for fut in as_completed(futures):
+                    if fut.cancelled():
+                        continue
+                    f, key = futures[fut]
                     self.store(f, key, fut.result(), prog)
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        futures[pool.submit(process_one, str(nxt[0]), self.settings)] = nxt
-                self._show(prog)
-        self._show(prog, final=True)
-        if not use_processes and self.settings.extractor != "rules":
-            from pipeline.llm.extractor import set_global_limit
+                    self._show(prog)
+                    if self.config_error is not None:
+                        for other in futures:
+                            other.cancel()
+        finally:
+            if uses_model:
+                from pipeline.llm.extractor import set_global_limit
 
-            set_global_limit(None)
-        summary = self.finish(files, time.perf_counter() - t0, prog)
-        return summary
+                set_global_limit(None)
 
     def store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
         """Write one ``process_one`` result atomically under its key."""
+        if result.get("error") == ConfigError.__name__:  # the endpoint or key is wrong:
+            self.config_error = self.config_error or result["reason"]  # ask it nothing more
         if result["status"] == "ok":
             d = result["disclosure"]
-            _write_atomic(self.doc_path(key), {"doc_id": key, "source": str(f), **d})
+            _write_atomic(self.doc_path(key), {"doc_id": key, "source": printable(f), **d})
             if self.error_path(key).exists():
                 self.error_path(key).unlink()
             prog.done += 1
@@ -277,7 +378,7 @@ class Batch:
             self._record_error(f, key, result, prog)
 
     def _record_error(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
-        _write_atomic(self.error_path(key), {"doc_id": key, "source": str(f), **result})
+        _write_atomic(self.error_path(key), {"doc_id": key, "source": printable(f), **result})
         prog.done += 1
         prog.failed += 1
 
@@ -312,9 +413,9 @@ class Batch:
         first_name: dict[str, dict[str, Any]] = {}  # key -> its documents row
         for f in files:
             try:
-                key = self.key(f)
+                key = self.key(f) if f.is_file() else _missing_key(f)
             except OSError:
-                key = f"missing-{hashlib.sha256(str(f).encode()).hexdigest()[:16]}"
+                key = _missing_key(f)
             if key in first_name:  # processed once, under its first name
                 _note_same_content(first_name[key], f)
                 outcomes["same content as another file"] += 1
@@ -324,7 +425,7 @@ class Batch:
                 data = json.loads(doc.read_text(encoding="utf-8"))
                 d = Disclosure.model_validate({k: v for k, v in data.items()
                                                if k not in ("doc_id",)} | {"source": data["source"]})
-                for name, rs in document_rows(key, str(f), d).items():
+                for name, rs in document_rows(key, printable(f), d).items():
                     rows[name].extend(rs)
                 first_name[key] = rows["documents"][-1]
                 pages += d.page_count
@@ -334,7 +435,7 @@ class Batch:
                 flags.update(x.check for x in d.flags if x.severity.value != "info")
             elif err.exists():
                 e = json.loads(err.read_text(encoding="utf-8"))
-                rows["errors"].append(error_row(key, str(f), e["error"], e["reason"]))
+                rows["errors"].append(error_row(key, printable(f), e["error"], e["reason"]))
                 first_name[key] = rows["errors"][-1]
                 outcomes["failed"] += 1
                 errors[e["error"]] += 1

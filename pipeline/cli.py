@@ -36,6 +36,7 @@ import click
 
 from pipeline.defaults import DEFAULT_EXTRACTOR
 from pipeline.errors import BudgetExtractError
+from pipeline.redact import redact
 from schemas.document import Disclosure
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -49,6 +50,8 @@ class Exit(IntEnum):
     bad_input = 2  # bad input or usage
     config = 3  # model endpoint or key; an optional extra missing
     internal = 70
+    cannot_write = 73  # an output cannot be written (OutputError)
+    busy = 75  # another batch holds the output directory (OutputLockedError)
     interrupted = 130
 
 
@@ -141,32 +144,45 @@ def _llm_config(args: SimpleNamespace):
     return None
 
 
+def _limits(args: SimpleNamespace):
+    from pipeline.limits import LIMIT_OPTIONS, limits_from
+
+    return limits_from({name: getattr(args, f"limit_{name}") for _, name, _ in LIMIT_OPTIONS})
+
+
 def _cmd_batch(args: SimpleNamespace) -> int:
-    from pipeline.batch import Batch, Settings
+    from pipeline.batch import Batch, Settings, check_inputs_exist
 
     settings = Settings(extractor=args.extractor, model=args.model, base_url=args.base_url,
                         api_key_env=args.api_key_env, mode=args.mode,
                         max_concurrent_calls=args.max_concurrent_calls,
                         cache_dir=str(args.cache_dir) if args.cache_dir else None,
-                        rate_limit=args.rate_limit, max_pages=args.max_pages, max_mb=args.max_mb)
+                        rate_limit=args.rate_limit, limits=_limits(args))
+    check_inputs_exist(args.inputs)  # a mistyped path: one line, before any work
     if args.extractor == "llm":
         from pipeline.llm.config import resolve
 
         resolve(args.model, args.base_url, args.api_key_env)  # fail fast, with the fix
     formats = [f for f, on in (("xlsx", args.excel), ("jsonl", args.jsonl)) if on]
     summary = Batch(args.out, settings, workers=args.workers, executor=args.executor,
-                    quiet=args.quiet, formats=formats).run(args.inputs)
+                    quiet=args.quiet, formats=formats, wait=args.wait).run(args.inputs)
     if not args.quiet:
         print((args.out / "summary.md").read_text(encoding="utf-8"))
     return _batch_exit(summary, args.fail_on)
 
 
 def _batch_exit(summary: dict[str, Any], fail_on: str | None) -> int:
-    outcomes = summary["outcomes"]
-    failed = outcomes.get("failed", 0)
-    if not summary["documents"] or failed == summary["documents"]:
+    """2 when no document was extracted (or none found); 1 when any failed or was not
+    processed, or has flags at or above ``--fail-on``; else 0."""
+    from pipeline.batch import EXIT_NOTHING, EXIT_OK, batch_exit_code
+
+    code = batch_exit_code(summary)
+    if code == EXIT_NOTHING:
         return Exit.bad_input
-    worst = (SEVERITY_RANK["error"] if failed or outcomes.get("ok (error)") else
+    if code != EXIT_OK:
+        return Exit.flagged
+    outcomes = summary["outcomes"]
+    worst = (SEVERITY_RANK["error"] if outcomes.get("ok (error)") else
              SEVERITY_RANK["warning"] if outcomes.get("ok (warning)") else -1)
     return Exit.flagged if _fails(fail_on, worst) else Exit.ok
 
@@ -298,6 +314,7 @@ def _cmd_extract(args: SimpleNamespace) -> int:
 def _extract_one(file: str, args: SimpleNamespace, llm, out: Path | None) -> int:
     """Extract one file, write or print its JSON, print its summary; the worst flag's rank."""
     from pipeline.export.jsonfile import write_json
+    from pipeline.limits import call_isolated
     from pipeline.run import extract_document
     from pipeline.verify import Tolerance
 
@@ -312,11 +329,16 @@ def _extract_one(file: str, args: SimpleNamespace, llm, out: Path | None) -> int
 
     t0 = time.perf_counter()
     path = _read_stdin() if file == STDIN else Path(file)
-    try:
-        d = extract_document(path, tolerance=Tolerance(per_term=args.rounding,
-                                                       large_abs_wan=args.large),
-                             extractor=args.extractor, llm=llm, use_cache=not args.no_cache,
-                             on_progress=progress)
+    limits = _limits(args)
+
+    def extract() -> Disclosure:
+        return extract_document(path, tolerance=Tolerance(per_term=args.rounding,
+                                                          large_abs_wan=args.large),
+                                extractor=args.extractor, llm=llm, use_cache=not args.no_cache,
+                                on_progress=progress, limits=limits)
+
+    try:  # in a child process bounded in time and memory, like a batch's workers
+        d = call_isolated(extract, limits, limits.wall_seconds(llm is not None))
     finally:
         if file == STDIN:
             path.unlink(missing_ok=True)
@@ -362,6 +384,22 @@ model_options = _options(
     click.option("--cache-dir", type=click.Path(path_type=Path),
                  help="answer cache (default ~/.cache/budget-extract)"),
 )
+def _limit_option(flag: str, name: str, text: str) -> Callable:
+    from pipeline.limits import DEFAULT_LIMITS
+
+    default = getattr(DEFAULT_LIMITS, name)
+    return click.option(flag, f"limit_{name}", type=type(default), default=None, metavar="N",
+                        help=f"{text} (default {default:g}; over it: a one-line reason, exit 2)")
+
+
+def _limit_options() -> Callable:
+    """The per-document limits (``pipeline.limits.LIMIT_OPTIONS``), as options."""
+    from pipeline.limits import LIMIT_OPTIONS
+
+    return _options(*(_limit_option(*o) for o in LIMIT_OPTIONS))
+
+
+limit_options = _limit_options()
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="print nothing but errors")
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(["error", "warning"]), default=None,
@@ -437,6 +475,7 @@ def cli() -> None:
 @click.option("--max-flags", type=int, default=20, show_default=True, help="flags shown in the summary")
 @model_options
 @click.option("--no-cache", is_flag=True, help="neither read nor write the model answer cache")
+@limit_options
 def extract_command(**options: Any) -> int:
     """Extract disclosures (PDF with a text layer, .txt or .md; '-' reads stdin) into JSON
     and print a summary of each."""
@@ -461,8 +500,9 @@ def schema_command(**options: Any) -> int:
 @click.option("--rate-limit", type=float, metavar="PER_S",
               help="start at most PER_S model calls per second (per worker process; shared by "
                    "all documents with --executor thread)")
-@click.option("--max-pages", type=int, default=400, show_default=True, help="refuse longer files")
-@click.option("--max-mb", type=float, default=100.0, show_default=True, help="refuse larger files")
+@limit_options
+@click.option("--wait", is_flag=True,
+              help="if another batch is writing into OUT_DIR, wait for it (default: refuse)")
 @click.option("--excel", is_flag=True,
               help="also write tables/tables.xlsx, one sheet per table (the excel extra)")
 @click.option("--jsonl", is_flag=True, help="also write documents.jsonl, one extracted document per line")
@@ -583,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
         print("budget-extract: interrupted", file=sys.stderr)
         return Exit.interrupted
     except BudgetExtractError as e:
-        print(f"budget-extract: error: {e.one_line()}", file=sys.stderr)
+        print(f"budget-extract: error: {redact(e.one_line())}", file=sys.stderr)
         return e.exit_code
     except OSError as e:
         print(f"budget-extract: error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
@@ -591,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug: one line, and the way to the traceback
         if os.environ.get("BUDGET_EXTRACT_DEBUG"):
             raise
-        print(f"budget-extract: internal error: {type(e).__name__}: {e} (rerun with "
+        print(f"budget-extract: internal error: {type(e).__name__}: {redact(str(e))} (rerun with "
               "BUDGET_EXTRACT_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
         return Exit.internal
 

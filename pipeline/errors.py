@@ -82,6 +82,30 @@ class TooLargeError(InputError):
     """The file is over the configured size or page limit."""
 
 
+class TimeLimitError(TooLargeError):
+    """The document ran past its wall-time limit."""
+
+
+class MemoryLimitError(TooLargeError):
+    """The document needed more memory than its limit."""
+
+
+class WorkerDiedError(InputError):
+    """The process extracting the document died (a signal, a crash in a library)."""
+
+
+class OutputError(BudgetExtractError):
+    """An output cannot be written (a directory in its place, no permission, disk full)."""
+
+    exit_code = 73  # EX_CANTCREAT
+
+
+class OutputLockedError(BudgetExtractError):
+    """Another batch is writing into the same output directory."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later
+
+
 class GoldError(BudgetExtractError):
     """A gold file cannot be used: malformed, unreviewed, or its document is missing."""
 

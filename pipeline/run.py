@@ -5,17 +5,20 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import ConfigError, NotADisclosureError, TooLargeError
+from pipeline.errors import ConfigError, NotADisclosureError
 from pipeline.extract.indicators import extract_indicators, has_indicators
 from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.narrative import extract_figures, link_codes
 from pipeline.extract.tables import extract_table
-from pipeline.ingest import read_document
+from pipeline.ingest import SourceDocument, read_document
+from pipeline.ingest.reader import printable
 from pipeline.layout import layout_document
 from pipeline.layout.blocks import Line
+from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.llm.chunks import TABLE_TASK, Chunk, estimate_tokens
 from pipeline.llm.config import LLMConfig
 from pipeline.segment import classify_title, find_sections, find_tables
@@ -38,18 +41,21 @@ def extract_document(path: str | Path, *, check: bool = True,
                      tolerance: Tolerance | None = None, extractor: str = "rules",
                      llm: LLMConfig | None = None, client: Any = None, use_cache: bool = True,
                      on_progress: Callable[[ChunkResult], None] | None = None,
-                     max_pages: int | None = None) -> Disclosure:
+                     max_pages: int | None = None, limits: Limits | None = None) -> Disclosure:
     """Extract a disclosure and verify it (unless ``check`` is False).
 
     ``extractor``: ``rules`` (no model), ``llm`` (every table and section through the model
     in ``llm``), or ``auto`` (rules, then the model for the parts rules could not parse or
     whose checks failed; with no ``llm`` configured, those parts are listed in
     ``d.llm.would_send``). Raises ``InputError`` subclasses for bad input and
-    ``ConfigError`` when ``llm`` is required but missing."""
+    ``ConfigError`` when ``llm`` is required but missing. ``limits`` bounds the input's
+    size (file, text, pages, words per page, inflated streams); wall time and memory are
+    bounded by the process running this (``pipeline.limits``)."""
     t0 = time.perf_counter()
-    doc = read_document(path)
-    if max_pages is not None and len(doc.pages) > max_pages:
-        raise TooLargeError(f"{len(doc.pages)} pages is over the {max_pages}-page limit", path=path)
+    limits = limits or DEFAULT_LIMITS
+    if max_pages is not None:
+        limits = replace(limits, pages=max_pages)
+    doc = read_document(path, limits)
     pages = layout_document(doc)
     raw_tables = find_tables(pages)
     raw_sections = find_sections(pages)
@@ -105,7 +111,7 @@ def extract_document(path: str | Path, *, check: bool = True,
                         for k in [classify_title(b.text)] if k is not None
                         and k is not TableKind.other} | found, key=list(TableKind).index)
     d = Disclosure(
-        source=Path(path).name, source_sha256=doc.sha256, source_format=doc.format,
+        source=printable(Path(path).name), source_sha256=doc.sha256, source_format=doc.format,
         page_count=len(doc.pages), metadata=meta, sections=sections, tables=tables,
         table_report=report, projects=projects, indicators=indicators, figures=figures,
         extractor="rules", mentioned_tables=mentioned,
@@ -147,6 +153,7 @@ def extract_document(path: str | Path, *, check: bool = True,
         assert numbers is not None and checked is not None
         d.flags, d.checks = verify(d, numbers, tolerance) if model_ran else checked
         d.flags = _failure_flags(d) + d.flags
+    d.flags = _ingest_flags(doc) + d.flags
     d.seconds = round(time.perf_counter() - t0, 4)
     return d
 
@@ -193,6 +200,16 @@ def _tables_needing_model(d: Disclosure, flags: list[Flag]) -> set[int]:
                 t.title in failing or not t.rows or not any(r.values for r in t.rows)):
             out.add(i)
     return out
+
+
+def _ingest_flags(doc: SourceDocument) -> list[Flag]:
+    """A PDF that MuPDF had to repair (damaged or truncated): what it read may be partial."""
+    if not doc.repaired:
+        return []
+    said = "; ".join(doc.warnings[:3])
+    return [Flag(check="pdf_repaired", severity=Severity.warning,
+                 message="the PDF is damaged or truncated and was repaired to be read: pages, "
+                 "tables or figures may be missing" + (f" (MuPDF: {said})" if said else ""))]
 
 
 def _failure_flags(d: Disclosure) -> list[Flag]:

@@ -62,3 +62,6 @@ class SourceDocument:
     pages: list[Page]
     text: str = ""  # full text for text inputs (spans index into it)
     title: str = ""  # PDF metadata title, decoded
+    repaired: bool = False  # MuPDF rebuilt a damaged or truncated PDF to read it
+    warnings: list[str] = field(default_factory=list)  # MuPDF's own messages, one per line
+    encoding: str = ""  # of a text input, as detected

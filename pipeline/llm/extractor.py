@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -15,11 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.errors import ConfigError
 from pipeline.llm.cache import AnswerCache, cache_key
 from pipeline.llm.chunks import Chunk
 from pipeline.llm.config import LLMConfig
 from pipeline.llm.models import LLMFigures, LLMIndicators, LLMTable
 from pipeline.llm.prompts import load
+from pipeline.redact import redact
 from schemas.document import ChunkFailure, LLMUsage
 
 RESPONSE_MODELS: dict[str, type[BaseModel]] = {"indicators": LLMIndicators, "narrative": LLMFigures}
@@ -78,9 +83,42 @@ class ChunkResult:
     unvalidated: str | None = None  # the answer kept although it failed validation
 
 
+CLIENT_LOGGERS = ("instructor", "openai", "httpx", "httpcore")
+
+
+class _RedactingFilter(logging.Filter):
+    def __init__(self, secret: str):
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage(), [self.secret])
+        record.args = None
+        return True
+
+
+def _quiet_client_logs(cfg: LLMConfig) -> None:
+    """The client libraries log every failed attempt, with the endpoint's answer (which may
+    echo the key), several lines each: their news reaches the user as our one-line
+    failures. With BUDGET_EXTRACT_DEBUG set they are shown, redacted."""
+    debug = bool(os.environ.get("BUDGET_EXTRACT_DEBUG"))
+    for name in CLIENT_LOGGERS:
+        log = logging.getLogger(name)
+        log.propagate = False
+        for h in list(log.handlers):
+            if getattr(h, "_budget_extract", False):
+                log.removeHandler(h)
+        h = logging.StreamHandler(sys.stderr)
+        h._budget_extract = True  # type: ignore[attr-defined]
+        h.setLevel(logging.DEBUG if debug else logging.CRITICAL + 1)
+        h.addFilter(_RedactingFilter(cfg.api_key))
+        log.addHandler(h)
+
+
 def make_client(cfg: LLMConfig, on_request: Callable[[Any], None] | None = None) -> Any:
     """The openai client for ``cfg``'s endpoint, wrapped by instructor in ``cfg.mode``;
     ``on_request`` sees every HTTP request, retries included."""
+    _quiet_client_logs(cfg)
     import httpx
     import instructor
     from openai import OpenAI
@@ -103,7 +141,8 @@ class LLMExtractor:
         own = client is None
         self.client = make_client(cfg, self._on_http) if own else client
         self.cache = AnswerCache(cfg.cache_dir if use_cache else None)
-        self.usage = LLMUsage(model=cfg.model, endpoint=cfg.endpoint, mode=cfg.mode)
+        self.usage = LLMUsage(model=cfg.model, endpoint=redact(cfg.endpoint) or "", mode=cfg.mode)
+        self.refused: str | None = None  # set by a 401/403: the one-line reason
         self._lock = threading.Lock()
         self.on_progress = on_progress
         hook = getattr(self.client, "on", None)
@@ -139,7 +178,12 @@ class LLMExtractor:
         self.usage.seconds += round(time.perf_counter() - t0, 3)
         self.usage.chunks_sent += sum(1 for r in results if r.answer is not None)
         self.usage.failures.extend(r.failure for r in results if r.failure is not None)
+        if self.refused is not None:  # a configuration error, not a failed chunk
+            raise ConfigError(self.refused)
         return results
+
+    def _redact(self, text: str | None) -> str | None:
+        return redact(text, [self.cfg.api_key])
 
     def _one(self, chunk: Chunk) -> ChunkResult:
         model = response_model(chunk.task)
@@ -149,17 +193,16 @@ class LLMExtractor:
         key = cache_key(model=self.cfg.model, endpoint=self.cfg.endpoint, prompt_key=prompt_key,
                         schema=_schema(model), chunk=chunk.text, params=params)
         hit = self.cache.get(key)
-        if hit is not None:
+        cached = _from_cache(chunk, model, hit) if hit is not None else None
+        if cached is not None:
             with self._lock:
                 self.usage.cache_hits += 1
-            if "failure" in hit:  # the model's own answer failed: the same input fails again
-                failure = ChunkFailure.model_validate(hit["failure"])
-                kept = hit.get("kept")
-                result = ChunkResult(chunk, model.model_validate(kept, context={
-                    "check_arithmetic": False}) if kept else None, failure=failure, cached=True)
-            else:
-                result = ChunkResult(chunk, model.model_validate(hit["answer"], context={
-                    "check_arithmetic": False}), cached=True)
+            self._progress(cached)
+            return cached
+        if self.refused is not None:  # the endpoint refused the key: ask it nothing more
+            result = ChunkResult(chunk, None, failure=ChunkFailure(
+                chunk=chunk.id, title=chunk.title, pages=chunk.pages, error=self.refused,
+                attempts=0))
             self._progress(result)
             return result
         limit = _GLOBAL_LIMIT
@@ -177,6 +220,13 @@ class LLMExtractor:
             self.cache.set(key, {"answer": answer.model_dump(mode="json")})
             result = ChunkResult(chunk, answer)
         except Exception as e:  # one failing chunk never sinks the document
+            status = _refused_status(e)
+            if status is not None:
+                with self._lock:
+                    self.refused = self.refused or (
+                        f"the endpoint {redact(self.cfg.endpoint)} refused the request with HTTP "
+                        f"{status} ({self._redact(_one_line(e))}); check the API key "
+                        "(--api-key-env) and the model's access, or use --extractor rules")
             result = self._failed(chunk, model, e)
             if _answer_failed(e) and result.failure is not None:
                 # a bad answer at temperature 0 repeats: remember it, so a rerun makes no call
@@ -202,8 +252,8 @@ class LLMExtractor:
 
     def _failed(self, chunk: Chunk, model: type[BaseModel], e: Exception) -> ChunkResult:
         attempts = int(getattr(e, "n_attempts", 0) or 0) or 1
-        last = _answer_text(getattr(e, "last_completion", None))
-        error = _one_line(e)
+        last = self._redact(_answer_text(getattr(e, "last_completion", None)))
+        error = self._redact(_one_line(e)) or ""
         kept = None
         if last is not None:
             # keep what the model said; the checks will flag what does not hold
@@ -214,6 +264,38 @@ class LLMExtractor:
         failure = ChunkFailure(chunk=chunk.id, title=chunk.title, pages=chunk.pages,
                                error=error, attempts=attempts, last_answer=last)
         return ChunkResult(chunk, kept, failure=failure, unvalidated=last if kept else None)
+
+
+def _from_cache(chunk: Chunk, model: type[BaseModel], hit: dict) -> ChunkResult | None:
+    """The cached result, or None when the entry does not fit the answer's schema (then it
+    is asked again)."""
+    try:
+        if "failure" in hit:  # the model's own answer failed: the same input fails again
+            failure = ChunkFailure.model_validate(hit["failure"])
+            kept = hit.get("kept")
+            return ChunkResult(chunk, model.model_validate(kept, context={
+                "check_arithmetic": False}) if kept else None, failure=failure, cached=True)
+        return ChunkResult(chunk, model.model_validate(hit["answer"], context={
+            "check_arithmetic": False}), cached=True)
+    except (ValidationError, ValueError, TypeError, KeyError):
+        return None
+
+
+AUTH_STATUSES = (401, 403)
+
+
+def _refused_status(e: BaseException) -> int | None:
+    """401 or 403 anywhere in ``e``'s chain (openai's AuthenticationError and
+    PermissionDeniedError, wrapped or not by instructor), else None."""
+    seen: BaseException | None = e
+    while seen is not None:
+        status = getattr(seen, "status_code", None)
+        if status in AUTH_STATUSES:
+            return int(status)
+        if type(seen).__name__ in ("AuthenticationError", "PermissionDeniedError"):
+            return 401 if type(seen).__name__ == "AuthenticationError" else 403
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _answer_failed(e: Exception) -> bool:
