@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from pipeline.ingest.model import Page, TextLine
@@ -1139,13 +1140,16 @@ def _place_flattened_rows(grid: Grid, flat: dict[int, tuple[int, TextLine]]) -> 
     nearest pipe row printing as many; the label goes where that row's label is. A row
     that fits no column set, or of a two-sided table (names right of figures), is dropped
     from the grid; returns the line indexes dropped."""
+    if not flat:
+        return set()
     rows = grid.rows
     piped = [r for r in rows if id(r) not in flat]
-    all_amount = sorted({j for r in piped for j in _amount_columns(r)})
+    amount_cols = {id(r): _amount_columns(r) for r in piped}  # computed once a row
+    all_amount = sorted({j for r in piped for j in amount_cols[id(r)]})
     dropped: set[int] = set()
     two_sided = bool(all_amount) and any(
-        c.text and c.col > all_amount[0] and c.col not in _amount_columns(r)
-        for r in piped if _amount_columns(r) for c in r.cells)
+        c.text and c.col > all_amount[0] and c.col not in amount_cols[id(r)]
+        for r in piped if amount_cols[id(r)] for c in r.cells)
     keep: list[GridRow] = []
     for k, row in enumerate(rows):
         if id(row) not in flat:
@@ -1156,14 +1160,14 @@ def _place_flattened_rows(grid: Grid, flat: dict[int, tuple[int, TextLine]]) -> 
         amounts = [t for t in ts if t.is_amount]
         labels = [t for t in ts if not t.is_amount]
         near = [r for r in rows[k + 1:] + rows[:k][::-1] if id(r) not in flat and
-                len(_amount_columns(r)) == len(amounts)]
+                len(amount_cols[id(r)]) == len(amounts)]
         if two_sided:  # names right of figures: one label per line cannot be told apart
             dropped.add(idx)
             continue
         if len(all_amount) == len(amounts):
             cols = all_amount
         elif near:
-            cols = _amount_columns(near[0])
+            cols = amount_cols[id(near[0])]
         else:
             dropped.add(idx)
             continue
@@ -1207,20 +1211,26 @@ def _cell_parts(cell: Cell) -> list[list[_Piece]]:
     """The pieces of a cell, one list per ``<br>``-separated line (empty lines dropped)."""
     if cell.chars is None or not cell.text:
         return []
-    out: list[list[_Piece]] = []
-    base = cell.chars[0]
+    return [list(ps) for ps in _text_parts(cell.text, cell.chars[0])]
+
+
+@lru_cache(maxsize=65536)
+def _text_parts(text: str, base: int) -> tuple[tuple[_Piece, ...], ...]:
+    """``_cell_parts`` of a cell's text starting at file offset ``base`` (a cell is split
+    once, however often the repairs look at it)."""
+    out: list[tuple[_Piece, ...]] = []
     pos = 0
-    for part in _BR.split(cell.text):
+    for part in _BR.split(text):
         bare = _INLINE_TAG.sub(lambda m: " " * len(m.group(0)), part)  # <sup>: not text
-        ps = [_Piece(m.group(0), base + pos + m.start(), base + pos + m.end())
-              for m in _PIECE.finditer(bare)]
+        ps = tuple(_Piece(m.group(0), base + pos + m.start(), base + pos + m.end())
+                   for m in _PIECE.finditer(bare))
         if ps:
             out.append(ps)
         pos += len(part)
-        br = _BR.match(cell.text, pos)
+        br = _BR.match(text, pos)
         if br:
             pos = br.end()
-    return out
+    return tuple(out)
 
 
 def _split_rows(parts: list[list[list[_Piece]]]) -> list[list[list[_Piece]]]:

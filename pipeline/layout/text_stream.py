@@ -32,6 +32,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations, product
 from math import comb
 
@@ -679,22 +680,36 @@ def _candidates(amounts: list[Token], n: int,
         return [tuple(range(n))], 1.0
     if k > n or k == 0 or comb(n, k) > MAX_PLACEMENTS:
         return None
-    tol = _tol(amounts)
-    vals = [_dec(t) for t in amounts]
+    got = _candidates_of(tuple(t.text for t in amounts), n,
+                         tuple((p, tuple(kids)) for p, kids in ids))
+    return (list(got[0]), got[1]) if got is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _candidates_of(texts: tuple[str, ...], n: int, ids: tuple[tuple[int, tuple[int, ...]], ...]
+                   ) -> tuple[tuple[tuple[int, ...], ...], float] | None:
+    """``_candidates`` by the printed amounts (rows printing the same figures, 0.00 above
+    all, are placed once)."""
+    k = len(texts)
+    places = [len(m.group(1)) if (m := re.search(r"\.(\d+)", t)) else 0 for t in texts]
+    tol = Decimal(1).scaleb(-max(places))
+    vals = [v if (v := parse_amount(t)) is not None else Decimal(0) for t in texts]
+    zero = Decimal(0)
+    checks = [(p, kids, frozenset(kids), tol * (len(kids) + 1)) for p, kids in ids]
     best: list[tuple[float, tuple[int, ...]]] = []
     for cols in combinations(range(n), k):
-        v = [Decimal(0)] * n
+        v = [zero] * n
         for c, x in zip(cols, vals, strict=True):
             v[c] = x
         placed = set(cols)
         score = 0.0
-        for p, kids in ids:
-            if p not in placed and not placed & set(kids):
+        for p, kids, kidset, allowed in checks:
+            if p not in placed and placed.isdisjoint(kidset):
                 continue
-            total = sum(v[c] for c in kids)
-            if v[p] == 0 and total == 0:
+            total = sum((v[c] for c in kids), zero)
+            if not v[p] and not total:
                 continue
-            if abs(v[p] - total) <= tol * (len(kids) + 1):
+            if abs(v[p] - total) <= allowed:
                 score += 1
             else:
                 score -= 3
@@ -702,9 +717,9 @@ def _candidates(amounts: list[Token], n: int,
             continue
         best.append((score, cols))
     if not best:
-        return [], 0.0
+        return (), 0.0
     top = max(sc for sc, _ in best)
-    return [c for sc, c in best if sc == top], top
+    return tuple(c for sc, c in best if sc == top), top
 
 
 def _agreed(cands: list[tuple[int, ...]], k: int) -> list[int] | None:
