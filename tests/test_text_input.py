@@ -765,3 +765,21 @@ def test_markdown_column_numbers_do_not_keep_headings_off_their_figures():
     head = rows[0]
     assert [head[j].rstrip("0123456789") for j, c in enumerate(rows[-1])
             if c in ("60.87", "0.01")] == ["财政拨款收入", "其他收入"]
+
+
+def test_a_unit_label_merged_with_a_code_label_still_names_the_unit(tmp_path):
+    # an empty table of one unit's row: the aligned header puts 预算单位 and 科目编码 over
+    # the one text column; the row is labelled by its unit, which is kept as its name
+    text = ("某某市测试局\n2026年部门预算\n\n"
+            "                  国有资本经营预算支出表\n"
+            "单位：万元\n\n"
+            "      预算单位     科目编码    科目名称         支出总计          基本支出          项目支出\n\n"
+            "某某市测试局（本级）                            0.00          0.00          0.00\n"
+            "   注：本表本年无发生额。\n")
+    p = tmp_path / "doc.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "state_capital")
+    [row] = t.rows
+    assert row.name == "某某市测试局（本级）"
+    assert len(row.values) + len(row.other) == 3  # and its three figures

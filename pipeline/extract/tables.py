@@ -282,7 +282,10 @@ def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int
             elif _PROJECT_LABEL.search(label) and kind not in SUMMARY_KINDS:
                 roles[j] = ("project", None)  # (项目名称 of a 收支总表 names its lines)
             elif _UNIT_LABEL.search(label):
-                roles[j] = ("text", None) if re.search(r"编码|代码", label) else ("unit", None)
+                # 单位编码 holds codes; a unit label merged with another column's (预算单位 +
+                # 科目编码 over one text column) still names the unit
+                roles[j] = ("text", None) if re.search(r"单位(编码|代码)|^(编码|代码)$", label) \
+                    else ("unit", None)
             elif not name_set:
                 roles[j] = ("name", None)
                 name_set = True
