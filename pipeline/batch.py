@@ -30,7 +30,7 @@ from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
 from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_excel, write_jsonl, write_tables
-from pipeline.ingest.reader import file_size, printable
+from pipeline.ingest.reader import file_sha256, file_size, printable
 from pipeline.limits import Limits, error_name, memory_error, out_of_memory, time_limit
 from pipeline.pool import SupervisedPool
 from pipeline.redact import redact
@@ -123,12 +123,7 @@ def batch_exit_code(summary: dict[str, Any]) -> int:
     return EXIT_OK
 
 
-def content_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+content_hash = file_sha256  # the file's sha256 (pipeline.ingest.reader)
 
 
 def process_one(path: str, settings: Settings) -> dict[str, Any]:

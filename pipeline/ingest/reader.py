@@ -80,6 +80,15 @@ def file_size(p: Path) -> int:
     return st.st_size
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks (the ``sha256`` of its extraction)."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def _looks_textual(data: bytes) -> bool:
     head = data[:4096]
     if _bom_encoding(head) or _utf16_without_bom(head):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from pipeline.errors import SourceNotFoundError, UnsupportedFormatError
+from pipeline.ingest.reader import file_sha256
 from schemas.document import Disclosure
 
 
@@ -26,12 +26,7 @@ def load_disclosure(path: Path) -> tuple[Disclosure, dict]:
             "a JSON written by `budget-extract FILE` or a batch's docs/*.json", path=path) from None
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+sha256_of = file_sha256  # the file's sha256 (pipeline.ingest.reader)
 
 
 def resolve_source(d: Disclosure, json_path: Path, recorded: str | None = None,
