@@ -802,3 +802,32 @@ def test_a_running_footer_neither_splits_a_table_nor_joins_a_name(tmp_path: Path
     names = [r.name for r in t.rows if r.code]
     assert names == [f"事务{k}" for k in range(1, 13)]
     assert not any("公开" in (r.name or "") for r in t.rows)
+
+
+def _figures(line: str) -> list[str]:
+    """A row's figures, one cell a line."""
+    return line.split(" ")
+
+
+THREE_PUBLIC_BY_FUND = HEAD.replace("决算", "预算") + "".join(f"{ln}\n" for ln in (
+    "财政拨款“三公”经费支出表", "单位：万元",
+    "公务用车购置及运行维护费", "总计", "因公出国(境)费", "公务接待费", "小计", "公务用车购置费",
+    "公务用车运行维护费", "预算单位", "年度",
+    *(["一般公共预", "算", "政府性基金", "预算", "国有资本经", "营预算"] * 6), "某某市测试局",
+    "2025 年", *_figures("5.00 0 0 1.00 0 0 2.00 0 0 2.00 0 0 0.50 0 0 1.50 0 0"),
+    "2026 年", *_figures("4.00 0 0 1.00 0 0 1.00 0 0 2.00 0 0 0.00 0 0 2.00 0 0"),
+    "增减变化金额", *_figures("-1.00 0 0 0.00 0 0 -1.00 0 0 0.00 0 0 -0.50 0 0 0.50 0 0")))
+
+
+def test_a_header_repeating_one_block_under_every_column_is_crossed(tmp_path: Path) -> None:
+    """三公 items each split 一般公共预算 | 政府性基金预算 | 国有资本经营预算: the items are
+    crossed with the block (总计/一般公共预算 …), the rows are the years (2025 年 is a label,
+    not an amount), the unit printed once goes to its own column."""
+    d = _tables(tmp_path, THREE_PUBLIC_BY_FUND)
+    t = next(t for t in d.tables if t.kind.value == "three_public")
+    rows = {r.name: r for r in t.rows}
+    assert set(rows) >= {"2025年", "2026年", "增减变化金额"}
+    assert _vals(rows["2025年"]) == {"total": "5.00", "abroad": "1.00", "reception": "2.00",
+                                    "vehicle_total": "2.00", "vehicle_purchase": "0.50",
+                                    "vehicle_operation": "1.50"}
+    assert _vals(rows["增减变化金额"])["total"] == "-1.00"

@@ -50,6 +50,8 @@ _INTEGER = re.compile(r"^-?\d+$")
 _DASH = re.compile(r"^[-—－–]{1,2}$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _PART = re.compile(r"^\d{2}$")
+_YEAR_NUMBER = re.compile(r"^(19|20)\d{2}$")
+_YEAR_LABEL = re.compile(r"^(19|20)\d{2}\s*年(度)?$")
 _UNIT_CODE = re.compile(r"^\d{6}(\d{3})?$")  # a budget unit's code: department code + unit number
 # a row label printing its code joined to its name: 2010801-行政运行, [30101]基本工资
 _CODED_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,3}\s*[-－—]\s*|[\[【]\d{3}(?:\d{2}){0,3}[\]】])\S")
@@ -100,6 +102,7 @@ MAX_PLACEMENTS = 20000  # placements of a short row tried at most; beyond: kept 
 HEADER_WIDTH_SHARE = 0.8  # rows a header's width must hold for longer rows to count as run together
 CODED_ROWS_SHARE = 0.6  # rows labelled code-name (2010801-行政运行) for the label columns to split
 MIN_TITLE_LAST_PAGES = 2  # pages printing a body before its title, for text read that way
+MAX_CROSSED_BLOCK = 4  # labels in a block repeated under every upper column, at most
 MIN_WIDTH_ROWS = 2  # rows printing a width in full before it counts as the table's width
 MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its first row's label
 
@@ -480,12 +483,40 @@ def label_orders(labels: list[str], kind: TableKind, n: int | None) -> list[list
     """The orders of leaf labels a header may mean, the likeliest first: groups flattened in
     place or moved to their heading, and each with its total column first."""
     out: list[list[str]] = []
+    crossed = _crossed(labels, kind)
+    if crossed is not None:
+        out.append(crossed)
     for relocate in (False, True):
         base = _flatten(labels, kind, n, relocate)
         for cand in (base, _total_first(base, kind)):
             if cand not in out:
                 out.append(cand)
     return out
+
+
+def _crossed(labels: list[str], kind: TableKind) -> list[str] | None:
+    """A header whose lowest row repeats one block of labels under every column above
+    (三公 items, each split 一般公共预算 | 政府性基金预算 | 国有资本经营预算): the leaves of the
+    upper rows crossed with the block, ``总计/一般公共预算`` …; None when it does not."""
+    for m in range(MAX_CROSSED_BLOCK, 1, -1):
+        if len(labels) < 3 * m:
+            continue
+        labs = list(labels)
+        before = labs[-m - 1]
+        if labs[-1] != before and labs[-1].startswith(before):
+            # the first row's label run onto the header's last piece (…经营预算深圳市信访局)
+            labs[-1] = before
+        block = labs[-m:]
+        if len(set(block)) < m:
+            continue
+        i, copies = len(labs), 0
+        while i - m >= 0 and labs[i - m:i] == block:
+            copies += 1
+            i -= m
+        head = _flatten(labs[:i], kind, None)
+        if copies >= 2 and len(head) == copies:
+            return [f"{h}/{b}" for h in head for b in block]
+    return None
 
 
 def _total_first(labels: list[str], kind: TableKind) -> list[str]:
@@ -1215,7 +1246,16 @@ def _join_spaced(ts: list[Token]) -> list[Token]:
     def single(t: Token) -> bool:
         return len(t.text) == 1 and "\u4e00" <= t.text <= "\u9fff"
 
-    for t in [*ts, None]:
+    held: Token | None = None  # a year number waiting for its 年
+    for k, t in enumerate([*ts, None]):
+        if t is not None and _YEAR_NUMBER.match(t.text) and k + 1 < len(ts) and \
+                ts[k + 1].text.startswith("年") and not run:
+            held = t  # joined to its 年 next: a year label (2025 年), not an amount
+            continue
+        if t is not None and held is not None:
+            out.append(Token(held.text + t.text, held.x0, t.x1, held.start, t.end))
+            held = None
+            continue
         if t is not None and single(t):
             run.append(t)
             continue
@@ -1703,6 +1743,8 @@ class _StreamReader:
         labels, n, extra, placed = plan
         has_code = any(u.code for u in units)
         coded = _coded_label_columns(units)
+        by_year = "" if has_code or "年度" not in h.label_columns else next(
+            (lb for lb in h.label_columns if re.search(r"单位|部门", lb)), "")
         w = max(coded, 1) if coded else 4 if h.second else 2  # label columns before the amounts
         ncols = w + n + extra
         grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
@@ -1710,6 +1752,8 @@ class _StreamReader:
             if coded:
                 names = [lb for lb in h.label_columns if not re.search(r"编码|代码", lb)]
                 head = [Cell(names[j] if j < len(names) else "", j) for j in range(w)]
+            elif by_year:  # 预算单位 | 年度: each row a unit's year, the unit printed once
+                head = [Cell(by_year, 0), Cell("年度", 1)]
             else:
                 head = [Cell(h.code_label or ("科目编码" if has_code else ""), 0),
                         Cell(h.name_label, 1)]
@@ -1724,6 +1768,8 @@ class _StreamReader:
             cols = placed.get(id(u))
             if coded:
                 cells = [self._cell(part, j) for j, part in enumerate(_coded_parts(u)[:w])]
+            elif by_year and u.name and _YEAR_LABEL.match(u.name[-1].text):
+                cells = [self._cell(u.name[:-1], 0), self._cell(u.name[-1:], 1)]
             else:
                 name = self._cell(u.name, 1) if u.name or not u.total else Cell("合计", 1)
                 cells = [self._cell(u.code, 0, join=""), name]
