@@ -831,3 +831,19 @@ def test_a_header_repeating_one_block_under_every_column_is_crossed(tmp_path: Pa
                                     "vehicle_total": "2.00", "vehicle_purchase": "0.50",
                                     "vehicle_operation": "1.50"}
     assert _vals(rows["增减变化金额"])["total"] == "-1.00"
+
+
+def test_a_label_less_total_row_printed_last_is_found_one_cell_per_line(tmp_path: Path) -> None:
+    """The same pages as pymupdf's get_text() prints them, one cell a line: the total row's
+    first figure, the sum of the 类 rows (and greater than each), opens the total row instead
+    of running on as more amounts of the row above."""
+    cells = "\f".join("\n".join(tok for ln in page.splitlines() for tok in (
+        [ln] if "：" in ln or "表" in ln else ln.split()))
+        for page in TITLE_LAST.split("\f"))
+    d = _tables(tmp_path, cells)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["合计"]) == {"total": "100.00", "basic": "50.00", "project": "50.00"}
+    assert _vals(rows["2130104"]) == {"total": "70.00", "basic": "20.00", "project": "50.00"}
+    assert not _errors(d)
+

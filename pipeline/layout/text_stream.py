@@ -611,7 +611,9 @@ def _is_grand_total(ts: list[Token], t: _Table) -> bool:
     lei = [u for u in units if len(u.code) == 1 and len(u.code[0].text) == 3 and u.amounts]
     if len(lei) < 2:
         return False
-    return _dec(ts[0]) == sum(_dec(u.amounts[0]) for u in lei) != 0
+    firsts = [_dec(u.amounts[0]) for u in lei]
+    # greater than any 类 row's own figure: no amount of a row under them
+    return _dec(ts[0]) == sum(firsts) > max(firsts)
 
 
 def _name_text(ts: list[Token]) -> str:
@@ -1529,7 +1531,7 @@ class _StreamReader:
                     j += 1
                     continue
             if unit is not None and unit.amounts and unit.last_line < j and \
-                    not self.one_per_line and _is_grand_total(ts, t):
+                    _is_grand_total(ts, t) and not unit.total:
                 unit = _Unit(line=j, total=True)  # the total row, its label printed elsewhere
                 t.units.append(unit)
             for tk in ts:
