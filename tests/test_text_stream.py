@@ -847,3 +847,17 @@ def test_a_label_less_total_row_printed_last_is_found_one_cell_per_line(tmp_path
     assert _vals(rows["2130104"]) == {"total": "70.00", "basic": "20.00", "project": "50.00"}
     assert not _errors(d)
 
+
+
+def test_row_numbers_of_a_serial_column_one_cell_per_line(tmp_path: Path) -> None:
+    """The 序号 table as get_text() prints it, one cell a line: the 1 above the first row's
+    label and each next number on its own line open rows and are never amounts."""
+    cells = "\n".join(tok for ln in SERIAL_ROWS.splitlines() for tok in (
+        [ln] if "：" in ln or "表" in ln else ln.split()))
+    d = _tables(tmp_path, cells)
+    t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
+    rows = {r.code or r.name: r for r in t.rows}
+    assert _vals(rows["合计"]) == {"total": "300.50", "personnel": "200.50", "public": "100"}
+    assert _vals(rows["301"]) == {"total": "200.50", "personnel": "200.50", "public": "0"}
+    assert _vals(rows["30201"]) == {"total": "100", "personnel": "0", "public": "100"}
+    assert not _errors(d)

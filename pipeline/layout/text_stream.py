@@ -1421,6 +1421,8 @@ class _StreamReader:
         t.head_lines = [lines[k] for k in head]
         frags = header_fragments(t.head_lines, self.one_per_line)
         t.header = parse_header(frags, t.kind, None)
+        if t.header.serial and head and _INTEGER.match(lines[head[-1]].text.strip()):
+            t.serial = int(lines[head[-1]].text.strip())  # the first row's 序号, above its label
         return first
 
     def _label_completes_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
@@ -1522,7 +1524,8 @@ class _StreamReader:
                 break  # running text
             pos = 0
             second = t.header is not None and t.header.second is not None
-            if self._serial_opens(t, ts) or self._blank_item_line_number(t, ts):
+            if self._serial_opens(t, ts) or self._blank_item_line_number(t, ts) or \
+                    self._serial_line(t, ts, toks, j):
                 if t.header is not None and t.header.serial:
                     t.serial += 1  # the row's number in a 序号 column: not an amount
                 ts = ts[1:]
@@ -1605,6 +1608,16 @@ class _StreamReader:
             return False
         return _INTEGER.match(ts[0].text) is not None and int(ts[0].text) == t.serial + 1 \
             and len(ts) > 1
+
+    def _serial_line(self, t: _Table, ts: list[Token], toks: list[list[Token]], j: int) -> bool:
+        """In cell-per-line text, a line holding only the next number of the table's 序号
+        column, followed by a line of text or a code (the row it numbers), not by an amount."""
+        if not self.one_per_line or len(ts) != 1 or t.header is None or not t.header.serial:
+            return False
+        if _INTEGER.match(ts[0].text) is None or int(ts[0].text) != t.serial + 1:
+            return False
+        nxt = next((x for x in toks[j + 1:] if x), None)
+        return nxt is not None and not _is_amount(nxt[0].text) and not _DASH.match(nxt[0].text)
 
     def _blank_item_line_number(self, t: _Table, ts: list[Token]) -> bool:
         """A line opening with a 行次 number and then a name: the number of a blank item
