@@ -70,6 +70,14 @@ class SupervisedPool:
         for proc in list((getattr(pool, "_processes", None) or {}).values()):
             with contextlib.suppress(Exception):
                 proc.kill()
+        # a worker killed while sending its answer leaves half a message in the result
+        # pipe: with this process's own write end closed, the executor's manager thread
+        # reads the end of the pipe instead of waiting for the rest forever (and the
+        # interpreter, which joins that thread on exit, does not hang)
+        writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.close()
         pool.shutdown(wait=False, cancel_futures=True)
 
     def run(self, fn: Callable[..., Any], items: Iterable[tuple[Any, tuple]],
