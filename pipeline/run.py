@@ -110,7 +110,6 @@ def extract_document(path: str | Path, *, check: bool = True,
         table_report=report, projects=projects, indicators=indicators, figures=figures,
         extractor="rules", mentioned_tables=mentioned,
     )
-    d.extractor = extractor
     numbers = None
     checked = None  # the rules output's flags and summary, computed once
     if check or extractor == "auto":
@@ -119,18 +118,19 @@ def extract_document(path: str | Path, *, check: bool = True,
     model_ran = False
     if extractor != "rules":
         budget = llm.token_budget if llm is not None else 1500
+        mode = llm.mode if llm is not None else "md_json"
         if extractor == "auto":
             assert checked is not None
-            chunks = _chunks(raw_tables, [], d, default_unit, budget,
+            chunks = _chunks(raw_tables, [], d, default_unit, budget, mode,
                              only=_tables_needing_model(d, checked[0]))
         else:
-            chunks = _chunks(raw_tables, raw_sections, d, default_unit, budget)
+            chunks = _chunks(raw_tables, raw_sections, d, default_unit, budget, mode)
         if llm is None:
             if extractor == "llm":
                 raise ConfigError("--extractor llm needs a model endpoint: set OPENAI_API_KEY "
                                   "or pass --base-url", path=path)
             d.llm.would_send = [f"{c.id} {c.title} (p.{','.join(map(str, c.pages))})" for c in chunks]
-        elif chunks:
+        if llm is not None and chunks:
             from pipeline.llm.extractor import LLMExtractor
             from pipeline.llm.merge import merge
 
@@ -139,8 +139,11 @@ def extract_document(path: str | Path, *, check: bool = True,
                 results = x.extract(chunks)
             finally:
                 x.cache.close()
-            merge(d, results)
+            parts = merge(d, results)
             d.llm = x.usage
+            d.llm.model_parts = parts
+            d.extractor = _extractor_label(extractor, parts, len({
+                (c.table_index, c.section) for c in chunks}))
             link_codes(d.figures, d.tables)
             model_ran = True
     if check:
@@ -151,11 +154,21 @@ def extract_document(path: str | Path, *, check: bool = True,
     return d
 
 
+def _extractor_label(asked: str, parts: list[str], sent: int) -> str:
+    """``llm`` when every part came from the model, ``llm+rules`` when only some did (the
+    rest, failed or never sent under ``auto``, are the rules'), ``rules`` when none did."""
+    if not parts:
+        return "rules"
+    return "llm" if asked == "llm" and len(parts) == sent else "llm+rules"
+
+
 def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
-            unit: str, budget: int, only: set[int] | None = None) -> list[Chunk]:
-    """Chunks of the tables (those in ``only``, if given) and of the sections."""
+            unit: str, budget: int, mode: str = "md_json",
+            only: set[int] | None = None) -> list[Chunk]:
+    """Chunks of the tables (those in ``only``, if given) and of the sections; the budget
+    holds the whole user message (instructions and, in md_json mode, the schema)."""
     from pipeline.llm.chunks import section_chunks, table_chunks
-    from pipeline.llm.prompts import load
+    from pipeline.llm.prompts import user_prompt
 
     out: list[Chunk] = []
     for i, raw in enumerate(raw_tables):
@@ -164,12 +177,11 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
         if d.tables[i].empty and d.tables[i].kind is not TableKind.performance_targets:
             continue  # nothing to extract
         probe = Chunk(id="", task=TABLE_TASK[raw.kind], title=raw.title, unit=d.tables[i].unit,
-                      text="", pages=[], kind=raw.kind)
-        overhead = estimate_tokens(load(probe.task).render(
-            title=raw.title, unit=probe.unit, kind=raw.kind.value, chunk="",
-            columns=probe.columns_hint()))
+                      text="", pages=[], kind=raw.kind, parts=9)
+        overhead = estimate_tokens(user_prompt(probe, mode)[0])
         out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead))
-    overhead = estimate_tokens(load("narrative").text)
+    overhead = estimate_tokens(user_prompt(Chunk(id="", task="narrative", title="", unit=unit,
+                                                 text="", pages=[]), mode)[0])
     for i, sec in enumerate(raw_sections):
         if any(re.search(r"\d", ln.text) for ln in sec.lines):
             out.extend(section_chunks(sec, i, unit, budget, overhead))

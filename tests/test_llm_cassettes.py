@@ -49,37 +49,6 @@ def _usage(vcr):
 
 
 @pytest.mark.vcr
-@pytest.mark.parametrize("mode", ["md_json", "tools"])
-def test_request_shape_usage_and_cache(tmp_path, vcr, mode):
-    path, cfg, d = _run(tmp_path, mode)
-    bodies = _bodies(vcr)
-    assert bodies, "the cassette holds the real server's traffic"
-    first = bodies[0]
-    assert first["model"] == "gemma-3-270m"
-    assert first["temperature"] == 0 and first["max_tokens"] == 512
-    prompt = first["messages"][-1]["content"]
-    assert "Copy every number exactly as printed" in prompt
-    if mode == "tools":
-        assert first["tools"][0]["function"]["name"] and "tool_choice" in first
-    else:
-        assert "tools" not in first and "response_format" not in first
-    # one table chunk and one narrative chunk, each through the model
-    assert any("Table: 一般公共预算支出表" in _text(b) for b in bodies)
-    assert any("比上年减少5.00万元" in _text(b) for b in bodies)
-    # accounting: every HTTP call, and the tokens the server reported
-    usage = _usage(vcr)
-    assert d.llm.calls == len(bodies)
-    assert d.llm.prompt_tokens == sum(u.get("prompt_tokens", 0) for u in usage)
-    assert d.llm.completion_tokens == sum(u.get("completion_tokens", 0) for u in usage)
-    # the same document again: answers come from the cache, no call is made
-    before = len(vcr.requests)
-    again = extract_document(path, extractor="llm", llm=cfg)
-    assert len(vcr.requests) == before
-    assert again.llm.calls == 0
-    assert again.llm.cache_hits == d.llm.chunks_sent + len(d.llm.failures) == 2
-
-
-@pytest.mark.vcr
 def test_re_ask_feeds_the_validation_error_back(tmp_path, vcr):
     _, _, d = _run(tmp_path, "tools")
     bodies = _bodies(vcr)

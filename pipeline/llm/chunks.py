@@ -38,6 +38,17 @@ class Chunk:
     table_index: int | None = None  # index into the document's tables
     section: str | None = None
     locations: dict[str, list[Provenance]] = field(default_factory=dict)
+    part: int = 1  # of a table split over several chunks
+    parts: int = 1
+
+    @property
+    def more_follows(self) -> bool:
+        """Rows of the same table go on in a later chunk."""
+        return self.part < self.parts
+
+    @property
+    def whole_table(self) -> bool:
+        return self.parts == 1
 
     @property
     def tokens(self) -> int:
@@ -85,12 +96,14 @@ def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: in
         used += t
     task = TABLE_TASK[raw.kind]
     out = []
-    for i, rows in enumerate(g for g in groups if g or not body):
+    kept = [g for g in groups if g or not body]
+    for i, rows in enumerate(kept):
         pages = sorted({r.page for r in rows} or set(raw.pages))
         out.append(Chunk(
             id=f"t{index}.{i + 1}", task=task, title=raw.title or "(untitled)", unit=unit,
             text="\n".join(head + [_line(r, raw.ncols) for r in rows]), pages=pages,
-            kind=raw.kind, table_index=index, locations=_locs(raw.rows[:head_n] + rows)))
+            kind=raw.kind, table_index=index, locations=_locs(raw.rows[:head_n] + rows),
+            part=i + 1, parts=len(kept)))
     return out
 
 

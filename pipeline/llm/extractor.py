@@ -15,14 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.errors import EndpointError
 from pipeline.llm.cache import AnswerCache, cache_key
 from pipeline.llm.chunks import Chunk
-from pipeline.llm.config import LLMConfig
-from pipeline.llm.models import LLMFigures, LLMIndicators, LLMTable
-from pipeline.llm.prompts import load
+from pipeline.llm.config import LLMConfig, answer_tokens
+from pipeline.llm.models import response_model
+from pipeline.llm.prompts import user_prompt
 from schemas.document import ChunkFailure, LLMUsage
-
-RESPONSE_MODELS: dict[str, type[BaseModel]] = {"indicators": LLMIndicators, "narrative": LLMFigures}
 
 # A process-wide bound on model calls in flight, shared by every document of a batch run
 # (``set_global_limit``); per-document concurrency still applies inside it.
@@ -60,10 +59,6 @@ def set_rate_limit(per_second: float | None) -> None:
     _RATE = RateLimit(per_second) if per_second else None
 
 
-def response_model(task: str) -> type[BaseModel]:
-    return RESPONSE_MODELS.get(task, LLMTable)
-
-
 @functools.cache
 def _schema(model: type[BaseModel]) -> dict:
     return model.model_json_schema()
@@ -76,6 +71,16 @@ class ChunkResult:
     failure: ChunkFailure | None = None
     cached: bool = False
     unvalidated: str | None = None  # the answer kept although it failed validation
+    skipped: bool = False  # not sent: the endpoint had already failed for good
+
+
+class AnswerFailed(Exception):
+    """The model answered every attempt, and no answer passed validation."""
+
+    def __init__(self, error: Exception, n_attempts: int, last_text: str | None):
+        super().__init__(str(error))
+        self.n_attempts = n_attempts
+        self.last_text = last_text
 
 
 def make_client(cfg: LLMConfig, on_request: Callable[[Any], None] | None = None) -> Any:
@@ -102,6 +107,12 @@ class LLMExtractor:
         self.cfg = cfg
         own = client is None
         self.client = make_client(cfg, self._on_http) if own else client
+        # md_json on our own client: the compact schema in the user message, our own re-asks
+        # (instructor's md_json puts a long schema in a system message, which some chat
+        # templates drop)
+        self.raw = self.client.client if own and cfg.mode == "md_json" else None
+        self._abort = threading.Event()
+        self._fatal: EndpointError | None = None
         self.cache = AnswerCache(cfg.cache_dir if use_cache else None)
         self.usage = LLMUsage(model=cfg.model, endpoint=cfg.endpoint, mode=cfg.mode)
         self._lock = threading.Lock()
@@ -126,10 +137,8 @@ class LLMExtractor:
         self._add_usage(getattr(response, "usage", None))
 
     def _messages(self, chunk: Chunk) -> tuple[list[dict], str]:
-        prompt = load(chunk.task)
-        text = prompt.render(title=chunk.title, unit=chunk.unit, chunk=chunk.text,
-                             kind=chunk.kind.value if chunk.kind else "", columns=chunk.columns_hint())
-        return [{"role": "user", "content": text}], prompt.key
+        text, key = user_prompt(chunk, self.cfg.mode)
+        return [{"role": "user", "content": text}], key
 
     def extract(self, chunks: list[Chunk]) -> list[ChunkResult]:
         """Results in chunk order; at most ``cfg.concurrency`` calls in flight."""
@@ -139,27 +148,26 @@ class LLMExtractor:
         self.usage.seconds += round(time.perf_counter() - t0, 3)
         self.usage.chunks_sent += sum(1 for r in results if r.answer is not None)
         self.usage.failures.extend(r.failure for r in results if r.failure is not None)
+        if self._fatal is not None:
+            raise self._fatal
         return results
 
     def _one(self, chunk: Chunk) -> ChunkResult:
+        if self._abort.is_set():
+            return ChunkResult(chunk, None, skipped=True)
         model = response_model(chunk.task)
         messages, prompt_key = self._messages(chunk)
-        params = {"temperature": self.cfg.temperature, "max_tokens": self.cfg.max_tokens,
+        max_tokens = answer_tokens(chunk.tokens, self.cfg.max_tokens)
+        params = {"temperature": self.cfg.temperature, "max_tokens": max_tokens,
                   "mode": self.cfg.mode, "max_retries": self.cfg.max_retries}
         key = cache_key(model=self.cfg.model, endpoint=self.cfg.endpoint, prompt_key=prompt_key,
                         schema=_schema(model), chunk=chunk.text, params=params)
         hit = self.cache.get(key)
-        if hit is not None:
+        if hit is not None and "answer" in hit:  # only answers are cached; a failure is retried
             with self._lock:
                 self.usage.cache_hits += 1
-            if "failure" in hit:  # the model's own answer failed: the same input fails again
-                failure = ChunkFailure.model_validate(hit["failure"])
-                kept = hit.get("kept")
-                result = ChunkResult(chunk, model.model_validate(kept, context={
-                    "check_arithmetic": False}) if kept else None, failure=failure, cached=True)
-            else:
-                result = ChunkResult(chunk, model.model_validate(hit["answer"], context={
-                    "check_arithmetic": False}), cached=True)
+            result = ChunkResult(chunk, model.model_validate(hit["answer"], context={
+                "check_arithmetic": False}), cached=True)
             self._progress(result)
             return result
         limit = _GLOBAL_LIMIT
@@ -167,27 +175,58 @@ class LLMExtractor:
             limit.acquire()
         if _RATE is not None:
             _RATE.wait()
+        context = {"check_arithmetic": True, "more_follows": chunk.more_follows,
+                   "whole_table": chunk.whole_table}
         try:
-            answer, completion = self.client.chat.completions.create_with_completion(
-                model=self.cfg.model, messages=messages, response_model=model,
-                max_retries=self.cfg.max_retries, temperature=self.cfg.temperature,
-                max_tokens=self.cfg.max_tokens, context={"check_arithmetic": True})
-            if not self._hooked:
-                self._add_usage(getattr(completion, "usage", None))
+            if self.raw is not None:
+                answer = self._ask_md_json(messages, model, max_tokens, context)
+            else:
+                answer, completion = self.client.chat.completions.create_with_completion(
+                    model=self.cfg.model, messages=messages, response_model=model,
+                    max_retries=self.cfg.max_retries, temperature=self.cfg.temperature,
+                    max_tokens=max_tokens, context=context)
+                if not self._hooked:
+                    self._add_usage(getattr(completion, "usage", None))
             self.cache.set(key, {"answer": answer.model_dump(mode="json")})
             result = ChunkResult(chunk, answer)
         except Exception as e:  # one failing chunk never sinks the document
+            fatal = endpoint_error(e, self.cfg)
+            if fatal is not None:  # no other chunk can succeed: stop sending
+                with self._lock:
+                    self._fatal = self._fatal or fatal
+                self._abort.set()
+                return ChunkResult(chunk, None, skipped=True)
             result = self._failed(chunk, model, e)
-            if _answer_failed(e) and result.failure is not None:
-                # a bad answer at temperature 0 repeats: remember it, so a rerun makes no call
-                self.cache.set(key, {"failure": result.failure.model_dump(mode="json"),
-                                     "kept": result.answer.model_dump(mode="json")
-                                     if result.answer is not None else None})
         finally:
             if limit is not None:
                 limit.release()
         self._progress(result)
         return result
+
+    def _ask_md_json(self, messages: list[dict], model: type[BaseModel], max_tokens: int,
+                     context: dict[str, Any]) -> BaseModel:
+        """Ask, validate, and re-ask with the validation error, up to ``max_retries`` times."""
+        assert self.raw is not None
+        messages = list(messages)
+        error: Exception | None = None
+        text: str | None = None
+        attempts = 0
+        for _ in range(self.cfg.max_retries + 1):
+            attempts += 1
+            completion = self.raw.chat.completions.create(
+                model=self.cfg.model, messages=messages, temperature=self.cfg.temperature,
+                max_tokens=max_tokens)
+            self._add_usage(getattr(completion, "usage", None))
+            text = _answer_text(completion) or ""
+            try:
+                return model.model_validate(_json_in(text), context=context)
+            except (ValidationError, ValueError) as e:
+                error = e
+                messages += [{"role": "assistant", "content": text},
+                             {"role": "user", "content": "Correct your JSON ONLY RESPONSE, based on "
+                              f"the following errors:\n{e}"}]
+        assert error is not None
+        raise AnswerFailed(error, attempts, text)
 
     def _progress(self, result: ChunkResult) -> None:
         if self.on_progress is not None:
@@ -202,7 +241,8 @@ class LLMExtractor:
 
     def _failed(self, chunk: Chunk, model: type[BaseModel], e: Exception) -> ChunkResult:
         attempts = int(getattr(e, "n_attempts", 0) or 0) or 1
-        last = _answer_text(getattr(e, "last_completion", None))
+        last = e.last_text if isinstance(e, AnswerFailed) else _answer_text(
+            getattr(e, "last_completion", None))
         error = _one_line(e)
         kept = None
         if last is not None:
@@ -216,17 +256,38 @@ class LLMExtractor:
         return ChunkResult(chunk, kept, failure=failure, unvalidated=last if kept else None)
 
 
-def _answer_failed(e: Exception) -> bool:
-    """The model answered, badly (not a transport error: those may pass on a retry later)."""
-    transport = {"APIConnectionError", "APITimeoutError", "RateLimitError", "InternalServerError",
-                 "APIStatusError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
-                 "BadRequestError", "ConnectError", "ReadTimeout"}
+def _chain(e: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
     seen: BaseException | None = e
-    while seen is not None:
-        if type(seen).__name__ in transport:
-            return False
+    while seen is not None and seen not in out:
+        out.append(seen)
         seen = seen.__cause__ or seen.__context__
-    return True
+    return out
+
+
+def endpoint_error(e: Exception, cfg: LLMConfig) -> EndpointError | None:
+    """An error that every further call would repeat (nothing listens at the URL, the key is
+    refused, the URL or model is wrong), as one line naming the URL and the fix; None for
+    errors that may pass (timeouts, 429, 5xx, truncated answers, bad answers)."""
+    import httpx
+    import openai
+
+    url = cfg.endpoint
+    for x in _chain(e):
+        if isinstance(x, httpx.ConnectError):
+            reason = re.sub(r"\s+", " ", str(x)).strip() or "connection refused"
+            return EndpointError(
+                f"cannot reach the model endpoint {url} ({reason}): start the server "
+                "(e.g. budget-extract serve-local) or pass the right --base-url")
+        if isinstance(x, openai.AuthenticationError | openai.PermissionDeniedError):
+            return EndpointError(
+                f"the model endpoint {url} refused the request (HTTP {x.status_code}): set "
+                f"{cfg.api_key_env} to a valid key for it, or pass the right --base-url")
+        if isinstance(x, openai.NotFoundError):
+            return EndpointError(
+                f"the model endpoint {url} answered HTTP 404 for model '{cfg.model}': check "
+                "--base-url (it usually ends in /v1) and --model")
+    return None
 
 
 def _one_line(e: Exception) -> str:

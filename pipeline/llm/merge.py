@@ -83,12 +83,14 @@ def figures(chunk: Chunk, answer: LLMFigures) -> list[NarrativeFigure]:
     return out
 
 
-def merge(d: Disclosure, results: list[ChunkResult]) -> None:
-    """Replace the rules' output of each part the model answered with the model's."""
+def merge(d: Disclosure, results: list[ChunkResult]) -> list[str]:
+    """Replace the rules' output of each part the model answered with the model's (a split
+    table only when every chunk of it was answered); the parts replaced."""
     by_table: dict[int, list[ChunkResult]] = {}
     by_section: dict[str, list[ChunkResult]] = {}
+    unanswered = {(r.chunk.table_index, r.chunk.section) for r in results if r.answer is None}
     for r in results:
-        if r.answer is None:
+        if r.answer is None or (r.chunk.table_index, r.chunk.section) in unanswered:
             continue
         if r.chunk.table_index is not None:
             by_table.setdefault(r.chunk.table_index, []).append(r)
@@ -110,3 +112,5 @@ def merge(d: Disclosure, results: list[ChunkResult]) -> None:
     for section, rs in by_section.items():
         new_figs = [f for r in rs if isinstance(r.answer, LLMFigures) for f in figures(r.chunk, r.answer)]
         d.figures = [f for f in d.figures if f.section != section] + new_figs
+    return ([f"table {i} {d.tables[i].title}" for i in sorted(by_table)]
+            + [f"section {s}" for s in by_section])
