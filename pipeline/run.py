@@ -124,7 +124,8 @@ def extract_document(path: str | Path, *, check: bool = True,
             chunks = _chunks(raw_tables, [], d, default_unit, budget, mode,
                              only=_tables_needing_model(d, checked[0]))
         else:
-            chunks = _chunks(raw_tables, raw_sections, d, default_unit, budget, mode)
+            chunks = _chunks(raw_tables, raw_sections if llm is None or llm.sections else [],
+                             d, default_unit, budget, mode)
         if llm is None:
             if extractor == "llm":
                 raise ConfigError("--extractor llm needs a model endpoint: set OPENAI_API_KEY "
@@ -142,8 +143,8 @@ def extract_document(path: str | Path, *, check: bool = True,
             parts = merge(d, results)
             d.llm = x.usage
             d.llm.model_parts = parts
-            d.extractor = _extractor_label(extractor, parts, len({
-                (c.table_index, c.section) for c in chunks}))
+            d.extractor = _extractor_label(extractor, parts,
+                                           all(r.answer is not None for r in results))
             link_codes(d.figures, d.tables)
             model_ran = True
     if check:
@@ -154,12 +155,12 @@ def extract_document(path: str | Path, *, check: bool = True,
     return d
 
 
-def _extractor_label(asked: str, parts: list[str], sent: int) -> str:
+def _extractor_label(asked: str, parts: list[str], all_answered: bool) -> str:
     """``llm`` when every part came from the model, ``llm+rules`` when only some did (the
     rest, failed or never sent under ``auto``, are the rules'), ``rules`` when none did."""
     if not parts:
         return "rules"
-    return "llm" if asked == "llm" and len(parts) == sent else "llm+rules"
+    return "llm" if asked == "llm" and all_answered else "llm+rules"
 
 
 def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
@@ -167,7 +168,7 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
             only: set[int] | None = None) -> list[Chunk]:
     """Chunks of the tables (those in ``only``, if given) and of the sections; the budget
     holds the whole user message (instructions and, in md_json mode, the schema)."""
-    from pipeline.llm.chunks import section_chunks, table_chunks
+    from pipeline.llm.chunks import narrative_chunks, table_chunks
     from pipeline.llm.prompts import user_prompt
 
     out: list[Chunk] = []
@@ -182,9 +183,8 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
         out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead))
     overhead = estimate_tokens(user_prompt(Chunk(id="", task="narrative", title="", unit=unit,
                                                  text="", pages=[]), mode)[0])
-    for i, sec in enumerate(raw_sections):
-        if any(re.search(r"\d", ln.text) for ln in sec.lines):
-            out.extend(section_chunks(sec, i, unit, budget, overhead))
+    with_figures = [sec for sec in raw_sections if any(re.search(r"\d", ln.text) for ln in sec.lines)]
+    out.extend(narrative_chunks(with_figures, unit, budget, overhead))
     return out
 
 

@@ -11,6 +11,7 @@ from pipeline.cli import main
 from pipeline.errors import EndpointError
 from pipeline.llm.config import LLMConfig, resolve
 from pipeline.llm.models import LLMFigures, LLMTable
+from pipeline.llm.prompts import not_applicable
 from pipeline.run import extract_document
 from tests.fault_server import FaultServer
 from tests.small_docs import SMALL_BUDGET
@@ -49,15 +50,30 @@ def test_md_json_sends_the_compact_schema_in_the_user_message(doc):
         assert [m["role"] for m in body["messages"]] == ["user"]
         assert "response_format" not in body and "tools" not in body
     table, narrative = (b["messages"][0]["content"] for b in server.bodies)
-    for model, text in ((LLMTable, table), (LLMFigures, narrative)):
+    tasks = (("table_general_budget_expenditure", LLMTable, table), ("narrative", LLMFigures, narrative))
+    for task, model, text in tasks:
         schema = model.model_json_schema()
         names = set(schema["properties"])
         for sub in schema.get("$defs", {}).values():
             names |= set(sub["properties"])
+        names -= not_applicable(task)
         assert all(f'"{n}"' in text for n in names), (model.__name__, text[-300:])
         assert "description" not in text and "title" not in text  # compact
-    assert '"side":"income|expenditure|null"' in table
+    assert {"rows", "code", "name", "values"} <= set(LLMTable.model_json_schema()["$defs"]["LLMRow"][
+        "properties"]) | {"rows"}
+    assert '"side"' not in table  # a one-sided table: the field is not offered
     assert '"kind":"amount|share|change_amount|change_percent"' in narrative
+
+
+def test_two_sided_summaries_are_offered_the_side_field():
+    from pipeline.llm.chunks import Chunk
+    from pipeline.llm.prompts import user_prompt
+    from schemas.tables import TableKind
+
+    chunk = Chunk(id="t0.1", task="table_income_expenditure_summary", title="收支总表", unit="万元",
+                  text="收入\t预算数\t支出\t预算数", pages=[1], kind=TableKind.income_expenditure_summary)
+    text, _ = user_prompt(chunk, "md_json")
+    assert '"side":"income|expenditure|null"' in text and '"values":{"<column>":"str"}' in text
 
 
 def test_tools_mode_sends_the_schema_as_the_tool(doc):

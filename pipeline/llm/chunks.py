@@ -40,6 +40,12 @@ class Chunk:
     locations: dict[str, list[Provenance]] = field(default_factory=dict)
     part: int = 1  # of a table split over several chunks
     parts: int = 1
+    sections: list[str] = field(default_factory=list)  # narrative: the sections packed in
+    section_texts: dict[str, str] = field(default_factory=dict)
+
+    def section_of(self, number: str) -> str | None:
+        """The packed section whose text prints ``number`` (the first one)."""
+        return next((h for h, t in self.section_texts.items() if number in t), self.section)
 
     @property
     def more_follows(self) -> bool:
@@ -107,27 +113,37 @@ def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: in
     return out
 
 
-def section_chunks(sec: RawSection, index: int, unit: str, budget: int, overhead: int) -> list[Chunk]:
-    """Narrative chunks: a section's lines, split at line ends to fit ``budget``."""
+def narrative_chunks(secs: list[RawSection], unit: str, budget: int, overhead: int) -> list[Chunk]:
+    """Narrative chunks: sections packed together (each opens with its heading) and split at
+    line ends, to fit ``budget``: one call for many short sections."""
     room = max(budget - overhead, 200)
-    groups: list[list] = [[]]
+    groups: list[list[tuple[RawSection, object]]] = [[]]
     used = 0
-    for ln in sec.lines:
-        t = estimate_tokens(ln.text)
-        if groups[-1] and used + t > room:
-            groups.append([])
-            used = 0
-        groups[-1].append(ln)
-        used += t
+    for sec in secs:
+        cost = estimate_tokens(sec.heading) + 1
+        for ln in sec.lines:
+            t = estimate_tokens(ln.text) + cost
+            cost = 0
+            if groups[-1] and used + t > room:
+                groups.append([])
+                used = 0
+            groups[-1].append((sec, ln))
+            used += t
     out = []
-    for i, lines in enumerate(g for g in groups if g):
-        locs: dict[str, list[Provenance]] = {}
-        for ln in lines:
-            for m in re.finditer(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)?", ln.text):
+    for i, group in enumerate(g for g in groups if g):
+        text, texts, locs, current = "", {}, {}, None
+        for sec, ln in group:
+            if sec is not current:
+                text += ("\n" if text else "") + f"## {sec.heading}\n"
+                current = sec
+            text += ln.text  # type: ignore[attr-defined]
+            texts[sec.heading] = texts.get(sec.heading, "") + ln.text  # type: ignore[attr-defined]
+            for m in re.finditer(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)?", ln.text):  # type: ignore[attr-defined]
                 locs.setdefault(normalise_text(m.group(0)), []).append(
-                    Provenance(page=ln.page, bbox=ln.bbox, source=m.group(0)))
+                    Provenance(page=ln.page, bbox=ln.bbox, source=m.group(0)))  # type: ignore[attr-defined]
+        first = group[0][0].heading
         out.append(Chunk(
-            id=f"s{index}.{i + 1}", task="narrative", title=sec.heading, unit=unit,
-            text="".join(ln.text for ln in lines), pages=sorted({ln.page for ln in lines}),
-            section=sec.heading, locations=locs))
+            id=f"s{i + 1}", task="narrative", title=first, unit=unit, text=text,
+            pages=sorted({ln.page for _, ln in group}), section=first,  # type: ignore[attr-defined]
+            locations=locs, sections=list(texts), section_texts=texts))
     return out

@@ -36,14 +36,24 @@ def _shape(node: dict[str, Any], defs: dict[str, Any]) -> Any:
             "null": "null"}.get(kind or "", "any")
 
 
+def _drop(shape: Any, omit: frozenset[str]) -> Any:
+    if isinstance(shape, dict):
+        return {k: _drop(v, omit) for k, v in shape.items() if k not in omit}
+    if isinstance(shape, list):
+        return [_drop(v, omit) for v in shape]
+    return shape
+
+
 @functools.cache
-def compact_schema(model: type[BaseModel]) -> str:
+def compact_schema(model: type[BaseModel], omit: frozenset[str] = frozenset()) -> str:
     """One line of JSON showing the answer's shape, e.g.
-    ``{"rows":[{"code":"str|null","name":"str",...,"values":{"<column>":"str"}}]}``."""
+    ``{"rows":[{"code":"str|null","name":"str",...,"values":{"<column>":"str"}}]}``;
+    ``omit``: optional fields that do not apply to the task."""
     full = model.model_json_schema()
-    return json.dumps(_shape(full, full.get("$defs", {})), ensure_ascii=False, separators=(",", ":"))
+    shape = _drop(_shape(full, full.get("$defs", {})), omit)
+    return json.dumps(shape, ensure_ascii=False, separators=(",", ":"))
 
 
-def schema_instruction(model: type[BaseModel]) -> str:
+def schema_instruction(model: type[BaseModel], omit: frozenset[str] = frozenset()) -> str:
     """The text appended to the user message in ``md_json`` mode."""
-    return f"Answer with one JSON object of this shape, in a ```json block:\n{compact_schema(model)}"
+    return f"Answer in a ```json block, shaped as:\n{compact_schema(model, omit)}"

@@ -309,5 +309,6 @@ def _answer_text(completion: Any) -> str | None:
 
 
 def _json_in(text: str) -> Any:
-    m = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
+    """The JSON of an answer: inside a ```json fence (closed or not), or the whole text."""
+    m = re.search(r"```(?:json)?\s*(.*?)(?:```|$)", text, re.S)
     return json.loads(m.group(1) if m else text)
