@@ -183,11 +183,13 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
         out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead))
     overhead = estimate_tokens(user_prompt(Chunk(id="", task="narrative", title="", unit=unit,
                                                  text="", pages=[]), mode)[0])
-    with_figures = [sec for sec in raw_sections if any(re.search(r"\d", ln.text) for ln in sec.lines)]
+    # prose without amounts (functions, glossary, numbered lists) is not sent
+    with_figures = [sec for sec in raw_sections if any(AMOUNT.search(ln.text) for ln in sec.lines)]
     out.extend(narrative_chunks(with_figures, unit, budget, overhead))
     return out
 
 
+AMOUNT = re.compile(r"\d+\.\d+|\d\s*(?:万元|亿元|元|%|％)")
 _TABLE_CHECKS = {"hierarchy", "row_sum", "duplicate_code", "balance"}
 
 

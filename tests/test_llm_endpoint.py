@@ -137,7 +137,64 @@ def test_a_bad_answer_is_not_cached_either(doc, tmp_path):
 
 
 def test_a_local_url_gets_one_slot_and_a_timeout_from_its_speed():
+    from pipeline.llm.config import LOCAL_SLOT
+
     cfg = resolve(base_url="http://127.0.0.1:8080/v1", concurrency=4)
-    assert cfg.concurrency == 1 and cfg.timeout > 120 and cfg.max_tokens < 2048
+    assert cfg.concurrency == 1 and cfg.max_retries == LOCAL_SLOT.max_retries
+    # the slowest chunk: a full prompt and a full answer at the measured speed, with a margin
+    assert cfg.timeout >= 1500 / 25 + 4096 / 8 and cfg.max_tokens == 4096
     remote = resolve(base_url="https://api.example.com/v1", concurrency=4)
     assert remote.concurrency == 4
+
+
+def test_the_instructions_print_no_figure_an_answer_could_copy():
+    import re
+
+    from pipeline.llm.prompts import PROMPTS
+
+    for p in PROMPTS.glob("*.v*.md"):
+        numbers = set(re.findall(r"(?<![A-Za-z])\d+(?:[.,]\d+)*", p.read_text(encoding="utf-8")))
+        assert numbers <= {"3", "5", "7"}, (p.name, numbers)  # the lengths of codes only
+
+
+def test_an_answer_figure_found_only_in_the_instructions_is_dropped(doc):
+    narrative = ('{"figures": [{"kind": "amount", "raw": "7万元", "subject": "人员"},'
+                 ' {"kind": "change_amount", "raw": "5.00万元", "subject": "收入预算",'
+                 ' "direction": "decrease"}]}')
+    with FaultServer([GOOD], default=narrative) as server:
+        d = extract_document(doc, extractor="llm", llm=_cfg(server.url))
+    assert [f.raw for f in d.figures] == ["5.00万元"]  # printed in the text; "7" only in the rules
+
+
+def test_narrative_sections_are_packed_and_figures_keep_their_section():
+    from pipeline.llm.models import LLMFigure
+    from tests.conftest import corpus_path
+    from tests.fake_model import ScriptedFakeModel
+
+    shangyu = corpus_path("text/shaoxing-shangyu-hrss-2024-budget.txt")
+    fake = ScriptedFakeModel({})
+    cfg = LLMConfig(model="fake", base_url="http://fake", cache_dir=None)
+    rules = extract_document(shangyu, check=False)
+    extract_document(shangyu, extractor="llm", llm=cfg, client=fake, check=False)
+    narrative = [r for r in fake.requests if "\nSection: " in r["messages"][0]["content"]]
+    with_figures = {f.section for f in rules.figures}
+    assert 1 <= len(narrative) < len(with_figures)  # several sections a call
+    # a figure the model gives is put in the section whose text prints it
+    from pipeline.ingest import read_document
+    from pipeline.layout import layout_document
+    from pipeline.llm.chunks import narrative_chunks
+    from pipeline.segment import find_sections
+
+    secs = find_sections(layout_document(read_document(shangyu)))
+    chunks = narrative_chunks(secs, "万元", 1500, 200)
+    import re
+
+    packed, last, number = next(
+        (c, h, m) for c in chunks if len(c.sections) >= 2 for h in c.sections[1:]
+        for m in re.findall(r"\d+\.\d+", c.section_texts[h])
+        if all(m not in t for k, t in c.section_texts.items() if k != h))
+    from pipeline.llm.merge import figures
+    from pipeline.llm.models import LLMFigures
+
+    [fig] = figures(packed, LLMFigures(figures=[LLMFigure(kind="amount", raw=f"{number}万元", subject="x")]))
+    assert fig.section == last

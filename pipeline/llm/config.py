@@ -64,11 +64,12 @@ class LocalSlot:
     the measured speed of Qwen2.5-Coder-1.5B Q4_K_M on 2 shared cores, with a margin."""
 
     concurrency: int = 1
-    prompt_tokens_per_s: float = 25.0
-    completion_tokens_per_s: float = 5.0
-    max_tokens: int = 1536
+    prompt_tokens_per_s: float = 25.0  # measured 26-118 (2 shared cores, loaded or not)
+    completion_tokens_per_s: float = 8.0  # measured 2.7-17
+    max_tokens: int = 4096  # a 1500-token table chunk's answer (about 1,650 for 29 rows)
     prompt_tokens: int = 1500  # the chunk budget
-    margin: float = 2.0
+    margin: float = 1.5
+    max_retries: int = 1  # a re-ask resends the long answer; a small model rarely mends it
 
     @property
     def timeout(self) -> float:
@@ -103,6 +104,7 @@ def resolve(model: str | None = None, base_url: str | None = None,
         kw["concurrency"] = min(kw.get("concurrency", LOCAL_SLOT.concurrency), LOCAL_SLOT.concurrency)
         kw.setdefault("timeout", LOCAL_SLOT.timeout)
         kw.setdefault("max_tokens", LOCAL_SLOT.max_tokens)
+        kw.setdefault("max_retries", LOCAL_SLOT.max_retries)
     return LLMConfig(model=model, base_url=base_url, api_key=key or "sk-no-key-needed",
                      api_key_env=api_key_env, **kw)
 
