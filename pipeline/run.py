@@ -177,10 +177,13 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
             continue
         if d.tables[i].empty and d.tables[i].kind is not TableKind.performance_targets:
             continue  # nothing to extract
+        if raw.kind is TableKind.other and not any(
+                DECIMAL.search(c.text) for r in raw.rows for c in r.cells):
+            continue  # a contents page or a list without amounts
         probe = Chunk(id="", task=TABLE_TASK[raw.kind], title=raw.title, unit=d.tables[i].unit,
                       text="", pages=[], kind=raw.kind, parts=9)
         overhead = estimate_tokens(user_prompt(probe, mode)[0])
-        out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead))
+        out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead, d.tables[i].columns))
     overhead = estimate_tokens(user_prompt(Chunk(id="", task="narrative", title="", unit=unit,
                                                  text="", pages=[]), mode)[0])
     # prose without amounts (functions, glossary, numbered lists) is not sent
@@ -189,6 +192,7 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
     return out
 
 
+DECIMAL = re.compile(r"\d\.\d\d")
 AMOUNT = re.compile(r"\d+\.\d+|\d\s*(?:万元|亿元|元|%|％)")
 _TABLE_CHECKS = {"hierarchy", "row_sum", "duplicate_code", "balance"}
 

@@ -85,10 +85,17 @@ def _locs(rows: list[GridRow]) -> dict[str, list[Provenance]]:
     return out
 
 
-def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: int) -> list[Chunk]:
-    """Chunks of one table: the header repeated in each, rows split to fit ``budget``."""
+def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: int,
+                 labels: list[str] | None = None) -> list[Chunk]:
+    """Chunks of one table: the header repeated in each, rows split to fit ``budget``.
+
+    ``labels``: the columns' flattened labels (``基本支出/人员经费``), one per column; when
+    every figure column has one, they replace the printed header lines (a header printed
+    over two or three lines is where a small model loses track of the columns)."""
     head_n = header_end(raw.rows, raw.ncols) if raw.kind is not TableKind.performance_targets else 0
     head = [_line(r, raw.ncols) for r in raw.rows[:head_n]]
+    if head and labels and len(labels) == raw.ncols and all(labels[1:]):
+        head = ["\t".join(label.replace("\t", " ") for label in labels)]
     body = raw.rows[head_n:]
     room = max(budget - overhead - estimate_tokens("\n".join(head)), 200)
     groups: list[list[GridRow]] = [[]]
