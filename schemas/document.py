@@ -88,6 +88,9 @@ class LLMUsage(BaseModel):
     cache_hits: int = 0
     seconds: float = 0.0
     failures: list[ChunkFailure] = Field(default_factory=list)
+    model_parts: list[str] = Field(
+        default_factory=list,
+        description="The tables and sections whose figures came from the model.")
     would_send: list[str] = Field(
         default_factory=list,
         description="With no endpoint configured under `auto`: the parts a model would get.")
@@ -114,7 +117,8 @@ class Disclosure(BaseModel):
     )
     flags: list[Flag] = Field(default_factory=list, description="Failed checks, most severe first.")
     checks: ChecksSummary = Field(default_factory=ChecksSummary)
-    extractor: str = Field(default="rules", description="rules, llm, or auto (rules, then the "
-                           "model for the parts rules could not parse or whose checks failed).")
+    extractor: str = Field(default="rules", description="Where the figures came from: rules "
+                           "(no model), llm (every part from the model), or llm+rules (the "
+                           "parts in llm.model_parts from the model, the rest from the rules).")
     llm: LLMUsage = Field(default_factory=LLMUsage, description="Model usage and failures.")
     seconds: float = Field(default=0.0, description="Wall time from file to this object.")

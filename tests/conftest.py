@@ -58,7 +58,10 @@ def _scrub(data):
 
 
 def _scrub_request(request):
-    """Requests keep no ids either (re-asks quote the previous tool call's id)."""
+    """Requests keep no ids either (re-asks quote the previous tool call's id), and no
+    platform headers (the openai client's x-stainless-*: OS, architecture, versions)."""
+    for h in [h for h in request.headers if h.lower().startswith("x-stainless")]:
+        del request.headers[h]
     if request.body:
         request.body = _scrub(request.body)
     return request

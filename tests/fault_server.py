@@ -20,13 +20,17 @@ def completion(content: str) -> dict:
 
 class FaultServer:
     """``script``: one action per request, in order; then ``default`` for the rest.
-    Actions: "429", "500", "slow", "truncated", "nonjson", or JSON content to answer."""
+    Actions: "429", "500", "401", "403", "slow", "truncated" (a cut JSON answer), "cut" (the
+    HTTP body itself cut short: a transport failure), "nonjson", or JSON content to answer.
+    ``bodies`` holds every request body the server received, parsed."""
 
-    def __init__(self, script: list[str], default: str = '{"rows": []}', slow_s: float = 2.0):
+    def __init__(self, script: list[str], default: str = '{"rows": []}', slow_s: float = 2.0,
+                 port: int = 0):
         self.script = list(script)
         self.default = default
         self.slow_s = slow_s
         self.seen: list[str] = []
+        self.bodies: list[dict] = []
         self.lock = threading.Lock()
         owner = self
 
@@ -39,8 +43,8 @@ class FaultServer:
                 with owner.lock:
                     action = owner.script.pop(0) if owner.script else owner.default
                     owner.seen.append(action)
-                del body
-                if action in ("429", "500"):
+                    owner.bodies.append(json.loads(body))
+                if action in ("429", "500", "401", "403"):
                     self.send_response(int(action))
                     self.send_header("Content-Type", "application/json")
                     self.send_header("retry-after-ms", "10")
@@ -52,6 +56,8 @@ class FaultServer:
                     content = owner.default
                 elif action == "truncated":
                     content = '{"rows": [{"code": "201", "name": "一般公共服务'
+                elif action == "cut":
+                    content = owner.default
                 elif action == "nonjson":
                     content = "对不起，我无法完成这个任务。"
                 else:
@@ -61,9 +67,14 @@ class FaultServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
+                if action == "cut":  # promise the whole body, send half, hang up
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
                 self.wfile.write(data)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

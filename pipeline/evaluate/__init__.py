@@ -56,6 +56,8 @@ def run_eval(gold_dir: Path, doc_dirs: list[Path], *, extractor: str = "rules",
                                 f"{gold.source_sha256[:12]}…, the file is {d.source_sha256[:12]}…)",
                                 path=path)
             s = score_document(gold, d)
+            if d.llm.model is not None:
+                s.model = model_usage(d)
         scores.append(s)
         if on_document:
             on_document(s)
@@ -68,6 +70,15 @@ def run_eval(gold_dir: Path, doc_dirs: list[Path], *, extractor: str = "rules",
                     "rendering of the annotated document); the sha256 of the gold's source "
                     "was not checked for these pairs"}
     return report
+
+
+def model_usage(d: Any) -> dict[str, Any]:
+    """What the model path cost for one document, and which parts it gave."""
+    u = d.llm
+    return {"calls": u.calls, "prompt_tokens": u.prompt_tokens,
+            "completion_tokens": u.completion_tokens, "seconds": u.seconds,
+            "cache_hits": u.cache_hits, "chunks_failed": len(u.failures),
+            "extractor": d.extractor, "model_parts": list(u.model_parts)}
 
 
 def check_thresholds(report: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:

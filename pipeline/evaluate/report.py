@@ -74,6 +74,7 @@ def build_report(docs: list[DocScore], extractor: str, gold_dir: str) -> dict[st
         "by_kind": {k: by_kind[k].as_dict() for k in sorted(by_kind)},
         "documents": {
             s.document: {"coverage": s.coverage, "seconds": s.seconds, "error": s.error,
+                         **({"model": s.model} if s.model is not None else {}),
                          **doc_scores(s),
                          "cells_by_kind": {k: c.as_dict() for k, c in sorted(s.cells_by_kind.items())},
                          "misses": [m.as_dict() for m in s.misses]}

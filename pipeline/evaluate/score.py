@@ -96,6 +96,7 @@ class DocScore:
     misses: list[Miss] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    model: dict | None = None  # what the model path cost (calls, tokens, parts), if it ran
 
     @property
     def metadata_accuracy(self) -> float | None:

@@ -38,6 +38,23 @@ class Chunk:
     table_index: int | None = None  # index into the document's tables
     section: str | None = None
     locations: dict[str, list[Provenance]] = field(default_factory=dict)
+    part: int = 1  # of a table split over several chunks
+    parts: int = 1
+    sections: list[str] = field(default_factory=list)  # narrative: the sections packed in
+    section_texts: dict[str, str] = field(default_factory=dict)
+
+    def section_of(self, number: str) -> str | None:
+        """The packed section whose text prints ``number`` (the first one)."""
+        return next((h for h, t in self.section_texts.items() if number in t), self.section)
+
+    @property
+    def more_follows(self) -> bool:
+        """Rows of the same table go on in a later chunk."""
+        return self.part < self.parts
+
+    @property
+    def whole_table(self) -> bool:
+        return self.parts == 1
 
     @property
     def tokens(self) -> int:
@@ -68,10 +85,17 @@ def _locs(rows: list[GridRow]) -> dict[str, list[Provenance]]:
     return out
 
 
-def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: int) -> list[Chunk]:
-    """Chunks of one table: the header repeated in each, rows split to fit ``budget``."""
+def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: int,
+                 labels: list[str] | None = None) -> list[Chunk]:
+    """Chunks of one table: the header repeated in each, rows split to fit ``budget``.
+
+    ``labels``: the columns' flattened labels (``基本支出/人员经费``), one per column; when
+    every figure column has one, they replace the printed header lines (a header printed
+    over two or three lines is where a small model loses track of the columns)."""
     head_n = header_end(raw.rows, raw.ncols) if raw.kind is not TableKind.performance_targets else 0
     head = [_line(r, raw.ncols) for r in raw.rows[:head_n]]
+    if head and labels and len(labels) == raw.ncols and all(labels[1:]):
+        head = ["\t".join(label.replace("\t", " ") for label in labels)]
     body = raw.rows[head_n:]
     room = max(budget - overhead - estimate_tokens("\n".join(head)), 200)
     groups: list[list[GridRow]] = [[]]
@@ -85,36 +109,48 @@ def table_chunks(raw: RawTable, index: int, unit: str, budget: int, overhead: in
         used += t
     task = TABLE_TASK[raw.kind]
     out = []
-    for i, rows in enumerate(g for g in groups if g or not body):
+    kept = [g for g in groups if g or not body]
+    for i, rows in enumerate(kept):
         pages = sorted({r.page for r in rows} or set(raw.pages))
         out.append(Chunk(
             id=f"t{index}.{i + 1}", task=task, title=raw.title or "(untitled)", unit=unit,
             text="\n".join(head + [_line(r, raw.ncols) for r in rows]), pages=pages,
-            kind=raw.kind, table_index=index, locations=_locs(raw.rows[:head_n] + rows)))
+            kind=raw.kind, table_index=index, locations=_locs(raw.rows[:head_n] + rows),
+            part=i + 1, parts=len(kept)))
     return out
 
 
-def section_chunks(sec: RawSection, index: int, unit: str, budget: int, overhead: int) -> list[Chunk]:
-    """Narrative chunks: a section's lines, split at line ends to fit ``budget``."""
+def narrative_chunks(secs: list[RawSection], unit: str, budget: int, overhead: int) -> list[Chunk]:
+    """Narrative chunks: sections packed together (each opens with its heading) and split at
+    line ends, to fit ``budget``: one call for many short sections."""
     room = max(budget - overhead, 200)
-    groups: list[list] = [[]]
+    groups: list[list[tuple[RawSection, object]]] = [[]]
     used = 0
-    for ln in sec.lines:
-        t = estimate_tokens(ln.text)
-        if groups[-1] and used + t > room:
-            groups.append([])
-            used = 0
-        groups[-1].append(ln)
-        used += t
+    for sec in secs:
+        cost = estimate_tokens(sec.heading) + 1
+        for ln in sec.lines:
+            t = estimate_tokens(ln.text) + cost
+            cost = 0
+            if groups[-1] and used + t > room:
+                groups.append([])
+                used = 0
+            groups[-1].append((sec, ln))
+            used += t
     out = []
-    for i, lines in enumerate(g for g in groups if g):
-        locs: dict[str, list[Provenance]] = {}
-        for ln in lines:
-            for m in re.finditer(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)?", ln.text):
+    for i, group in enumerate(g for g in groups if g):
+        text, texts, locs, current = "", {}, {}, None
+        for sec, ln in group:
+            if sec is not current:
+                text += ("\n" if text else "") + f"## {sec.heading}\n"
+                current = sec
+            text += ln.text  # type: ignore[attr-defined]
+            texts[sec.heading] = texts.get(sec.heading, "") + ln.text  # type: ignore[attr-defined]
+            for m in re.finditer(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)?", ln.text):  # type: ignore[attr-defined]
                 locs.setdefault(normalise_text(m.group(0)), []).append(
-                    Provenance(page=ln.page, bbox=ln.bbox, source=m.group(0)))
+                    Provenance(page=ln.page, bbox=ln.bbox, source=m.group(0)))  # type: ignore[attr-defined]
+        first = group[0][0].heading
         out.append(Chunk(
-            id=f"s{index}.{i + 1}", task="narrative", title=sec.heading, unit=unit,
-            text="".join(ln.text for ln in lines), pages=sorted({ln.page for ln in lines}),
-            section=sec.heading, locations=locs))
+            id=f"s{i + 1}", task="narrative", title=first, unit=unit, text=text,
+            pages=sorted({ln.page for _, ln in group}), section=first,  # type: ignore[attr-defined]
+            locations=locs, sections=list(texts), section_texts=texts))
     return out

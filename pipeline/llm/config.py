@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -30,10 +31,58 @@ class LLMConfig:
     concurrency: int = 4
     token_budget: int = 1500  # per chunk, prompt text included
     cache_dir: Path | None = DEFAULT_CACHE
+    api_key_env: str = "OPENAI_API_KEY"  # named in the error when the key is refused
+    sections: bool = True  # narrative sections through the model too (False: tables only)
 
     @property
     def endpoint(self) -> str:
         return self.base_url or "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True)
+class AnswerBudget:
+    """``max_tokens`` of one call, sized to the answer a chunk needs: the JSON answer copies
+    the chunk's labels and figures and adds its keys; a small model also indents it (Qwen2.5-
+    Coder-1.5B: about 55 completion tokens per table row of about 20 estimated tokens)."""
+
+    per_chunk_token: float = 3.0
+    base: int = 256
+    floor: int = 512
+
+
+ANSWER_BUDGET = AnswerBudget()
+
+
+def answer_tokens(chunk_tokens: int, cap: int, budget: AnswerBudget = ANSWER_BUDGET) -> int:
+    return min(cap, max(budget.floor, budget.base + int(budget.per_chunk_token * chunk_tokens)))
+
+
+@dataclass(frozen=True)
+class LocalSlot:
+    """Settings for a local server that answers one request at a time (llama.cpp on a CPU):
+    one call in flight (a second only waits in its queue and times out), and a timeout from
+    the measured speed of Qwen2.5-Coder-1.5B Q4_K_M on 2 shared cores, with a margin."""
+
+    concurrency: int = 1
+    prompt_tokens_per_s: float = 25.0  # measured 26-118 (2 shared cores, loaded or not)
+    completion_tokens_per_s: float = 8.0  # measured 2.7-17
+    max_tokens: int = 4096  # a 1500-token table chunk's answer (about 1,650 for 29 rows)
+    prompt_tokens: int = 1500  # the chunk budget
+    margin: float = 1.5
+    max_retries: int = 1  # a re-ask resends the long answer; a small model rarely mends it
+
+    @property
+    def timeout(self) -> float:
+        return round(self.margin * (self.prompt_tokens / self.prompt_tokens_per_s
+                                    + self.max_tokens / self.completion_tokens_per_s))
+
+
+LOCAL_SLOT = LocalSlot()
+LOOPBACK = re.compile(r"^https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
+
+
+def is_local(base_url: str | None) -> bool:
+    return bool(base_url and LOOPBACK.match(base_url))
 
 
 def resolve(model: str | None = None, base_url: str | None = None,
@@ -51,7 +100,13 @@ def resolve(model: str | None = None, base_url: str | None = None,
         )
     if not model:
         model = os.environ.get("BUDGET_EXTRACT_MODEL") or ("gpt-4o-mini" if not base_url else "local")
-    return LLMConfig(model=model, base_url=base_url, api_key=key or "sk-no-key-needed", **kw)
+    if is_local(base_url):  # one slot: a second call in flight only times out
+        kw["concurrency"] = min(kw.get("concurrency", LOCAL_SLOT.concurrency), LOCAL_SLOT.concurrency)
+        kw.setdefault("timeout", LOCAL_SLOT.timeout)
+        kw.setdefault("max_tokens", LOCAL_SLOT.max_tokens)
+        kw.setdefault("max_retries", LOCAL_SLOT.max_retries)
+    return LLMConfig(model=model, base_url=base_url, api_key=key or "sk-no-key-needed",
+                     api_key_env=api_key_env, **kw)
 
 
 def configured(base_url: str | None = None, api_key_env: str = "OPENAI_API_KEY") -> bool:

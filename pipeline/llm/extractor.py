@@ -18,16 +18,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.errors import ConfigError
+from pipeline.errors import EndpointError
 from pipeline.llm.cache import AnswerCache, cache_key
 from pipeline.llm.chunks import Chunk
-from pipeline.llm.config import LLMConfig
-from pipeline.llm.models import LLMFigures, LLMIndicators, LLMTable
-from pipeline.llm.prompts import load
+from pipeline.llm.config import LLMConfig, answer_tokens
+from pipeline.llm.models import response_model
+from pipeline.llm.prompts import user_prompt
 from pipeline.redact import redact
 from schemas.document import ChunkFailure, LLMUsage
-
-RESPONSE_MODELS: dict[str, type[BaseModel]] = {"indicators": LLMIndicators, "narrative": LLMFigures}
 
 # A process-wide bound on model calls in flight, shared by every document of a batch run
 # (``set_global_limit``); per-document concurrency still applies inside it.
@@ -65,10 +63,6 @@ def set_rate_limit(per_second: float | None) -> None:
     _RATE = RateLimit(per_second) if per_second else None
 
 
-def response_model(task: str) -> type[BaseModel]:
-    return RESPONSE_MODELS.get(task, LLMTable)
-
-
 @functools.cache
 def _schema(model: type[BaseModel]) -> dict:
     return model.model_json_schema()
@@ -81,6 +75,16 @@ class ChunkResult:
     failure: ChunkFailure | None = None
     cached: bool = False
     unvalidated: str | None = None  # the answer kept although it failed validation
+    skipped: bool = False  # not sent: the endpoint had already failed for good
+
+
+class AnswerFailed(Exception):
+    """The model answered every attempt, and no answer passed validation."""
+
+    def __init__(self, error: Exception, n_attempts: int, last_text: str | None):
+        super().__init__(str(error))
+        self.n_attempts = n_attempts
+        self.last_text = last_text
 
 
 CLIENT_LOGGERS = ("instructor", "openai", "httpx", "httpcore")
@@ -140,9 +144,14 @@ class LLMExtractor:
         self.cfg = cfg
         own = client is None
         self.client = make_client(cfg, self._on_http) if own else client
+        # md_json on our own client: the compact schema in the user message, our own re-asks
+        # (instructor's md_json puts a long schema in a system message, which some chat
+        # templates drop)
+        self.raw = self.client.client if own and cfg.mode == "md_json" else None
+        self._abort = threading.Event()
+        self._fatal: EndpointError | None = None
         self.cache = AnswerCache(cfg.cache_dir if use_cache else None)
         self.usage = LLMUsage(model=cfg.model, endpoint=redact(cfg.endpoint) or "", mode=cfg.mode)
-        self.refused: str | None = None  # set by a 401/403: the one-line reason
         self._lock = threading.Lock()
         self.on_progress = on_progress
         hook = getattr(self.client, "on", None)
@@ -165,10 +174,8 @@ class LLMExtractor:
         self._add_usage(getattr(response, "usage", None))
 
     def _messages(self, chunk: Chunk) -> tuple[list[dict], str]:
-        prompt = load(chunk.task)
-        text = prompt.render(title=chunk.title, unit=chunk.unit, chunk=chunk.text,
-                             kind=chunk.kind.value if chunk.kind else "", columns=chunk.columns_hint())
-        return [{"role": "user", "content": text}], prompt.key
+        text, key = user_prompt(chunk, self.cfg.mode)
+        return [{"role": "user", "content": text}], key
 
     def extract(self, chunks: list[Chunk]) -> list[ChunkResult]:
         """Results in chunk order; at most ``cfg.concurrency`` calls in flight."""
@@ -178,31 +185,29 @@ class LLMExtractor:
         self.usage.seconds += round(time.perf_counter() - t0, 3)
         self.usage.chunks_sent += sum(1 for r in results if r.answer is not None)
         self.usage.failures.extend(r.failure for r in results if r.failure is not None)
-        if self.refused is not None:  # a configuration error, not a failed chunk
-            raise ConfigError(self.refused)
+        if self._fatal is not None:
+            raise self._fatal
         return results
 
     def _redact(self, text: str | None) -> str | None:
         return redact(text, [self.cfg.api_key])
 
     def _one(self, chunk: Chunk) -> ChunkResult:
+        if self._abort.is_set():
+            return ChunkResult(chunk, None, skipped=True)
         model = response_model(chunk.task)
         messages, prompt_key = self._messages(chunk)
-        params = {"temperature": self.cfg.temperature, "max_tokens": self.cfg.max_tokens,
+        max_tokens = answer_tokens(chunk.tokens, self.cfg.max_tokens)
+        params = {"temperature": self.cfg.temperature, "max_tokens": max_tokens,
                   "mode": self.cfg.mode, "max_retries": self.cfg.max_retries}
         key = cache_key(model=self.cfg.model, endpoint=self.cfg.endpoint, prompt_key=prompt_key,
                         schema=_schema(model), chunk=chunk.text, params=params)
         hit = self.cache.get(key)
         cached = _from_cache(chunk, model, hit) if hit is not None else None
-        if cached is not None:
+        if cached is not None:  # only answers are cached; a failure is asked again
             with self._lock:
                 self.usage.cache_hits += 1
-            self._progress(cached)
-            return cached
-        if self.refused is not None:  # the endpoint refused the key: ask it nothing more
-            result = ChunkResult(chunk, None, failure=ChunkFailure(
-                chunk=chunk.id, title=chunk.title, pages=chunk.pages, error=self.refused,
-                attempts=0))
+            result = cached
             self._progress(result)
             return result
         limit = _GLOBAL_LIMIT
@@ -210,34 +215,58 @@ class LLMExtractor:
             limit.acquire()
         if _RATE is not None:
             _RATE.wait()
+        context = {"check_arithmetic": True, "more_follows": chunk.more_follows,
+                   "whole_table": chunk.whole_table}
         try:
-            answer, completion = self.client.chat.completions.create_with_completion(
-                model=self.cfg.model, messages=messages, response_model=model,
-                max_retries=self.cfg.max_retries, temperature=self.cfg.temperature,
-                max_tokens=self.cfg.max_tokens, context={"check_arithmetic": True})
-            if not self._hooked:
-                self._add_usage(getattr(completion, "usage", None))
+            if self.raw is not None:
+                answer = self._ask_md_json(messages, model, max_tokens, context)
+            else:
+                answer, completion = self.client.chat.completions.create_with_completion(
+                    model=self.cfg.model, messages=messages, response_model=model,
+                    max_retries=self.cfg.max_retries, temperature=self.cfg.temperature,
+                    max_tokens=max_tokens, context=context)
+                if not self._hooked:
+                    self._add_usage(getattr(completion, "usage", None))
             self.cache.set(key, {"answer": answer.model_dump(mode="json")})
             result = ChunkResult(chunk, answer)
         except Exception as e:  # one failing chunk never sinks the document
-            status = _refused_status(e)
-            if status is not None:
+            fatal = endpoint_error(e, self.cfg)
+            if fatal is not None:  # no other chunk can succeed: stop sending
                 with self._lock:
-                    self.refused = self.refused or (
-                        f"the endpoint {redact(self.cfg.endpoint)} refused the request with HTTP "
-                        f"{status} ({self._redact(_one_line(e))}); check the API key "
-                        "(--api-key-env) and the model's access, or use --extractor rules")
+                    self._fatal = self._fatal or EndpointError(self._redact(fatal.message) or "")
+                self._abort.set()
+                return ChunkResult(chunk, None, skipped=True)
             result = self._failed(chunk, model, e)
-            if _answer_failed(e) and result.failure is not None:
-                # a bad answer at temperature 0 repeats: remember it, so a rerun makes no call
-                self.cache.set(key, {"failure": result.failure.model_dump(mode="json"),
-                                     "kept": result.answer.model_dump(mode="json")
-                                     if result.answer is not None else None})
         finally:
             if limit is not None:
                 limit.release()
         self._progress(result)
         return result
+
+    def _ask_md_json(self, messages: list[dict], model: type[BaseModel], max_tokens: int,
+                     context: dict[str, Any]) -> BaseModel:
+        """Ask, validate, and re-ask with the validation error, up to ``max_retries`` times."""
+        assert self.raw is not None
+        messages = list(messages)
+        error: Exception | None = None
+        text: str | None = None
+        attempts = 0
+        for _ in range(self.cfg.max_retries + 1):
+            attempts += 1
+            completion = self.raw.chat.completions.create(
+                model=self.cfg.model, messages=messages, temperature=self.cfg.temperature,
+                max_tokens=max_tokens)
+            self._add_usage(getattr(completion, "usage", None))
+            text = _answer_text(completion) or ""
+            try:
+                return model.model_validate(_json_in(text), context=context)
+            except (ValidationError, ValueError) as e:
+                error = e
+                messages += [{"role": "assistant", "content": text},
+                             {"role": "user", "content": "Correct your JSON ONLY RESPONSE, based on "
+                              f"the following errors:\n{e}"}]
+        assert error is not None
+        raise AnswerFailed(error, attempts, text)
 
     def _progress(self, result: ChunkResult) -> None:
         if self.on_progress is not None:
@@ -252,7 +281,9 @@ class LLMExtractor:
 
     def _failed(self, chunk: Chunk, model: type[BaseModel], e: Exception) -> ChunkResult:
         attempts = int(getattr(e, "n_attempts", 0) or 0) or 1
-        last = self._redact(_answer_text(getattr(e, "last_completion", None)))
+        last = e.last_text if isinstance(e, AnswerFailed) else _answer_text(
+            getattr(e, "last_completion", None))
+        last = self._redact(last)
         error = self._redact(_one_line(e)) or ""
         kept = None
         if last is not None:
@@ -267,48 +298,48 @@ class LLMExtractor:
 
 
 def _from_cache(chunk: Chunk, model: type[BaseModel], hit: dict) -> ChunkResult | None:
-    """The cached result, or None when the entry does not fit the answer's schema (then it
-    is asked again)."""
+    """The cached answer, or None when the entry is no answer that fits the schema (a
+    crafted or damaged entry, an old failure record): then the chunk is asked again."""
     try:
-        if "failure" in hit:  # the model's own answer failed: the same input fails again
-            failure = ChunkFailure.model_validate(hit["failure"])
-            kept = hit.get("kept")
-            return ChunkResult(chunk, model.model_validate(kept, context={
-                "check_arithmetic": False}) if kept else None, failure=failure, cached=True)
         return ChunkResult(chunk, model.model_validate(hit["answer"], context={
             "check_arithmetic": False}), cached=True)
     except (ValidationError, ValueError, TypeError, KeyError):
         return None
 
 
-AUTH_STATUSES = (401, 403)
-
-
-def _refused_status(e: BaseException) -> int | None:
-    """401 or 403 anywhere in ``e``'s chain (openai's AuthenticationError and
-    PermissionDeniedError, wrapped or not by instructor), else None."""
+def _chain(e: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
     seen: BaseException | None = e
-    while seen is not None:
-        status = getattr(seen, "status_code", None)
-        if status in AUTH_STATUSES:
-            return int(status)
-        if type(seen).__name__ in ("AuthenticationError", "PermissionDeniedError"):
-            return 401 if type(seen).__name__ == "AuthenticationError" else 403
+    while seen is not None and seen not in out:
+        out.append(seen)
         seen = seen.__cause__ or seen.__context__
+    return out
+
+
+def endpoint_error(e: Exception, cfg: LLMConfig) -> EndpointError | None:
+    """An error that every further call would repeat (nothing listens at the URL, the key is
+    refused, the URL or model is wrong), as one line naming the URL and the fix; None for
+    errors that may pass (timeouts, 429, 5xx, truncated answers, bad answers)."""
+    import httpx
+    import openai
+
+    url = cfg.endpoint
+    for x in _chain(e):
+        if isinstance(x, httpx.ConnectError):
+            reason = re.sub(r"\s+", " ", str(x)).strip() or "connection refused"
+            return EndpointError(
+                f"cannot reach the model endpoint {url} ({reason}): start the server "
+                "(e.g. budget-extract serve-local) or pass the right --base-url")
+        if isinstance(x, openai.AuthenticationError | openai.PermissionDeniedError):
+            return EndpointError(
+                f"the model endpoint {url} refused the request (HTTP {x.status_code}): set "
+                f"{cfg.api_key_env} to a valid API key for it (--api-key-env names another "
+                "variable), pass the right --base-url, or use --extractor rules")
+        if isinstance(x, openai.NotFoundError):
+            return EndpointError(
+                f"the model endpoint {url} answered HTTP 404 for model '{cfg.model}': check "
+                "--base-url (it usually ends in /v1) and --model")
     return None
-
-
-def _answer_failed(e: Exception) -> bool:
-    """The model answered, badly (not a transport error: those may pass on a retry later)."""
-    transport = {"APIConnectionError", "APITimeoutError", "RateLimitError", "InternalServerError",
-                 "APIStatusError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
-                 "BadRequestError", "ConnectError", "ReadTimeout"}
-    seen: BaseException | None = e
-    while seen is not None:
-        if type(seen).__name__ in transport:
-            return False
-        seen = seen.__cause__ or seen.__context__
-    return True
 
 
 def _one_line(e: Exception) -> str:
@@ -330,5 +361,6 @@ def _answer_text(completion: Any) -> str | None:
 
 
 def _json_in(text: str) -> Any:
-    m = re.search(r"```(?:json)?\s*(.*?)```", text, re.S)
+    """The JSON of an answer: inside a ```json fence (closed or not), or the whole text."""
+    m = re.search(r"```(?:json)?\s*(.*?)(?:```|$)", text, re.S)
     return json.loads(m.group(1) if m else text)

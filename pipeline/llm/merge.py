@@ -11,6 +11,7 @@ from pipeline.extract.tables import column_key
 from pipeline.llm.chunks import Chunk
 from pipeline.llm.extractor import ChunkResult
 from pipeline.llm.models import LLMFigures, LLMIndicators, LLMTable
+from pipeline.llm.prompts import example_numbers
 from pipeline.numbers import normalise_text, parse_amount
 from schemas.document import Disclosure
 from schemas.indicators import PerformanceIndicator
@@ -19,6 +20,14 @@ from schemas.provenance import Amount, Provenance
 from schemas.tables import KIND_SPECS, ColumnKey, TableKind, TableRow
 
 _TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计)$")
+
+
+def leaked(chunk: Chunk, raw: str) -> bool:
+    """A figure copied from the prompt's instructions: a number they print that the chunk
+    does not (such an answer is dropped; the verifier would flag it as ungrounded)."""
+    examples = example_numbers(chunk.task)
+    return any(n in examples and n not in chunk.text
+               for n in re.findall(r"\d[\d,]*(?:\.\d+)?", normalise_text(raw)))
 
 
 def _prov(chunk: Chunk, raw: str) -> Provenance:
@@ -33,6 +42,8 @@ def table_rows(chunk: Chunk, answer: LLMTable, unit: str) -> list[TableRow]:
         values: dict[ColumnKey, Amount] = {}
         other: dict[str, Amount] = {}
         for label, raw in r.values.items():
+            if leaked(chunk, raw):
+                continue
             a = Amount(value=parse_amount(raw), raw=raw, unit=unit, provenance=_prov(chunk, raw))  # type: ignore[arg-type]
             key = column_key(normalise_text(label), kind, allowed)
             if isinstance(key, ColumnKey) and key not in values:
@@ -71,29 +82,34 @@ def figures(chunk: Chunk, answer: LLMFigures) -> list[NarrativeFigure]:
     out = []
     for f in answer.figures:
         m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%|％)?", normalise_text(f.raw))
-        if not m:
+        if not m or leaked(chunk, f.raw):
             continue
         unit = {"％": "%", None: "万元"}.get(m.group(2), m.group(2))
         if f.kind in ("share", "change_percent"):
             unit = "%"
         out.append(NarrativeFigure(
             kind=FigureKind(f.kind), value=Decimal(m.group(1).replace(",", "")), raw=f.raw,
-            unit=unit, subject=f.subject, direction=f.direction, section=chunk.section,  # type: ignore[arg-type]
+            unit=unit, subject=f.subject, direction=f.direction,  # type: ignore[arg-type]
+            section=chunk.section_of(m.group(1)),
             sentence="", provenance=_prov(chunk, f.raw)))
     return out
 
 
-def merge(d: Disclosure, results: list[ChunkResult]) -> None:
-    """Replace the rules' output of each part the model answered with the model's."""
+def merge(d: Disclosure, results: list[ChunkResult]) -> list[str]:
+    """Replace the rules' output of each part the model answered with the model's (a split
+    table only when every chunk of it was answered); the parts replaced."""
     by_table: dict[int, list[ChunkResult]] = {}
-    by_section: dict[str, list[ChunkResult]] = {}
+    narrative: list[ChunkResult] = []
+    unanswered = {(r.chunk.table_index, r.chunk.section) for r in results if r.answer is None}
+    open_sections = {s for r in results if r.answer is None for s in r.chunk.sections}
     for r in results:
-        if r.answer is None:
+        if r.chunk.sections and r.answer is not None:
+            narrative.append(r)
+            continue
+        if r.answer is None or (r.chunk.table_index, r.chunk.section) in unanswered:
             continue
         if r.chunk.table_index is not None:
             by_table.setdefault(r.chunk.table_index, []).append(r)
-        elif r.chunk.section is not None:
-            by_section.setdefault(r.chunk.section, []).append(r)
     for index, rs in by_table.items():
         table = d.tables[index]
         if table.kind is TableKind.performance_targets:
@@ -107,6 +123,10 @@ def merge(d: Disclosure, results: list[ChunkResult]) -> None:
         table.rows = rows
         table.empty = table.empty_note is not None or not any(
             a.value for row in rows for a in row.values.values())
-    for section, rs in by_section.items():
-        new_figs = [f for r in rs if isinstance(r.answer, LLMFigures) for f in figures(r.chunk, r.answer)]
-        d.figures = [f for f in d.figures if f.section != section] + new_figs
+    # narrative: the sections every chunk of which was answered (packed chunks share sections)
+    done = [s for r in narrative for s in r.chunk.sections if s not in open_sections]
+    new_figs = [f for r in narrative if isinstance(r.answer, LLMFigures)
+                for f in figures(r.chunk, r.answer) if f.section in done]
+    d.figures = [f for f in d.figures if f.section not in done] + new_figs
+    return ([f"table {i} {d.tables[i].title}" for i in sorted(by_table)]
+            + [f"section {s}" for s in dict.fromkeys(done)])

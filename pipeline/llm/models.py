@@ -53,7 +53,9 @@ class LLMTable(BaseModel):
     def _hierarchy(self, info: ValidationInfo) -> LLMTable:
         if not (info.context or {}).get("check_arithmetic", True):
             return self
-        problems = hierarchy_problems(self.rows)
+        ctx = info.context or {}
+        problems = hierarchy_problems(self.rows, more_follows=ctx.get("more_follows", False),
+                                      whole_table=ctx.get("whole_table", True))
         if problems:
             raise ValueError("the rows do not add up as the printed table does; re-read these "
                              "rows and copy the figures exactly: " + "; ".join(problems[:5]))
@@ -75,17 +77,31 @@ def _sum_problems(parent: LLMRow, parts: list[LLMRow], label: str, what: str) ->
     return out
 
 
-def hierarchy_problems(rows: list[LLMRow]) -> list[str]:
+def _runs_to_the_end(code: str, rows: list[LLMRow]) -> bool:
+    """Whether the last coded row of ``rows`` is ``code`` or one of its descendants: its
+    children may go on in the next chunk."""
+    coded = [r.code for r in rows if r.code]
+    return bool(coded) and coded[-1].startswith(code)
+
+
+def hierarchy_problems(rows: list[LLMRow], *, more_follows: bool = False,
+                       whole_table: bool = True) -> list[str]:
     """Each parent whose children (all present in ``rows``) do not add up, and a 合计 row
-    that is not the sum of the 类 rows, with the numbers."""
+    that is not the sum of the 类 rows, with the numbers.
+
+    For one chunk of a split table: a parent whose children may run into the next chunk
+    (``more_follows``) and the 合计 (unless ``whole_table``) are left to the checks of the
+    merged table."""
     out = []
     for code, parent in {r.code: r for r in rows if r.code}.items():
+        if more_follows and _runs_to_the_end(code, rows):
+            continue
         kids = [r for r in rows if r.code and len(r.code) == len(code) + 2 and r.code.startswith(code)]
         if kids:
             out += _sum_problems(parent, kids, f"{code} {parent.name}", f"its {len(kids)} sub-rows")
     totals = [r for r in rows if r.code is None and re.fullmatch(r"合\s*计|总\s*计", r.name.strip())]
     classes = [r for r in rows if r.code and len(r.code) == 3]
-    if totals and classes:
+    if totals and classes and whole_table:
         out += _sum_problems(totals[0], classes, totals[0].name, f"the {len(classes)} 类 rows")
     return out
 
@@ -122,3 +138,10 @@ class LLMFigure(BaseModel):
 
 class LLMFigures(BaseModel):
     figures: list[LLMFigure] = Field(description="Every figure stated in the text, in order.")
+
+
+RESPONSE_MODELS: dict[str, type[BaseModel]] = {"indicators": LLMIndicators, "narrative": LLMFigures}
+
+
+def response_model(task: str) -> type[BaseModel]:
+    return RESPONSE_MODELS.get(task, LLMTable)
