@@ -12,10 +12,11 @@
 Each command parses its options into a namespace and calls a ``_cmd_*`` function that does
 the work; a new command or option is one decorator and a few lines there.
 
-Exit codes (README "Exit codes"): 0 done; 1 flags at or above ``--fail-on`` (a failed
-document of a batch counts as an error), or an eval score below its threshold; 2 bad input
-or usage (every document of a batch failed, or none was found); 3 configuration (model
-endpoint, an optional extra not installed); 70 internal error; 130 interrupted.
+Exit codes (README "Exit codes"): 0 done; 1 flags at or above ``--fail-on``, a failed or
+unprocessed document of a batch, or an eval score below its threshold; 2 bad input or usage
+(a file over a limit; a batch with no document extracted or found); 3 configuration (model
+endpoint or key, an optional extra not installed); 70 internal error; 73 an output cannot be
+written; 75 another batch holds the output directory; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -457,8 +458,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def cli() -> None:
     """Turn budget (部门预算) and final-account (部门决算) disclosures into verified, structured
     JSON. `budget-extract FILE...` runs `extract`. Exit codes: 0 done, 1 flags at or above
-    --fail-on (or an eval score below its threshold), 2 bad input or usage, 3 configuration,
-    70 internal error, 130 interrupted."""
+    --fail-on (a batch: also a document failed), 2 bad input or usage (a file over a limit),
+    3 configuration, 70 internal error, 73 an output cannot be written, 75 another batch holds
+    the output directory, 130 interrupted."""
 
 
 @cli.command("extract", context_settings=CONTEXT)
