@@ -90,11 +90,18 @@ class SupervisedPool:
             self._pool = self._new_pool()
             try:
                 while running or (queue and not stop()):
+                    submit_broken = False
                     while queue and not stop() and len(running) < self.workers:
                         tag, args = queue.popleft()
-                        running[self._pool.submit(fn, *args)] = (tag, args, time.monotonic())
+                        try:
+                            fut = self._pool.submit(fn, *args)
+                        except BrokenProcessPool:  # a worker died since the last look
+                            queue.appendleft((tag, args))
+                            submit_broken = True
+                            break
+                        running[fut] = (tag, args, time.monotonic())
                     done, _ = wait(running, timeout=WATCH_INTERVAL_S, return_when=FIRST_COMPLETED)
-                    broken = False
+                    broken = submit_broken
                     for fut in done:
                         tag, args, _ = running.pop(fut)
                         try:
