@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from pipeline.run import extract_document
 from schemas.tables import ColumnKey
 
@@ -664,10 +666,18 @@ SERIAL_ROWS = HEAD.replace("决算", "预算") + """一般公共预算基本支�
 """
 
 
-def test_row_numbers_of_a_serial_column_are_no_amounts(tmp_path: Path) -> None:
+def _one_cell_per_line(text: str) -> str:
+    """``text`` as get_text() prints it: one cell a line (titles and unit lines whole)."""
+    return "\n".join(tok for ln in text.splitlines() for tok in (
+        [ln] if "：" in ln or "表" in ln else ln.split()))
+
+
+@pytest.mark.parametrize("shape", ["rows", "cells"])
+def test_row_numbers_of_a_serial_column_are_no_amounts(tmp_path: Path, shape: str) -> None:
     """``2 301 工资福利支出 …``: the 2 numbers the row in the 序号 column; it is neither the
-    previous row's last amount nor a part of the name."""
-    d = _tables(tmp_path, SERIAL_ROWS)
+    previous row's last amount nor a part of the name. One cell a line, the 1 above the
+    first row's label and each next number on its own line open rows the same way."""
+    d = _tables(tmp_path, SERIAL_ROWS if shape == "rows" else _one_cell_per_line(SERIAL_ROWS))
     t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
     rows = {r.code or r.name: r for r in t.rows}
     assert _vals(rows["合计"]) == {"total": "300.50", "personnel": "200.50", "public": "100"}
@@ -837,9 +847,7 @@ def test_a_label_less_total_row_printed_last_is_found_one_cell_per_line(tmp_path
     """The same pages as pymupdf's get_text() prints them, one cell a line: the total row's
     first figure, the sum of the 类 rows (and greater than each), opens the total row instead
     of running on as more amounts of the row above."""
-    cells = "\f".join("\n".join(tok for ln in page.splitlines() for tok in (
-        [ln] if "：" in ln or "表" in ln else ln.split()))
-        for page in TITLE_LAST.split("\f"))
+    cells = "\f".join(_one_cell_per_line(page) for page in TITLE_LAST.split("\f"))
     d = _tables(tmp_path, cells)
     t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
     rows = {r.code or r.name: r for r in t.rows}
@@ -847,17 +855,3 @@ def test_a_label_less_total_row_printed_last_is_found_one_cell_per_line(tmp_path
     assert _vals(rows["2130104"]) == {"total": "70.00", "basic": "20.00", "project": "50.00"}
     assert not _errors(d)
 
-
-
-def test_row_numbers_of_a_serial_column_one_cell_per_line(tmp_path: Path) -> None:
-    """The 序号 table as get_text() prints it, one cell a line: the 1 above the first row's
-    label and each next number on its own line open rows and are never amounts."""
-    cells = "\n".join(tok for ln in SERIAL_ROWS.splitlines() for tok in (
-        [ln] if "：" in ln or "表" in ln else ln.split()))
-    d = _tables(tmp_path, cells)
-    t = next(t for t in d.tables if t.kind.value == "basic_expenditure")
-    rows = {r.code or r.name: r for r in t.rows}
-    assert _vals(rows["合计"]) == {"total": "300.50", "personnel": "200.50", "public": "100"}
-    assert _vals(rows["301"]) == {"total": "200.50", "personnel": "200.50", "public": "0"}
-    assert _vals(rows["30201"]) == {"total": "100", "personnel": "0", "public": "100"}
-    assert not _errors(d)

@@ -1653,12 +1653,18 @@ def layout_text_page(page: Page, s: TextLayoutSettings = SETTINGS,
         return _stream_page(page, state)
     if not blocks:
         blocks, used = find_aligned_tables(page, s, state)
-    for idx, ln in enumerate(page.lines):
-        if idx in used or not ln.text.strip():
-            continue
-        stripped = ln.text.strip()
-        lead = len(ln.text) - len(ln.text.lstrip())
-        blocks.append(Line(stripped, page.number, idx,
-                           span=(ln.start + lead, ln.start + lead + len(stripped))))
+    blocks.extend(unused_lines(page.lines, used, page.number))
     blocks.sort(key=lambda b: b.top)
     return blocks
+
+
+def unused_lines(lines: list[TextLine], used: set[int], page: int) -> list[Line]:
+    """The page's lines no table took, as text lines (stripped, spans exact in the file)."""
+    out: list[Line] = []
+    for idx, ln in enumerate(lines):
+        stripped = ln.text.strip()
+        if idx in used or not stripped:
+            continue
+        lead = len(ln.text) - len(ln.text.lstrip())
+        out.append(Line(stripped, page, idx, span=(ln.start + lead, ln.start + lead + len(stripped))))
+    return out

@@ -37,8 +37,8 @@ from itertools import combinations, product
 from math import comb
 
 from pipeline.ingest.model import Page, TextLine
-from pipeline.layout.blocks import Block, Cell, Grid, GridRow, Line
-from pipeline.layout.text import Token, layout_text_page, line_tokens
+from pipeline.layout.blocks import Block, Cell, Grid, GridRow
+from pipeline.layout.text import Token, layout_text_page, line_tokens, unused_lines
 from pipeline.numbers import detect_unit, parse_amount
 from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES
 from schemas.tables import ColumnKey, TableKind
@@ -631,7 +631,11 @@ def _dec(t: Token) -> Decimal:
 
 
 def _places(t: Token) -> int:
-    m = re.search(r"\.(\d+)", t.text)
+    return _text_places(t.text)
+
+
+def _text_places(text: str) -> int:
+    m = re.search(r"\.(\d+)", text)
     return len(m.group(1)) if m else 0
 
 
@@ -724,8 +728,7 @@ def _candidates_of(texts: tuple[str, ...], n: int, ids: tuple[tuple[int, tuple[i
     """``_candidates`` by the printed amounts (rows printing the same figures, 0.00 above
     all, are placed once)."""
     k = len(texts)
-    places = [len(m.group(1)) if (m := re.search(r"\.(\d+)", t)) else 0 for t in texts]
-    tol = Decimal(1).scaleb(-max(places))
+    tol = Decimal(1).scaleb(-max(_text_places(t) for t in texts))
     vals = [v if (v := parse_amount(t)) is not None else Decimal(0) for t in texts]
     zero = Decimal(0)
     checks = [(p, kids, frozenset(kids), tol * (len(kids) + 1)) for p, kids in ids]
@@ -1351,13 +1354,7 @@ class _StreamReader:
             self._emit(cur, page, lines, blocks, used, keep_open=True)
         else:
             self.open = None
-        for idx, ln in enumerate(lines):
-            if idx in used or not ln.text.strip():
-                continue
-            stripped = ln.text.strip()
-            lead = len(ln.text) - len(ln.text.lstrip())
-            blocks.append(Line(stripped, page.number, idx,
-                               span=(ln.start + lead, ln.start + lead + len(stripped))))
+        blocks.extend(unused_lines(lines, used, page.number))
         blocks.sort(key=lambda b: b.top)
         return blocks
 
