@@ -855,3 +855,47 @@ def test_a_label_less_total_row_printed_last_is_found_one_cell_per_line(tmp_path
     assert _vals(rows["2130104"]) == {"total": "70.00", "basic": "20.00", "project": "50.00"}
     assert not _errors(d)
 
+
+
+def _cells(*lines: str) -> str:
+    """Cell-per-line text as pdftotext prints it by default: a blank line after each cell."""
+    return "\n\n".join(lines) + "\n"
+
+
+def _column_page(title: str, label: str, rows: list[tuple[str, str, str]], total: str) -> str:
+    """A one-amount table read column by column: the 部门：key alone with its value on the
+    next line, the total's label among the header's words, 金额 right above its amount."""
+    body = [x for row in rows for x in row]
+    return f"{title}\n公开表五\n部门：\n\n江苏省测试办公厅\n\n{label}编码\n\n{label}名称\n合计\n\n" \
+        f"单位：万元\n\n金额\n{total}\n\n" + _cells(*body)
+
+
+FUNCTION_ROWS = [("201", "一般公共服务支出", "1,307.78"), ("20101", "人大事务", "1,307.78"),
+                 ("2010101", "行政运行", "1,048.20"), ("2010102", "一般行政管理事务", "259.58")]
+ECONOMIC_ROWS = [("301", "工资福利支出", "1,481.41"), ("30101", "基本工资", "1,258.23"),
+                 ("30102", "津贴补贴", "223.18")]
+COLUMN_READ = HEAD.replace("决算", "预算") + "\f".join([
+    _column_page("财政拨款支出预算表（功能科目）", "功能科目", FUNCTION_ROWS, "1,307.78"),
+    _column_page("一般公共预算支出预算表（功能科目）", "功能科目", FUNCTION_ROWS, "1,307.78"),
+    _column_page("一般公共预算基本支出预算表（经济科目）", "科目", ECONOMIC_ROWS, "1,481.41"),
+])
+
+
+def test_cell_per_line_table_read_column_by_column(tmp_path: Path) -> None:
+    """pdftotext's default order: the department after a bare 部门：is no column, the
+    合计 printed among the header's words labels the total row, and amounts alone on a
+    line that end every page (259.58, 223.18: the same shape) are cells, not a running
+    footer dropped after the first page."""
+    d = _tables(tmp_path, COLUMN_READ)
+    tables = [t for t in d.tables if t.kind.value in ("general_budget_expenditure",
+                                                     "basic_expenditure")]
+    assert [t.kind.value for t in tables] == ["general_budget_expenditure"] * 2 + \
+        ["basic_expenditure"]
+    for t, rows, total in zip(tables, [FUNCTION_ROWS, FUNCTION_ROWS, ECONOMIC_ROWS],
+                              ["1307.78", "1307.78", "1481.41"], strict=True):
+        assert not any("江苏省测试办公厅" in c for c in t.columns)
+        assert t.rows[0].is_total and t.rows[0].name == "合计"
+        assert _vals(t.rows[0]) == {"total": total}
+        got = {r.code: _vals(r) for r in t.rows[1:]}
+        assert got == {c: {"total": a.replace(",", "")} for c, _, a in rows}
+    assert not _errors(d)

@@ -83,6 +83,8 @@ def _page_no(lines: list[TextLine], i: int) -> bool:
 
 _META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?([(（][^)）]{0,6}[)）])?[:：]|"
                    r"^(金额)?单位[:：]|^公开\S{0,4}表")
+# a metadata key printed alone (部门：): its value is the next line, not a header label
+_META_KEY = re.compile(r"^(部门|单位|编制单位|预算单位)(名称)?[:：]$")
 _END = re.compile(r"^\s*(注|备注|说明)\s*\d?\s*[:：]|^\s*注\d*[.、]|。")
 _TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
 # header labels of name and code columns (not amount columns)
@@ -125,6 +127,18 @@ SETTINGS = StreamSettings()
 # ------------------------------------------------------------------ document shape
 
 
+def _meta_line(lines: list[TextLine], k: int) -> bool:
+    """Line ``k`` prints document metadata (部门：…, 单位：万元), or is the value of a key
+    printed alone on the line above it (部门： / 江苏省人大常委会办公厅 in cell-per-line text)."""
+    if _META.search(lines[k].text):
+        return True
+    j = k - 1
+    while j >= 0 and not lines[j].text.strip():
+        j -= 1
+    return j >= 0 and _META_KEY.match(re.sub(r"\s+", "", lines[j].text)) is not None \
+        and not _is_amount(lines[k].text.strip()) and len(lines[k].text.strip()) <= 40
+
+
 def _is_amount(text: str) -> bool:
     return bool(AMOUNT_TOKEN.match(text))
 
@@ -162,6 +176,11 @@ def layout_text_pages(pages: list[Page]) -> list[list[Block]]:
     return out
 
 
+# a running line prints words beside its number (第 3 页, 2025 年度部门预算); a line of
+# amounts only is a table's cell, however often its shape recurs at page edges
+_RUNNING_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
 def _running_key(text: str) -> str:
     return re.sub(r"\s+", "", re.sub(r"\d+", "#", text))
 
@@ -180,7 +199,8 @@ def without_running_lines(pages: list[Page], s: StreamSettings = SETTINGS) -> li
         # a running line carries a year or a number; titles, and a name alone (the
         # department under 部门：on every page: a cell), stay
         seen.update({_running_key(t) for t in edge if len(t.strip()) >= s.running_min_chars
-                     and re.search(r"\d", t) and classify_title(t) is None
+                     and re.search(r"\d", t) and _RUNNING_WORD.search(t)
+                     and classify_title(t) is None
                      and not is_number_label(t)})
     running = {k for k, n in seen.items()
                if n >= max(s.min_running_pages, s.running_page_share * len(pages))}
@@ -1324,7 +1344,7 @@ class _StreamReader:
                     title_seen = True
                 i += 1
                 continue
-            if _page_no(lines, i) or (_META.search(text) or (detect_unit(text) and len(text) < 40)):
+            if _page_no(lines, i) or (_meta_line(lines, i) or (detect_unit(text) and len(text) < 40)):
                 i += 1
                 continue
             if cur is None:
@@ -1413,7 +1433,10 @@ class _StreamReader:
             if first == j and j - 1 >= i and toks[j - 1]:
                 first = j - 1
         head = [k for k in range(i, first) if toks[k] and not _page_no(lines, k)
-                and not _META.search(lines[k].text)]
+                and not _meta_line(lines, k)]
+        moved = self._total_label_in_header(t, lines, toks, head, first, j)
+        if moved is not None:
+            head, first = moved
         t.head_idx = head
         t.head_lines = [lines[k] for k in head]
         frags = header_fragments(t.head_lines, self.one_per_line)
@@ -1421,6 +1444,42 @@ class _StreamReader:
         if t.header.serial and head and _INTEGER.match(lines[head[-1]].text.strip()):
             t.serial = int(lines[head[-1]].text.strip())  # the first row's 序号, above its label
         return first
+
+    def _total_label_in_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
+                               head: list[int], first: int, j: int
+                               ) -> tuple[list[int], int] | None:
+        """In cell-per-line text read column by column, the total row's label (合计) can be
+        printed among the header's words and the last column's label (金额) right above
+        the total's amounts: 功能科目编码 / 功能科目名称 / 合计 / 金额 / 18,330.37. When the
+        header without the total word, with that label, has as many amount labels as the
+        first amount run has amounts, the total word opens the first row (kept as an open
+        unit) and the label joins the header; returns the header lines and the first row's
+        line, or None."""
+        if not self.one_per_line or first >= j or t.kind in SUMMARY_KINDS:
+            return None
+        label = lines[first].text.strip()
+        key = _key(label, t.kind)
+        if not isinstance(key, ColumnKey) or _TOTAL.match(label) or _CODE.match(label):
+            return None
+        totals = [k for k in head if _TOTAL.match(re.sub(r"\s+", "", lines[k].text))]
+        if len(totals) != 1:
+            return None
+        rest = [k for k in head if k != totals[0]] + list(range(first, j))
+        rest = [k for k in rest if toks[k]]
+        labels = parse_header(header_fragments([lines[k] for k in rest], True), t.kind,
+                              None).raw_labels
+        run = 0
+        for ts in toks[j:]:
+            if not ts:
+                continue
+            if len(ts) != 1 or not _is_amount(ts[0].text):
+                break
+            run += 1
+        if len(labels) != run:
+            return None
+        k = totals[0]
+        t.units.append(_Unit(name=list(toks[k]), line=k, last_line=-1))
+        return rest, j
 
     def _label_completes_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
                                 i: int, j: int) -> bool:
@@ -1447,7 +1506,7 @@ class _StreamReader:
                 break
             amounts += 1
         head = [lines[m] for m in range(i, k) if toks[m] and not _page_no(lines, m)
-                and not _META.search(lines[m].text)]
+                and not _meta_line(lines, m)]
         labels = parse_header(header_fragments(head, True), t.kind, None).raw_labels
         return len(labels) < amounts
 
