@@ -783,3 +783,70 @@ def test_a_unit_label_merged_with_a_code_label_still_names_the_unit(tmp_path):
     [row] = t.rows
     assert row.name == "某某市测试局（本级）"
     assert len(row.values) + len(row.other) == 3  # and its three figures
+
+
+def _laid_out(*lines: list[tuple[int, str]]) -> str:
+    """Text as pdftotext -layout prints it: each piece at its display column (a CJK
+    character two columns wide)."""
+    out = []
+    for pieces in lines:
+        row = ""
+        for col, text in pieces:
+            row += " " * max(1 if row else 0, col - sum(char_width(c) for c in row)) + text
+        out.append(row)
+    return "\n".join(out) + "\n"
+
+
+FUNDS = ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+ITEMS = ["总计", "因公出国(境)费", "公务接待费", "小计", "公务用车购置费", "公务用车运行维护费"]
+PITCH, FIRST = 18, 44  # display columns per figure column, and the first figure's right edge
+
+
+def _centre(j: int) -> int:
+    return FIRST + PITCH * j - 3  # a figure column's middle
+
+
+def _centred(middle: int, text: str) -> tuple[int, str]:
+    return middle - sum(char_width(c) for c in text) // 2, text
+
+
+def _three_public_by_fund() -> str:
+    rows = [("测试市统计局", "2025 年", ["59.62", "43.87", "11.56", "4.20", "0.00", "4.20"]),
+            ("", "2026 年", ["32.56", "16.80", "11.56", "4.20", "0.00", "4.20"]),
+            ("", "增减变化金额", ["-27.07", "-27.07", "0.00", "0.00", "0.00", "0.00"])]
+    head = [
+        [_centred(_centre(13), "公务用车购置及运行维护费")],
+        [_centred(_centre(3 * b + 1), ITEMS[b]) for b in range(3)],
+        [(2, "预算单位"), (26, "年度")] +
+        [_centred(_centre(3 * b + 1), ITEMS[b]) for b in range(3, 6)],
+        [],
+        [_centred(_centre(j), FUNDS[j % 3]) for j in range(18)],
+    ]
+    body = []
+    for unit, year, figures in rows:
+        values = [v if j == 0 else "0.00" for v in figures for j in range(3)]
+        body.append([(0, unit)] * bool(unit) + [(26, year)] +
+                    [(FIRST + PITCH * j - len(v), v) for j, v in enumerate(values)])
+        body.append([])
+    return "某某市测试局\n2026年部门预算\n\n财政拨款“三公”经费支出表\n部门名称：测试市统计局\n" \
+        "单位：万元\n\n" + _laid_out(*head, *body)
+
+
+def test_three_public_by_fund_in_aligned_text(tmp_path: Path) -> None:
+    """A 三公 table split by fund (Shenzhen's template, pdftotext -layout): the item
+    headings printed a blank line above the fund labels still head them, each heading spans
+    the block of three fund columns it is centred over (公务用车购置及运行维护费 the three
+    blocks under it), and ``2025 年`` in the 年度 column is the row's label, not a figure."""
+    p = tmp_path / "doc.txt"
+    p.write_text(_three_public_by_fund(), encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "three_public")
+    got = {r.name: {k.value: str(a.value) for k, a in r.values.items()} for r in t.rows}
+    keys = ["total", "abroad", "reception", "vehicle_total", "vehicle_purchase",
+            "vehicle_operation"]
+    assert got == {
+        "2025年": dict(zip(keys, ["59.62", "43.87", "11.56", "4.20", "0.00", "4.20"], strict=True)),
+        "2026年": dict(zip(keys, ["32.56", "16.80", "11.56", "4.20", "0.00", "4.20"], strict=True)),
+        "增减变化金额": dict(zip(keys, ["-27.07", "-27.07", "0.00", "0.00", "0.00", "0.00"],
+                              strict=True)),
+    }

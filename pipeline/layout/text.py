@@ -37,6 +37,8 @@ class TextLayoutSettings:
     max_blank_run: int = 3  # blank lines a table body may hold in a row
     max_header_lines: int = 10  # lines above the first data line that may be its header
     max_header_gap: int = 2  # blank lines between a header and the first data line
+    max_header_blank_runs: int = 1  # blank-line runs inside a header (rows printed apart)
+    max_repeated_block: int = 4  # labels of a block printed again under every heading
     max_fragment_tokens: int = 4  # a wrapped-name line in a body has at most this many tokens
     prose_length: int = 40  # display columns of CJK text with no gap: running text, not a table
     min_amounts: int = 2  # amounts on a line that make it a data line without a label
@@ -206,15 +208,19 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
         i -= 1  # blank lines, and the first part of a figure wrapped in its cell
         gap += 1
     out: list[int] = []
+    crossed = 0
     while i >= 0 and len(out) < s.max_header_lines:
         if not toks[i]:
             # a line of column numbers (** 1 2 3 …) set apart from the labels above it
             k = i
             while k >= 0 and not toks[k] and i - k < s.max_header_gap:
                 k -= 1
-            if not out or not all(_column_numbers(toks[j]) for j in out) or k < 0 or \
-                    not toks[k]:
+            if k < 0 or not toks[k]:
                 break
+            if not out or not all(_column_numbers(toks[j]) for j in out):
+                if crossed >= s.max_header_blank_runs or not _upper_header_line(lines[k], toks[k], s):
+                    break
+                crossed += 1  # an upper header row printed apart from the rows below it
             i = k
         ts = toks[i]
         text = lines[i].text
@@ -224,6 +230,15 @@ def _header_rows(lines: list[TextLine], toks: list[list[Token]], first: int,
         out.append(i)
         i -= 1
     return sorted(out)
+
+
+def _upper_header_line(line: TextLine, ts: list[Token], s: TextLayoutSettings) -> bool:
+    """A line above a blank line that still belongs to the header below it: several
+    labels set apart (预算单位  年度  小计  公务用车购置费), none of them running text, a
+    figure, a title, a unit or a metadata cell (部门名称：…)."""
+    return len(ts) >= 2 and not _header_prose(ts, s) and not is_data_line(ts, s) and \
+        not any(t.is_numberlike for t in ts) and not _TITLE_LINE.search(line.text) and \
+        not detect_unit(line.text) and not _META_CELL.search(line.text)
 
 
 _COLUMN_MARK = re.compile(r"^(\*+|栏次|行次|\d{1,2})$")
@@ -570,6 +585,7 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
                 # one heads the next (a wide cell's label drifts from its figures)
                 per[k + 1] = [ts.pop()]
         placed[i] = per
+    blocks = _repeated_blocks(head, placed)
     out: dict[int, list[Cell]] = {}
     prev_line: dict[int, int] = {}
     spanned: set[int] = set()  # columns whose latest label is a heading over several
@@ -594,7 +610,11 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
             heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
             continues = up is not None and pos - prev_line.get(k, -9) <= 3 and \
                 k not in spanned and min(up[1], x1) > max(up[0], x0) and not heading
-            if not continues and k in below and (
+            if k in blocks and i not in blocks[k][2] and not continues:
+                # over a block of labels repeated under every heading: it heads whole blocks
+                a, b = _heading_blocks(k, m, keys, placed[i], blocks, below, totals, cx,
+                                       middle)
+            elif not continues and k in below and (
                     heading or abs(middle(k, k) - cx) > slack / 2):
                 # the run it may span: labelled below, halfway to its neighbours on the line
                 left = (cx + (placed[i][keys[m - 1]][-1].x1 if m else -1e9)) / 2
@@ -632,6 +652,83 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
             cells.append(cell)
         out[i] = cells
     return {i: cells for i, cells in out.items() if cells}
+
+
+def _leaf_lines(head: list[int]) -> list[int]:
+    """The header lines right above the body with no blank line between them."""
+    group = [head[-1]]
+    for i in reversed(head[:-1]):
+        if i != group[-1] - 1:
+            break
+        group.append(i)
+    return group[::-1]
+
+
+def _repeated_blocks(head: list[int], placed: dict[int, dict[int, list[Token]]],
+                     s: TextLayoutSettings = SETTINGS
+                     ) -> dict[int, tuple[int, int, list[int]]]:
+    """Columns under a block of labels printed again under every heading above (三公
+    items each split 一般公共预算 | 政府性基金预算 | 国有资本经营预算), when the headings are
+    printed apart from that block (a blank line between): each column's block as (first
+    column, last column, the block's lines); empty when there is none."""
+    if not head:
+        return {}
+    group = _leaf_lines(head)
+    if len(group) == len(head):
+        return {}
+    leaves: dict[int, str] = {}
+    for i in group:
+        for k, ts in placed[i].items():
+            leaves[k] = leaves.get(k, "") + "".join(t.text for t in ts)
+    ks = sorted(leaves)
+    for m in range(s.max_repeated_block, 1, -1):
+        runs = [tuple(leaves[k] for k in ks[p:p + m]) for p in range(len(ks) - m + 1)]
+        starts = [p for p in range(len(runs)) if ks[p + m - 1] - ks[p] == m - 1
+                  and len(set(runs[p])) == m]
+        for p in starts:
+            same = [q for q in starts if runs[q] == runs[p]]
+            chosen: list[int] = []
+            for q in same:
+                if not chosen or q >= chosen[-1] + m:
+                    chosen.append(q)
+            if len(chosen) >= 2:
+                return {k: (ks[q], ks[q + m - 1], group) for q in chosen
+                        for k in range(ks[q], ks[q + m - 1] + 1)}
+    return {}
+
+
+def _heading_blocks(k: int, m: int, keys: list[int], line: dict[int, list[Token]],
+                    blocks: dict[int, tuple[int, int, list[int]]], below: set[int],
+                    totals: set[int], cx: float, middle) -> tuple[int, int]:
+    """The columns a heading over repeated blocks spans: its own block, widened to the
+    neighbouring blocks labelled below it (halfway to the next heading on its line, no
+    total column) while it stays centred over them."""
+    spans = sorted({(a, b) for a, b, _ in blocks.values()})
+    own = spans.index(blocks[k][:2])
+    left = (cx + (line[keys[m - 1]][-1].x1 if m else -1e9)) / 2
+    right = (cx + (line[keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
+
+    def open_block(j: int) -> bool:
+        a, b = spans[j]
+        return any(c in below for c in range(a, b + 1)) and \
+            not any(c in totals for c in range(a, b + 1)) and left < middle(a, b) < right
+
+    lo = own
+    while lo - 1 >= 0 and open_block(lo - 1):
+        lo -= 1
+    hi = own
+    while hi + 1 < len(spans) and open_block(hi + 1):
+        hi += 1
+    # centred within a quarter of its block's width (widening by one block moves the
+    # middle by half a block)
+    a, b = spans[own]
+    tol = max(1.0, (middle(b, b) - middle(a, a)) / 4)
+    best = (own, own)
+    for x in range(lo, own + 1):
+        for y in range(own, hi + 1):
+            if abs(middle(spans[x][0], spans[y][1]) - cx) <= tol and y - x > best[1] - best[0]:
+                best = (x, y)
+    return spans[best[0]][0], spans[best[1]][1]
 
 
 def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int
@@ -772,6 +869,21 @@ def _spaced_labels(ts: list[Token]) -> list[Token]:
             for t in out]
 
 
+def _year_labels(ts: list[Token]) -> list[Token]:
+    """A year printed a space apart from its 年 (``2025 年`` in a 年度 column) is one
+    label, not a figure beside a word."""
+    out: list[Token] = []
+    for t in ts:
+        prev = out[-1] if out else None
+        if prev is not None and _YEAR.match(prev.text) and t.text.startswith("年") and \
+                t.x0 - prev.x1 <= 1:
+            out[-1] = Token(prev.text + t.text, prev.x0, t.x1, prev.start, t.end)
+            continue
+        out.append(t)
+    return out
+
+
+_YEAR = re.compile(r"^(19|20)\d{2}$")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _ORDINAL_NAME = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -810,6 +922,8 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     _, toks, wide = best
     for i in head:
         toks[i] = _spaced_labels(toks[i])
+    for i in body:
+        toks[i] = _year_labels(toks[i])
     data = [i for i in body if is_data_line(toks[i], s)]
     state = {} if state is None else state
     prev = state.get("columns")
