@@ -899,3 +899,29 @@ def test_cell_per_line_table_read_column_by_column(tmp_path: Path) -> None:
         got = {r.code: _vals(r) for r in t.rows[1:]}
         assert got == {c: {"total": a.replace(",", "")} for c, _, a in rows}
     assert not _errors(d)
+
+
+NO_ROW_LABEL = HEAD.replace("决算", "预算") + """三、2017 年度测试局部门支出预算总表
+单位：万元
+合计 基本支出 项目支出
+28,849.38 17,306.11 11,543.27
+四、2017 年度测试局部门财政拨款支出预算表
+单位：万元
+功能科目代码 功能科目名称 金额
+合计 28,849.38
+204 公共安全支出 28,849.38
+20405 法院 28,849.38
+2040501 行政运行 17,306.11
+2040502 一般行政管理事务 11,543.27
+"""
+
+
+def test_header_line_of_column_words_over_a_row_without_label(tmp_path: Path) -> None:
+    """A one-row 支出预算总表 prints its header as one line of column words and its
+    figures with no row label (pdftotext -raw): that line heads the columns, it is no
+    row's name."""
+    d = _tables(tmp_path, NO_ROW_LABEL)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    assert [_vals(r) for r in t.rows] == [
+        {"total": "28849.38", "basic": "17306.11", "project": "11543.27"}]
+    assert not any("基本支出" in (r.name or "") for r in t.rows)

@@ -303,6 +303,16 @@ _NUMBER_LABEL = re.compile(
     r"(?:[-—－]\d+)?表?(?:[(（](?:续|续表)[)）])?$")
 
 
+def _column_labels_line(ts: list[Token], kind: TableKind) -> bool:
+    """A line of words naming amount columns (合计 基本支出 项目支出 单位预留机动经费
+    结转下年资金: at least two known columns, and half its words): a header line above
+    amounts that print no row label."""
+    if len(ts) < 2 or any(_is_amount(x.text) for x in ts):
+        return False
+    keys = [k for x in ts if isinstance(k := _key(x.text, kind), ColumnKey)]
+    return len(set(keys)) >= 2 and 2 * len(keys) >= len(ts)
+
+
 def is_number_label(text: str) -> bool:
     t = re.sub(r"\s+", "", text)
     return "表" in t and _NUMBER_LABEL.match(t) is not None
@@ -1401,8 +1411,10 @@ class _StreamReader:
         above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
         label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
             _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
-        if self._label_completes_header(t, lines, toks, i, j):
-            pass  # the label above the amounts is the header's last column, not a row
+        above_toks = next((toks[k] for k in range(j - 1, i - 1, -1) if toks[k]), [])
+        if self._label_completes_header(t, lines, toks, i, j) or \
+                _column_labels_line(above_toks, t.kind):
+            pass  # the label(s) above the amounts head columns: no row's name
         elif self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
                                    and label_above) or \
                 not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
