@@ -94,11 +94,31 @@ _NUMBER_TAIL = re.compile(r"(?<![\d.,])[\d０-９][\d０-９,，.．]*$")
 _NUMBER_HEAD = re.compile(r"^[\d０-９.．][\d０-９,，.．]*")
 
 
+def break_separator(before: str, after: str) -> str:
+    """What a line break between two lines of running text reads as: nothing (a number a
+    converter wrapped, '192.2' / '9 万元', reads whole: 192.29), or a space where the
+    digits closing one line and opening the next would read as one malformed number (a
+    figure a converter moved beside a share: '15,485.07' / '3.18%' is not 15,485.073.18)."""
+    tail, head = _NUMBER_TAIL.search(before.rstrip()), _NUMBER_HEAD.match(after.lstrip())
+    if not tail or not head:
+        return ""
+    joined = normalise_text(tail.group(0) + head.group(0))
+    return " " if joined.count(".") > 1 or _COMMA_AFTER_POINT.search(joined) else ""
+
+
+_COMMA_AFTER_POINT = re.compile(r"\.\d*,")
+
+
 def join_wrapped(lines: list[str]) -> str:
     """Lines of running text as one string: a line break is no break in the text, so a
-    number a converter wrapped ('192.2' / '9 万元') reads whole (192.29). Blank lines are
-    dropped. Extraction and grounding both read wrapped text this way."""
-    return "".join(ln.strip() for ln in lines if ln.strip())
+    number a converter wrapped ('192.2' / '9 万元') reads whole (192.29), unless
+    ``break_separator`` says the two are apart. Blank lines are dropped. Extraction and
+    grounding both read wrapped text this way."""
+    body = [ln.strip() for ln in lines if ln.strip()]
+    out = body[:1]
+    for a, b in itertools.pairwise(body):
+        out.append(break_separator(a, b) + b)
+    return "".join(out)
 
 
 def numbers_across_breaks(lines: list[str]) -> list[str]:
@@ -108,6 +128,6 @@ def numbers_across_breaks(lines: list[str]) -> list[str]:
     out: list[str] = []
     for a, b in itertools.pairwise(body):
         tail, head = _NUMBER_TAIL.search(a), _NUMBER_HEAD.match(b)
-        if tail and head:
+        if tail and head and not break_separator(a, b):
             out.append(tail.group(0) + head.group(0))
     return out

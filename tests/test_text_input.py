@@ -850,3 +850,70 @@ def test_three_public_by_fund_in_aligned_text(tmp_path: Path) -> None:
         "增减变化金额": dict(zip(keys, ["-27.07", "-27.07", "0.00", "0.00", "0.00", "0.00"],
                               strict=True)),
     }
+
+
+def test_a_figure_moved_beside_a_share_is_not_joined_into_one_number(tmp_path):
+    """A converter moved '15,485.07' onto a line of its own before '3.18%' (markitdown's
+    text of a paragraph laid out as a table): extraction and grounding read two numbers,
+    never 15,485.073.18 (an 'ungrounded' 073.18%), while a number wrapped across lines
+    (192.2 / 9) still reads whole."""
+    lines = ["社会保障和就业支出万元，占", "15,485.07", "3.18%；住房保障支出", "16,233.19万元。"]
+    assert join_wrapped(lines) == "社会保障和就业支出万元，占15,485.07 3.18%；住房保障支出16,233.19万元。"
+    assert numbers_across_breaks(lines) == []
+    assert join_wrapped(["支出192.2", "9 万元。"]) == "支出192.29 万元。"
+    text = SMALL_BUDGET.replace(
+        "2024年收入预算30.00万元，", "2024年收入预算30.00万元，其中人大事务万元，占\n15,485.07\n"
+        "3.18%；其他支出20.00万元，")
+    p = tmp_path / "moved.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    assert {f.raw for f in d.figures if f.kind.value == "share"} == {"3.18%"}
+    assert not [f for f in d.flags if f.check == "ungrounded"]
+
+
+def test_a_share_after_a_unit_without_its_figure_is_not_of_the_figure_before(tmp_path):
+    """'收入预算445,059.97万元，其中：财政拨款收入 万元，占 54.98%': the converter moved the
+    财政拨款 figure elsewhere, so 54.98% is that missing figure's share, not 445,059.97's
+    (which would make a false narrative_share error against a base of 100%)."""
+    text = SMALL_BUDGET.replace(
+        "2024年收入预算30.00万元，比上年减少5.00万元，下降14.29%。",
+        "2024年本年收入预算445,059.97万元，其中：财政拨款收入 万元，占54.98%；事业收入\n"
+        "244,675.66 141,934.81\n万元，占31.89%；其他收入58,449.50万元，占13.13%。")
+    p = tmp_path / "share.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    share = next(f for f in d.figures if f.raw == "54.98%")
+    assert "445,059.97" not in share.subject and "本年收入" not in share.subject
+    assert not [f for f in d.flags if f.check == "narrative_share" and
+                f.severity.value == "error"]
+
+
+def test_a_class_path_whose_next_level_name_is_cut_off_names_no_row(tmp_path):
+    """'社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老' then the figure:
+    pdftotext -layout moved the rest of the 项 name ('保险缴费支出（项）') below it, so the
+    figure is not the 款's (no false narrative_amount error against 20805)."""
+    text = """某某区测试局
+2024年部门决算
+
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码\t科目名称\t合计
+\t合计\t326.72
+208\t社会保障和就业支出\t326.72
+20805\t行政事业单位养老支出\t326.72
+2080501\t行政单位离退休\t165.10
+2080505\t机关事业单位基本养老保险缴费支出\t161.62
+
+二、财政拨款支出决算具体情况
+1、社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老
+161.62万元，支出决算为161.62万元。
+2、社会保障和就业支出（类）行政事业单位养老支出（款）326.72万元。
+"""
+    p = tmp_path / "path.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    codes = {f.raw: f.code for f in d.figures if f.kind.value == "amount"}
+    assert codes["326.72万元"] == "20805"
+    assert codes["161.62万元"] is None
+    assert not [f for f in d.flags if f.check == "narrative_amount" and
+                f.severity.value == "error"]

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from pipeline.layout.blocks import Line
-from pipeline.numbers import normalise_text
+from pipeline.numbers import break_separator, normalise_text
 from pipeline.segment.sections import RawSection
 from schemas.narrative import FigureKind, NarrativeFigure
 from schemas.provenance import Provenance
@@ -35,6 +35,9 @@ class _Text:
         parts: list[str] = []
         pos = 0
         for ln in lines:
+            sep = break_separator(parts[-1], ln.text) if parts else ""
+            parts.append(sep)
+            pos += len(sep)
             self.starts.append(pos)
             parts.append(ln.text)
             pos += len(ln.text)
@@ -55,6 +58,11 @@ class _Text:
         if s is None or e is None:
             return Provenance(page=ln.page, bbox=ln.bbox, source=raw)
         return Provenance(page=ln.page, span=(s, e + 1), source=raw)
+
+
+# a unit printed without its figure ('财政拨款收入 万元，占 54.98%': a converter moved the
+# figure elsewhere): a share after it is of that missing figure, not of the one before
+_FIGURE_MISSING = re.compile(r"(?:^|[^\d.,\s０-９])\s*[万亿]元")
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -101,7 +109,8 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
             subject = re.sub(r"(比上年.*|较.*|同比.*|为|是|共计|合计|安排|预算数?为?)$", "",
                              subject).strip() or subject
             prev = figures[-1] if figures and figures[-1].section == sec.heading else None
-            if kind is not FigureKind.amount and prev is not None and m.start() - prev_end < 40 and (
+            if kind is not FigureKind.amount and prev is not None and m.start() - prev_end < 40 \
+                    and not _FIGURE_MISSING.search(text, prev_end, m.start()) and (
                     re.fullmatch(r"(占.{0,8}|比上年.{0,12}|较上年.{0,12}|同比.{0,6}|"
                                  r"(增加|减少|增长|下降|上升|降低|减|增)\s*)", subject) or not subject):
                 subject = prev.subject  # '…收入 40293.45 万元，占 100%': the share is of that
@@ -134,6 +143,13 @@ _PATH = re.compile(r"(?P<lei>[^（(，。；、]*?)[（(]类[)）](?:(?P<kuan>[^
                    r"(?:(?P<xiang>[^（(]*?)[（(]项[)）])?")
 
 
+# words after a 类（款） path that name its next level, cut off where a converter moved the
+# rest of the line ('…（款）机关事业单位基本养老' 161.62万元 '保险缴费支出（项）'): no
+# verb or amount word (为, 预算, 决算, 支出 …), at least four characters
+_DEEPER_NAME = re.compile(r"(?!.*(为|是|数|计|达|共|预算|决算|支出|安排|用于|其中))"
+                          r"[\u4e00-\u9fff]{4,}")
+
+
 def _plain(s: str) -> str:
     return re.sub(r"[\s　]+", "", s)
 
@@ -155,8 +171,8 @@ def link_codes(figures: list[NarrativeFigure], tables: list) -> None:
         if f.code is not None:
             continue
         m = _PATH.search(f.subject)
-        if not m:
-            continue
+        if not m or _DEEPER_NAME.fullmatch(_plain(f.subject[m.end():])):
+            continue  # no path, or one whose next level's name is cut off before the figure
         lei = _plain(m.group("lei")).rstrip("支出")
         kuan = _plain(m.group("kuan") or "")
         xiang = _plain(m.group("xiang") or "")
