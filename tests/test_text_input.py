@@ -917,3 +917,45 @@ def test_a_class_path_whose_next_level_name_is_cut_off_names_no_row(tmp_path):
     assert codes["161.62万元"] is None
     assert not [f for f in d.flags if f.check == "narrative_amount" and
                 f.severity.value == "error"]
+
+
+def _plumbed_summary() -> str:
+    """A two-sided 收入支出决算总表 as pdfplumber lays it out: each figure on the line below
+    its row's name, the first row right under the header, a row's lone figure on a line
+    of its own."""
+    rows = [
+        [(6, "一、一般公共预算财政拨款收入"), (46, "一、一般公共服务支出")],
+        [(35, "2,940.05"), (73, "2,106.66")],
+        [(6, "二、其他收入"), (46, "二、社会保障和就业支出")],
+        [(39, "6.20"), (75, "326.71")],
+        [(46, "三、卫生健康支出")],
+        [(76, "60.99")],
+        [(46, "四、节能环保支出")],
+        [(46, "五、住房保障支出")],
+        [(75, "452.88")],
+        [(15, "本年收入合计"), (52, "本年支出合计")],
+        [(35, "2,946.25"), (73, "2,946.25")],
+    ]
+    head = [[(23, "收入"), (60, "支出")], [(17, "项目"), (34, "决算数"), (54, "项目"), (72, "决算数")],
+            []]
+    return "某某区测试局\n2024年部门决算\n\n收入支出决算总表\n单位：万元\n\n" + \
+        _laid_out(*head, *rows)
+
+
+def test_figures_printed_below_their_names_in_a_two_sided_summary(tmp_path: Path) -> None:
+    """pdfplumber's layout text: the first row's name right under the header is a row,
+    not the header's last line, and a figure alone on the line below a row's name is
+    that row's (九、卫生健康支出 60.99), not the next row's."""
+    p = tmp_path / "doc.txt"
+    p.write_text(_plumbed_summary(), encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "income_expenditure_summary")
+    got = {(str(r.side), r.name): str(a.value) for r in t.rows
+           for a in r.values.values()}
+    assert got == {
+        ("income", "一、一般公共预算财政拨款收入"): "2940.05", ("income", "二、其他收入"): "6.20",
+        ("income", "本年收入合计"): "2946.25",
+        ("expenditure", "一、一般公共服务支出"): "2106.66",
+        ("expenditure", "二、社会保障和就业支出"): "326.71",
+        ("expenditure", "三、卫生健康支出"): "60.99", ("expenditure", "五、住房保障支出"): "452.88",
+        ("expenditure", "本年支出合计"): "2946.25"}

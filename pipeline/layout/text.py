@@ -792,6 +792,11 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
     return out
 
 
+def _lone_figure(ts: list[Token]) -> bool:
+    """A line that prints one amount and nothing else."""
+    return len(ts) == 1 and ts[0].is_amount
+
+
 def _stray_figures(ts: list[Token]) -> bool:
     """A line of a figure cut after its first decimal, or of one or two digits, and nothing
     else: the parts of a figure its cell wrapped (Hangzhou prints 21,118.5 above the row and
@@ -995,7 +1000,9 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
             rows.append(row)
             last_data = i
         elif rows and i == last_data + 1 and (rows[-1].wrapped or
-                                               not _next_is_row(body, toks, i, s)):
+                                               not _next_is_row(body, toks, i, s) or (
+                _lone_figure(toks[i]) and is_label_row(toks[i - 1], s))):
+            # the end of the row above: its name's last line, or its figure printed below
             _merge_fragment(rows[-1], _Row(i, lines[i], placed), before=False)
         else:
             pending.append(_Row(i, lines[i], placed))
@@ -1075,6 +1082,7 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
             i += 1
             continue
         body = [i]
+        lone: set[int] = set()
         j = i + 1
         gap = blank = 0
         while j < n:
@@ -1088,6 +1096,10 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
             elif is_label_row(toks[j], s):
                 body.append(j)  # a row printed without figures (二、外交支出)
                 gap = blank = 0
+            elif j - 1 in body and _lone_figure(toks[j]) and is_label_row(toks[j - 1], s):
+                body.append(j)  # the figure of the row above, printed on a line of its own
+                lone.add(j)
+                gap = blank = 0
             elif _stray_figures(toks[j]):
                 body.append(j)  # a figure wrapped in its cell (21,118.5 / 1): read past it
             elif is_fragment_line(toks[j], s) and gap < s.max_gap_lines:
@@ -1096,7 +1108,7 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
             else:
                 break
             j += 1
-        while body and not data[body[-1]] and not coded[body[-1]]:
+        while body and not data[body[-1]] and not coded[body[-1]] and body[-1] not in lone:
             body.pop()  # trailing fragments belong to what follows, unless merged below
         if not any(data[k] for k in body):  # coded rows without a figure below them: not a table here
             i += 1
@@ -1116,6 +1128,12 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
         if n_data >= 2 or (multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= 2) or (
                 named >= 1 and n_coded >= 2):  # the coded rows of a table cut at a page
             head = _header_rows(lines, toks, body[0], s)
+            if head and head[-1] == body[0] - 1 and is_label_row(toks[head[-1]], s) and \
+                    _ORDINAL_NAME.match(toks[head[-1]][0].text) and \
+                    not any(not t.is_numberlike for t in toks[body[0]]):
+                # the first row's name printed on the line above its figures (pdfplumber):
+                # a row of the body, not the header's last line
+                body.insert(0, head.pop())
             grid = aligned_table(page, lines, head, body, s, state)
             if grid is not None:
                 out.append(grid)
