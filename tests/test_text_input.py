@@ -959,3 +959,80 @@ def test_figures_printed_below_their_names_in_a_two_sided_summary(tmp_path: Path
         ("expenditure", "二、社会保障和就业支出"): "326.71",
         ("expenditure", "三、卫生健康支出"): "60.99", ("expenditure", "五、住房保障支出"): "452.88",
         ("expenditure", "本年支出合计"): "2946.25"}
+
+
+def test_a_cell_of_a_figure_and_the_next_cells_number_is_no_amount():
+    """Converter text put '104.199000' and a neighbour's '11' in one cell: joined they
+    would print 8 decimals, more than any amount, so the cell is no figure (it raised an
+    'ungrounded' error); a figure wrapped in its cell (192.2 / 9) still reads whole."""
+    from pipeline.extract.cells import make_amount
+    from pipeline.layout.blocks import Cell, GridRow
+
+    def amount(text: str):
+        cell = Cell(text, 0)
+        return make_amount(cell, GridRow([cell], 1), "万元", joined_ok=False)
+
+    assert amount("104.199000 11") is None
+    assert amount("192.2 9").value == Decimal("192.29")
+    assert amount("303 10") is None
+
+
+def _subtotal_under_of_which() -> str:
+    """pdftotext -layout's text of such a table (one column a character)."""
+    return "某某市测试局\n2026年部门预算\n\n一般公共预算拨款支出预算表\n单位：万元\n\n" + "\n".join([
+        "                                             其中：",
+        "科目编码           科目名称          小计",
+        "                                       基本支出       项目支出",
+        "               合计            1607.05     913.77    693.28",
+        "  208         社会保障和就业支出      1607.05     913.77    693.28",
+        " 20802          民政管理事务       1607.05     913.77    693.28",
+        "2080201          行政运行         993.77     913.77     80.00",
+        "2080299      其他民政管理事务支出       613.28               613.28",
+    ]) + "\n"
+
+
+def test_of_which_heads_the_parts_not_their_subtotal(tmp_path: Path) -> None:
+    """'其中：' printed over 小计 | 基本支出 | 项目支出 (pdftotext -layout) heads the parts only:
+    小计 stays the total column (it was '其中：/小计', no total, and the narrative check then
+    compared a figure against another table)."""
+    p = tmp_path / "doc.txt"
+    p.write_text(_subtotal_under_of_which(), encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    assert t.columns[2:] == ["小计", "其中：/基本支出", "其中：/项目支出"]
+    row = next(r for r in t.rows if r.code == "2080299")
+    assert {k.value: str(a.value) for k, a in row.values.items()} == {
+        "total": "613.28", "project": "613.28"}
+
+
+THREE_PUBLIC_BY_YEAR = """某某市测试局
+2020年部门预算
+
+一、部门预算情况说明
+2020年“三公”经费预算合计29.30万元，其中：公务接待费3.30万元。
+
+一般公共预算拨款“三公”经费支出预算表
+单位：万元
+项目\t合计\t因公出国（境）费\t公务接待费\t公务用车购置及运行维护费
+合计\t178.34\t0.00\t3.30\t175.04
+"""
+
+
+def test_a_three_public_total_is_not_judged_against_a_column_of_unknown_year(tmp_path):
+    """'2020 年“三公”经费预算 29.30万元' against a 三公 table whose columns repeat under
+    2019年 | 2020年 (pdftotext -raw loses which block a 合计 column sits in): no error on
+    the first 合计 (2019's 178.34); with the columns of one year the check still judges."""
+    from pipeline.verify.checks import Recorder
+    from pipeline.verify.narrative import check_totals
+
+    p = tmp_path / "doc.txt"
+    p.write_text(THREE_PUBLIC_BY_YEAR, encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "three_public")
+    one_year = Recorder()
+    check_totals(d, one_year)
+    assert [f.check for f in one_year.flags] == ["narrative_total"]  # 29.30 is not 178.34
+    t.columns = ["项目", "2019年2020年增减变化情况/合计", *t.columns[2:]]
+    by_year = Recorder()
+    check_totals(d, by_year)
+    assert not by_year.flags

@@ -925,3 +925,45 @@ def test_header_line_of_column_words_over_a_row_without_label(tmp_path: Path) ->
     assert [_vals(r) for r in t.rows] == [
         {"total": "28849.38", "basic": "17306.11", "project": "11543.27"}]
     assert not any("基本支出" in (r.name or "") for r in t.rows)
+
+
+SERIALS_APART = HEAD.replace("决算", "预算") + """２０２１年部门综合预算一般公共预算支出明细表
+（按支出功能分类科目－不含上年结转）
+预算单位：测试市民政局 单位：元
+序号
+功能科目
+编码
+功能科目名称 合计 人员经费支出 公用经费支出
+专项业务经费支
+出
+备注
+1 合计 7,758,929.64 6,758,929.64 700,000.00 300,000.00
+2 208 社会保障和就业支出 7,758,929.64 6,758,929.64 700,000.00 300,000.00
+3 20805 行政事业单位养老支出 7,058,929.64 6,758,929.64 0.00 300,000.00
+4
+2080505 机关事业单位基本养老保险缴费支
+出
+4,705,953.35 4,505,953.35 0.00 200,000.00
+5
+2080506
+机关事业单位职业年金缴费支出
+2,352,976.29 2,252,976.29 0.00 100,000.00
+6 20808 抚恤 700,000.00 0.00 700,000.00 0.00
+7 2080899 其他优抚支出 700,000.00 0.00 700,000.00 0.00
+"""
+
+
+def test_serial_numbers_on_lines_of_their_own_and_a_bracketed_subtitle(tmp_path: Path) -> None:
+    """pdftotext -raw: a 序号 printed alone on its line (4, 5: shaped like a page number)
+    numbers the coded row below it, and the title's bracketed last line is no column label,
+    so every row keeps its four figures under 合计 | 人员经费 | 公用经费 | 专项业务经费."""
+    d = _tables(tmp_path, SERIALS_APART)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    assert not any("按支出功能分类科目" in c for c in t.columns)
+    rows = {r.code: _vals(r) for r in t.rows if r.code}
+    assert rows["2080505"] == {"total": "4705953.35", "personnel": "4505953.35",
+                               "public": "0.00", "project": "200000.00"}
+    assert rows["2080506"] == {"total": "2352976.29", "personnel": "2252976.29",
+                               "public": "0.00", "project": "100000.00"}
+    assert rows["20808"]["total"] == "700000.00"
+    assert not _errors(d)

@@ -25,14 +25,17 @@ def make_amount(cell: Cell, row: GridRow, unit: str, joined_ok: bool = True) -> 
     in one cell ('303 10': two codes run together) are not read as one figure."""
     raw = cell.text.strip()
     value = parse_amount(raw)
-    if value is not None and not joined_ok and _SEPARATE_NUMBERS.search(raw) \
-            and "." not in str(value):
+    if value is not None and not joined_ok and _SEPARATE_NUMBERS.search(raw) and (
+            "." not in str(value) or -value.as_tuple().exponent > MAX_DECIMALS):  # type: ignore[operator]
+        # two codes run together ('303 10'), or a figure and the next cell's number
+        # ('104.199000 11': more decimals than any amount prints)
         return None
     if value is None and not is_blank(raw):
         return None
     return Amount(value=value, raw=raw, unit=unit, provenance=cell_provenance(cell, row))  # type: ignore[arg-type]
 
 
+MAX_DECIMALS = 6  # decimal places an amount prints at most (Beijing's 万元 to the yuan)
 _FILLER = re.compile(r"^(\*+|栏次|\d{1,2}|[a-zA-Z]|甲|乙|丙)$")
 
 

@@ -534,6 +534,7 @@ def _width_score(rows: list[list[Token]], s: TextLayoutSettings) -> tuple[int, i
 
 
 _TOTAL_HEAD = re.compile(r"^(合\s*计|总\s*计)$")
+_SUBTOTAL_HEAD = re.compile(r"^小\s*计$")
 
 
 def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int = 2
@@ -596,6 +597,9 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
         # a column labelled 合计/总计 below is the grand total: no heading's part
         totals = {j for r in head[pos + 1:] for j, ts in placed[r].items()
                   if _TOTAL_HEAD.match(_join_tokens(ts))}
+        # 其中 (of which) heads the parts, never their 小计
+        subtotals = totals | {j for r in head[pos + 1:] for j, ts in placed[r].items()
+                              if _SUBTOTAL_HEAD.match(_join_tokens(ts))}
         keys = sorted(placed[i])
         cells: list[Cell] = []
         for m, k in enumerate(keys):
@@ -619,12 +623,13 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
                 # the run it may span: labelled below, halfway to its neighbours on the line
                 left = (cx + (placed[i][keys[m - 1]][-1].x1 if m else -1e9)) / 2
                 right = (cx + (placed[i][keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
+                stop = subtotals if heading else totals
                 lo = k
-                while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in totals and \
+                while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in stop and \
                         cols[lo - 1].cx > left:
                     lo -= 1
                 hi = k
-                while hi + 1 < n and hi + 1 in below and hi + 1 not in totals and \
+                while hi + 1 < n and hi + 1 in below and hi + 1 not in stop and \
                         cols[hi + 1].cx < right:
                     hi += 1
                 best = (0, 0.0)

@@ -83,6 +83,7 @@ def _page_no(lines: list[TextLine], i: int) -> bool:
 
 _META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?([(（][^)）]{0,6}[)）])?[:：]|"
                    r"^(金额)?单位[:：]|^公开\S{0,4}表")
+_BRACKETED = re.compile(r"[(（][^()（）]{2,30}[)）]")
 # a metadata key printed alone (部门：): its value is the next line, not a header label
 _META_KEY = re.compile(r"^(部门|单位|编制单位|预算单位)(名称)?[:：]$")
 _END = re.compile(r"^\s*(注|备注|说明)\s*\d?\s*[:：]|^\s*注\d*[.、]|。")
@@ -1340,9 +1341,11 @@ class _StreamReader:
                 cur.repeat = True
                 i += 1
                 continue
-            if kind is None and is_number_label(text) and cur is not None and \
-                    cur.header is None and not cur.units and not cur.pending:
-                cur.head_idx.append(i)  # the number label printed under its title
+            if kind is None and (is_number_label(text) or _BRACKETED.fullmatch(text)) and \
+                    cur is not None and cur.header is None and not cur.units and not cur.pending:
+                # the number label printed under its title, or the title's last part in
+                # brackets on a line of its own (（按支出功能分类科目－不含上年结转）)
+                cur.head_idx.append(i)
                 i += 1
                 continue
             if kind is not None or is_number_label(text):
@@ -1582,8 +1585,9 @@ class _StreamReader:
                 continue
             if (classify_title(text) and len(ts) <= 4) or is_number_label(text) or \
                     (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or \
-                    _page_no(lines, j) or _META.search(text):
-                break
+                    (_page_no(lines, j) and not self._serial_line(t, ts, toks, j)) or \
+                    _META.search(text):
+                break  # (a number alone on its line is the next row's 序号, not a page's)
             if self._header_again(t, ts):
                 t.head_idx.append(j)  # its header printed again (a page break not marked)
                 j += 1
@@ -1679,13 +1683,15 @@ class _StreamReader:
 
     def _serial_line(self, t: _Table, ts: list[Token], toks: list[list[Token]], j: int) -> bool:
         """In cell-per-line text, a line holding only the next number of the table's 序号
-        column, followed by a line of text or a code (the row it numbers), not by an amount."""
-        if not self.one_per_line or len(ts) != 1 or t.header is None or not t.header.serial:
+        column, followed by a line of text or a code (the row it numbers), not by an amount;
+        in text with one row per line, a row whose 序号 was printed on a line of its own."""
+        if len(ts) != 1 or t.header is None or not t.header.serial:
             return False
         if _INTEGER.match(ts[0].text) is None or int(ts[0].text) != t.serial + 1:
             return False
         nxt = next((x for x in toks[j + 1:] if x), None)
-        return nxt is not None and not _is_amount(nxt[0].text) and not _DASH.match(nxt[0].text)
+        return nxt is not None and (_CODE.match(nxt[0].text) is not None or (
+            not _is_amount(nxt[0].text) and not _DASH.match(nxt[0].text)))
 
     def _blank_item_line_number(self, t: _Table, ts: list[Token]) -> bool:
         """A line opening with a 行次 number and then a name: the number of a blank item

@@ -94,6 +94,12 @@ _TOTALS: list[tuple[str, TableKind, str, str | None, ColumnKey | None]] = [
 ]
 
 
+def _columns_by_year(table) -> bool:
+    """A table whose columns repeat under several years (2019年 | 2020年 | 增减变化): which
+    year's block a total column belongs to is not known from converter text."""
+    return len({y for c in table.columns for y in re.findall(r"(?:19|20)\d{2}(?=年)", c)}) >= 2
+
+
 def check_totals(d: Disclosure, rec: Recorder) -> None:
     """Document totals stated in prose (收支总计, “三公”经费) against the tables."""
     for pattern, kind, side, label, col in _TOTALS:
@@ -107,8 +113,8 @@ def check_totals(d: Disclosure, rec: Recorder) -> None:
         else:
             row = next((r for r in table.rows if r.is_total), None)
             a = None if row is None else row.values.get(col)  # type: ignore[arg-type]
-        if a is None or a.value is None:
-            continue
+        if a is None or a.value is None or _columns_by_year(table):
+            continue  # nothing to compare, or a column whose year the header leaves open
         for f in d.figures:
             if f.kind is not FigureKind.amount or not re.search(pattern, _norm(f.subject)):
                 continue
