@@ -967,3 +967,29 @@ def test_serial_numbers_on_lines_of_their_own_and_a_bracketed_subtitle(tmp_path:
                                "public": "0.00", "project": "100000.00"}
     assert rows["20808"]["total"] == "700000.00"
     assert not _errors(d)
+
+
+def test_serial_label_run_into_the_next_label(tmp_path: Path) -> None:
+    """pymupdf prints 序号 and 功能科目 as one line (序号功能科目): the table still numbers its
+    rows, so the row numbers (2, 3 …, one a line) are no fifth figure of the row above."""
+    rows = [("1", "", "合计", "7,758,929.64", "6,758,929.64", "700,000.00", "300,000.00"),
+            ("2", "208", "社会保障和就业支出", "7,758,929.64", "6,758,929.64", "700,000.00",
+             "300,000.00"),
+            ("3", "20805", "行政事业单位养老支出", "7,058,929.64", "6,758,929.64", "0.00",
+             "300,000.00"),
+            ("4", "2080505", "机关事业单位基本养老保险缴费支出", "4,705,953.35", "4,505,953.35",
+             "0.00", "200,000.00"),
+            ("5", "2080506", "机关事业单位职业年金缴费支出", "2,352,976.29", "2,252,976.29",
+             "0.00", "100,000.00"),
+            ("6", "20808", "抚恤", "700,000.00", "0.00", "700,000.00", "0.00")]
+    text = HEAD.replace("决算", "预算") + "2021年部门综合预算一般公共预算支出明细表\n" + "\n".join(
+        ["（按支出功能分类科目-不含上年结转）", "预算单位：测试市民政局", "单位：元", "序号功能科目",
+         "编码", "功能科目名称", "合计", "人员经费支出", "公用经费支出", "专项业务经费支",
+         "出", "备注"] + [x for r in rows for x in r if x]) + "\n"
+    d = _tables(tmp_path, text)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    got = {r.code: _vals(r) for r in t.rows if r.code}
+    assert got["2080506"] == {"total": "2352976.29", "personnel": "2252976.29",
+                              "public": "0.00", "project": "100000.00"}
+    assert got["20808"] == {"total": "700000.00", "personnel": "0.00", "public": "700000.00",
+                            "project": "0.00"}

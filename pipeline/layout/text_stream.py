@@ -569,9 +569,20 @@ def _drop_headings(labels: list[str], kind: TableKind) -> list[str]:
     return labels
 
 
+def _serial_apart(f: _Frag) -> _Frag:
+    """序号 run into the next column's label (序号功能科目, pymupdf): the label alone."""
+    m = _SERIAL_RUN_ON.match(f.text)
+    return _Frag(f.text[m.end():], f.start + m.end(), f.end) if m else f
+
+
+_SERIAL_RUN_ON = re.compile(r"\s*序\s*号\s*(?=\S)")
+
+
 def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
     h = Header(frags=frags)
-    h.serial = any(re.fullmatch(r"序号?", f.text.replace(" ", "")) for f in frags)
+    h.serial = any(re.fullmatch(r"序号?", f.text.replace(" ", "")) or _SERIAL_RUN_ON.match(f.text)
+                   for f in frags)
+    frags = [_serial_apart(f) for f in frags]
     h.line_numbers = any(f.text.replace(" ", "") == "行次" for f in frags)
     frags = [f for f in frags if not re.fullmatch(r"[\d\s.]+|\*+|栏次|[甲乙丙]|序号?|号", f.text)
              and not _META.search(f.text) and not detect_unit(f.text)]
