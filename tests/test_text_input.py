@@ -12,6 +12,7 @@ from pipeline.layout.blocks import Grid
 from pipeline.layout.text import char_width, layout_text_page, line_tokens
 from pipeline.numbers import join_wrapped, numbers_across_breaks
 from pipeline.run import extract_document
+from schemas.tables import ColumnKey
 from tests.small_docs import SMALL_BUDGET
 
 ALIGNED = """某某市测试局
@@ -1036,3 +1037,24 @@ def test_a_three_public_total_is_not_judged_against_a_column_of_unknown_year(tmp
     by_year = Recorder()
     check_totals(d, by_year)
     assert not by_year.flags
+
+
+def test_a_figure_column_mostly_printed_as_dashes_is_still_figures(tmp_path):
+    """A 项目支出 column with two figures and a dash in every other row: dashes are blank
+    cells, not text, so the column keeps its key and its figures."""
+    text = SMALL_BUDGET.replace(
+        "\t合计\t30.00\t20.00\t10.00\n201\t一般公共服务支出\t30.00\t20.00\t10.00\n"
+        "20101\t人大事务\t30.00\t20.00\t10.00\n2010101\t行政运行\t20.00\t20.00\t\n"
+        "2010199\t其他人大事务支出\t10.00\t\t10.00\n",
+        "\t合计\t30.00\t20.00\t10.00\n201\t一般公共服务支出\t30.00\t20.00\t10.00\n"
+        "20101\t人大事务\t20.00\t20.00\t-\n2010101\t行政运行\t5.00\t5.00\t-\n"
+        "2010102\t一般行政管理事务\t5.00\t5.00\t-\n2010103\t机关服务\t5.00\t5.00\t-\n"
+        "2010104\t人大会议\t5.00\t5.00\t-\n20106\t财政事务\t10.00\t-\t10.00\n"
+        "2010699\t其他财政事务支出\t10.00\t-\t10.00\n")
+    p = tmp_path / "dashes.txt"
+    p.write_text(text, encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    assert t.column_keys[-1] is not None and t.column_keys[-1].value == "project"
+    assert str(next(r for r in t.rows if r.code == "20106").values[ColumnKey.project].value) \
+        == "10.00"

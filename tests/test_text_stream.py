@@ -993,3 +993,51 @@ def test_serial_label_run_into_the_next_label(tmp_path: Path) -> None:
                               "public": "0.00", "project": "100000.00"}
     assert got["20808"] == {"total": "700000.00", "personnel": "0.00", "public": "700000.00",
                             "project": "0.00"}
+
+
+def _column_major(extra_basic: list[str] | None = None) -> str:
+    """A 一般公共预算支出表 as pdftotext prints it by default when the table has no rules:
+    every code, then every name (合计 first), the page number, then the 小计 column, the
+    基本支出 column and, after its label, the 项目支出 column; blank cells left out."""
+    codes = ["208", "20802", "2080201", "2080299", "20805", "2080501"]
+    names = ["合计", "社会保障和就业支出", "民政管理事务", "行政运行", "其他民政管理事务支出",
+             "行政事业单位养老支出", "行政单位离退休"]
+    totals = ["1,608.49", "1,608.49", "1,383.68", "770.40", "613.28", "224.81", "224.81"]
+    basic = extra_basic or ["995.21", "995.21", "770.40", "770.40", "224.81", "224.81"]
+    project = ["613.28", "613.28", "613.28", "613.28"]
+    return HEAD.replace("决算", "预算") + "2026 年度一般公共预算拨款支出预算表\n" + _cells(
+        "单位：万元", "其中：", "科目编码", "科目名称", "小计", "基本支出", *codes, *names, "14",
+        *totals, *basic, "项目支出", *project)
+
+
+def test_a_table_printed_column_by_column_is_read_in_rows(tmp_path: Path) -> None:
+    """pdftotext's default order for a table without rules (Fujian's template): codes,
+    names and each column apart. The 小计 column holds every row; which rows the 基本支出
+    and 项目支出 figures belong to follows from 小计 = 基本支出 + 项目支出, row by row."""
+    d = _tables(tmp_path, _column_major())
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    got = {r.code or r.name: {k: v for k, v in _vals(r).items() if v != "None"}  # blanks
+           for r in t.rows}
+    assert got == {
+        "合计": {"total": "1608.49", "basic": "995.21", "project": "613.28"},
+        "208": {"total": "1608.49", "basic": "995.21", "project": "613.28"},
+        "20802": {"total": "1383.68", "basic": "770.40", "project": "613.28"},
+        "2080201": {"total": "770.40", "basic": "770.40"},
+        "2080299": {"total": "613.28", "project": "613.28"},
+        "20805": {"total": "224.81", "basic": "224.81"},
+        "2080501": {"total": "224.81", "basic": "224.81"}}
+    assert not _errors(d)
+
+
+def test_a_column_printed_block_whose_rows_do_not_add_up_stays_as_printed():
+    """When no placement of the part columns makes every row add up to its 小计, the block
+    is left in the order printed (nothing is guessed)."""
+    from pipeline.ingest.reader import split_text_pages
+    from pipeline.layout.text_columns import rows_from_columns
+
+    text = _column_major(["995.21", "995.21", "770.40", "770.40", "224.81", "200.00"])
+    page = split_text_pages(text)[0]
+    assert [ln.text for ln in rows_from_columns(page).lines] == [ln.text for ln in page.lines]
+    solvable = split_text_pages(_column_major())[0]
+    assert [ln.text for ln in rows_from_columns(solvable).lines] != \
+        [ln.text for ln in solvable.lines]

@@ -6,7 +6,7 @@ import re
 
 from pipeline.extract.cells import cell_provenance, header_labels, make_amount
 from pipeline.layout.blocks import GridRow
-from pipeline.numbers import normalise_text, parse_amount
+from pipeline.numbers import is_blank, normalise_text, parse_amount
 from pipeline.segment.tables import TOTAL_LABEL, RawTable
 from pipeline.vocabulary import COLUMN_RULES
 from schemas.provenance import Amount
@@ -124,7 +124,7 @@ def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bo
 
 def _is_text_column(rows: list[GridRow], col: int, ncols: int) -> bool:
     texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
-    texts = [t for t in texts if t]
+    texts = [t for t in texts if not is_blank(t)]  # a dash printed for a blank cell is none
     if not texts:
         return False
     numeric = sum(1 for t in texts if parse_amount(t) is not None)

@@ -39,6 +39,7 @@ from math import comb
 from pipeline.ingest.model import Page, TextLine
 from pipeline.layout.blocks import Block, Cell, Grid, GridRow
 from pipeline.layout.text import Token, layout_text_page, line_tokens, unused_lines
+from pipeline.layout.text_columns import rows_from_columns
 from pipeline.numbers import detect_unit, parse_amount
 from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES
 from schemas.tables import ColumnKey, TableKind
@@ -85,6 +86,7 @@ _META = re.compile(r"(部门|单位|编制单位|预算单位)(名称)?([(（][^
                    r"^(金额)?单位[:：]|^公开\S{0,4}表")
 _BRACKETED = re.compile(r"[(（][^()（）]{2,30}[)）]")
 # a metadata key printed alone (部门：): its value is the next line, not a header label
+_SUBTOTAL = re.compile(r"^(小计|合计|总计)$")
 _META_KEY = re.compile(r"^(部门|单位|编制单位|预算单位)(名称)?[:：]$")
 _END = re.compile(r"^\s*(注|备注|说明)\s*\d?\s*[:：]|^\s*注\d*[.、]|。")
 _TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
@@ -171,6 +173,7 @@ def layout_text_pages(pages: list[Page]) -> list[list[Block]]:
         return [layout_text_page(p, state=state) for p in pages]
     if _titles_printed_last(pages):
         pages = [_title_first(p) for p in pages]
+    pages = [rows_from_columns(p) for p in pages]  # tables printed column by column
     reader = _StreamReader()
     out = [reader.page(p) for p in pages]
     reader.finish()
@@ -474,7 +477,11 @@ def _flatten(labels: list[str], kind: TableKind, n: int | None,
     while i < len(out):
         k = _key(out[i], kind)
         kids: list[int] = []
-        if "/" not in out[i]:
+        if re.fullmatch(r"其中[:：]?", out[i]) and i + 1 < len(out) and _SUBTOTAL.match(out[i + 1]):
+            # 其中 (of which) over 小计 | 基本支出 | 项目支出: it heads the parts, not 小计
+            kids = [j for j in range(i + 2, len(out))
+                    if isinstance(_key(out[j], kind), ColumnKey) and "/" not in out[j]]
+        elif "/" not in out[i]:
             for parent, children in _CHILDREN:
                 if k is parent:
                     kids = [j for j in range(i + 1, len(out))
