@@ -1058,3 +1058,49 @@ def test_a_figure_column_mostly_printed_as_dashes_is_still_figures(tmp_path):
     assert t.column_keys[-1] is not None and t.column_keys[-1].value == "project"
     assert str(next(r for r in t.rows if r.code == "20106").values[ColumnKey.project].value) \
         == "10.00"
+
+
+UNITS_THEN_CODES = "\n".join([
+    "某某市测试署",
+    "2026年部门预算",
+    "",
+    "                                        一般公共预算支出表（按经济分类）",
+    "部门名称：某某市测试署                                                               单位：万元",
+    "",
+    "            预算单位            科目编码             科目名称          支出总计               基本支出"
+    "               项目支出",
+    "",
+    "某某市测试署                                                          2,100.00          2,000.00"
+    "            100.00",
+    "",
+    "     某某市测试署（本级）                                                 2,100.00           2,000.00"
+    "            100.00",
+    "",
+    "                    301            工资福利支出                          2,000.00           2,000.00"
+    "               0.00",
+    "",
+    "                    30101          基本工资                              1,300.00           1,300.00"
+    "               0.00",
+    "",
+    "                    30102          津贴补贴                                700.00             700.00"
+    "               0.00",
+    "",
+    "                    302            商品和服务支出                          100.00               0.00"
+    "             100.00",
+    "",
+    "                    30201          办公费                                  100.00               0.00"
+    "             100.00",
+]) + "\n"
+
+
+def test_classification_codes_under_a_shifted_unit_label_are_codes(tmp_path):
+    """pdftotext -layout prints 预算单位 | 科目编码 | 科目名称 over columns it does not line
+    up with: the column of 301 / 30101 falls under 预算单位. Cells of classification codes
+    (5-digit ones among them; a unit code has 3 or 6) make it the code column all the same."""
+    p = tmp_path / "units.txt"
+    p.write_text(UNITS_THEN_CODES, encoding="utf-8")
+    d = extract_document(p)
+    t = next(t for t in d.tables if "按经济分类" in (t.title or ""))
+    assert [(r.code, r.name) for r in t.rows][-5:] == [
+        ("301", "工资福利支出"), ("30101", "基本工资"), ("30102", "津贴补贴"),
+        ("302", "商品和服务支出"), ("30201", "办公费")]

@@ -106,17 +106,29 @@ def header_end(rows: list[GridRow], ncols: int) -> int:
     return 0
 
 
+def _classification_codes(texts: list[str], share: float = 0.8) -> bool:
+    """Cells that are classification codes (301, 30101, 2080505), most of them, one of 5 or
+    7 digits at least: unit codes (113, 113001) have 3 or 6."""
+    codes = [t for t in texts if CODE.fullmatch(t)]
+    return bool(texts) and len(codes) >= share * len(texts) and any(
+        len(t) in (5, 7) for t in codes)
+
+
 def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bool:
-    if _UNIT_LABEL.search(label):
+    texts = [t for t in (normalise_text(r.texts(ncols)[col]) for r in rows) if t]
+    # a unit label over a column of classification codes (converter text shifted the
+    # header, or merged 预算单位 with 科目编码): the codes' column when its cells say so
+    unit_label = _UNIT_LABEL.search(label) is not None
+    classified = unit_label and _classification_codes(texts)
+    if unit_label and not classified:
         return False  # 单位编码 117001 is a unit, not a classification code
-    if _CODE_LABEL.search(label) and not _NAME_LABEL.search(label.split("/")[-1]):
+    if _CODE_LABEL.search(label) and not _NAME_LABEL.search(label.split("/")[-1]) and \
+            not unit_label:
         return True
     leaf = label.split("/")[-1]
     if _AMOUNT_WORDS.search(leaf) or _TOTAL_WORDS.search(leaf) or any(
             key is not None and pattern.search(leaf) for pattern, key in COLUMN_RULES):
         return False  # 项目金额 889510000, 公务用车…/小计 237: whole figures are amounts
-    texts = [normalise_text(r.texts(ncols)[col]) for r in rows]
-    texts = [t for t in texts if t]
     codes = [t for t in texts if re.fullmatch(r"\d{2,7}", t)]
     return bool(texts) and col < 4 and len(codes) >= 0.8 * len(texts) and any(
         CODE.match(t) for t in codes)
