@@ -777,13 +777,18 @@ def test_a_unit_label_merged_with_a_code_label_still_names_the_unit(tmp_path):
             "      预算单位     科目编码    科目名称         支出总计          基本支出          项目支出\n\n"
             "某某市测试局（本级）                            0.00          0.00          0.00\n"
             "   注：本表本年无发生额。\n")
-    p = tmp_path / "doc.txt"
-    p.write_text(text, encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, text)
     t = next(t for t in d.tables if t.kind.value == "state_capital")
     [row] = t.rows
     assert row.name == "某某市测试局（本级）"
     assert len(row.values) + len(row.other) == 3  # and its three figures
+
+
+def _extract(tmp_path: Path, text: str):
+    """The extraction of ``text`` written to a file."""
+    p = tmp_path / "doc.txt"
+    p.write_text(text, encoding="utf-8")
+    return extract_document(p)
 
 
 def _laid_out(*lines: list[tuple[int, str]]) -> str:
@@ -838,9 +843,7 @@ def test_three_public_by_fund_in_aligned_text(tmp_path: Path) -> None:
     headings printed a blank line above the fund labels still head them, each heading spans
     the block of three fund columns it is centred over (公务用车购置及运行维护费 the three
     blocks under it), and ``2025 年`` in the 年度 column is the row's label, not a figure."""
-    p = tmp_path / "doc.txt"
-    p.write_text(_three_public_by_fund(), encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, _three_public_by_fund())
     t = next(t for t in d.tables if t.kind.value == "three_public")
     got = {r.name: {k.value: str(a.value) for k, a in r.values.items()} for r in t.rows}
     keys = ["total", "abroad", "reception", "vehicle_total", "vehicle_purchase",
@@ -865,9 +868,7 @@ def test_a_figure_moved_beside_a_share_is_not_joined_into_one_number(tmp_path):
     text = SMALL_BUDGET.replace(
         "2024年收入预算30.00万元，", "2024年收入预算30.00万元，其中人大事务万元，占\n15,485.07\n"
         "3.18%；其他支出20.00万元，")
-    p = tmp_path / "moved.txt"
-    p.write_text(text, encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, text)
     assert {f.raw for f in d.figures if f.kind.value == "share"} == {"3.18%"}
     assert not [f for f in d.flags if f.check == "ungrounded"]
 
@@ -880,9 +881,7 @@ def test_a_share_after_a_unit_without_its_figure_is_not_of_the_figure_before(tmp
         "2024年收入预算30.00万元，比上年减少5.00万元，下降14.29%。",
         "2024年本年收入预算445,059.97万元，其中：财政拨款收入 万元，占54.98%；事业收入\n"
         "244,675.66 141,934.81\n万元，占31.89%；其他收入58,449.50万元，占13.13%。")
-    p = tmp_path / "share.txt"
-    p.write_text(text, encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, text)
     share = next(f for f in d.figures if f.raw == "54.98%")
     assert "445,059.97" not in share.subject and "本年收入" not in share.subject
     assert not [f for f in d.flags if f.check == "narrative_share" and
@@ -910,9 +909,7 @@ def test_a_class_path_whose_next_level_name_is_cut_off_names_no_row(tmp_path):
 161.62万元，支出决算为161.62万元。
 2、社会保障和就业支出（类）行政事业单位养老支出（款）326.72万元。
 """
-    p = tmp_path / "path.txt"
-    p.write_text(text, encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, text)
     codes = {f.raw: f.code for f in d.figures if f.kind.value == "amount"}
     assert codes["326.72万元"] == "20805"
     assert codes["161.62万元"] is None
@@ -947,9 +944,7 @@ def test_figures_printed_below_their_names_in_a_two_sided_summary(tmp_path: Path
     """pdfplumber's layout text: the first row's name right under the header is a row,
     not the header's last line, and a figure alone on the line below a row's name is
     that row's (九、卫生健康支出 60.99), not the next row's."""
-    p = tmp_path / "doc.txt"
-    p.write_text(_plumbed_summary(), encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, _plumbed_summary())
     t = next(t for t in d.tables if t.kind.value == "income_expenditure_summary")
     got = {(str(r.side), r.name): str(a.value) for r in t.rows
            for a in r.values.values()}
@@ -996,9 +991,7 @@ def test_of_which_heads_the_parts_not_their_subtotal(tmp_path: Path) -> None:
     """'其中：' printed over 小计 | 基本支出 | 项目支出 (pdftotext -layout) heads the parts only:
     小计 stays the total column (it was '其中：/小计', no total, and the narrative check then
     compared a figure against another table)."""
-    p = tmp_path / "doc.txt"
-    p.write_text(_subtotal_under_of_which(), encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, _subtotal_under_of_which())
     t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
     assert t.columns[2:] == ["小计", "其中：/基本支出", "其中：/项目支出"]
     row = next(r for r in t.rows if r.code == "2080299")
@@ -1026,9 +1019,7 @@ def test_a_three_public_total_is_not_judged_against_a_column_of_unknown_year(tmp
     from pipeline.verify.checks import Recorder
     from pipeline.verify.narrative import check_totals
 
-    p = tmp_path / "doc.txt"
-    p.write_text(THREE_PUBLIC_BY_YEAR, encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, THREE_PUBLIC_BY_YEAR)
     t = next(t for t in d.tables if t.kind.value == "three_public")
     one_year = Recorder()
     check_totals(d, one_year)
@@ -1051,9 +1042,7 @@ def test_a_figure_column_mostly_printed_as_dashes_is_still_figures(tmp_path):
         "2010102\t一般行政管理事务\t5.00\t5.00\t-\n2010103\t机关服务\t5.00\t5.00\t-\n"
         "2010104\t人大会议\t5.00\t5.00\t-\n20106\t财政事务\t10.00\t-\t10.00\n"
         "2010699\t其他财政事务支出\t10.00\t-\t10.00\n")
-    p = tmp_path / "dashes.txt"
-    p.write_text(text, encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, text)
     t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
     assert t.column_keys[-1] is not None and t.column_keys[-1].value == "project"
     assert str(next(r for r in t.rows if r.code == "20106").values[ColumnKey.project].value) \
@@ -1097,9 +1086,7 @@ def test_classification_codes_under_a_shifted_unit_label_are_codes(tmp_path):
     """pdftotext -layout prints 预算单位 | 科目编码 | 科目名称 over columns it does not line
     up with: the column of 301 / 30101 falls under 预算单位. Cells of classification codes
     (5-digit ones among them; a unit code has 3 or 6) make it the code column all the same."""
-    p = tmp_path / "units.txt"
-    p.write_text(UNITS_THEN_CODES, encoding="utf-8")
-    d = extract_document(p)
+    d = _extract(tmp_path, UNITS_THEN_CODES)
     t = next(t for t in d.tables if "按经济分类" in (t.title or ""))
     assert [(r.code, r.name) for r in t.rows][-5:] == [
         ("301", "工资福利支出"), ("30101", "基本工资"), ("30102", "津贴补贴"),

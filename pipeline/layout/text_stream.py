@@ -307,6 +307,19 @@ _NUMBER_LABEL = re.compile(
     r"(?:[-—－]\d+)?表?(?:[(（](?:续|续表)[)）])?$")
 
 
+def _amount_run(toks: list[list[Token]], j: int) -> int:
+    """Lines of one amount each from line ``j`` on (blank lines skipped): in cell-per-line
+    text, the amounts of the first row."""
+    run = 0
+    for ts in toks[j:]:
+        if not ts:
+            continue
+        if len(ts) != 1 or not _is_amount(ts[0].text):
+            break
+        run += 1
+    return run
+
+
 def _column_labels_line(ts: list[Token], kind: TableKind) -> bool:
     """A line of words naming amount columns (合计 基本支出 项目支出 单位预留机动经费
     结转下年资金: at least two known columns, and half its words): a header line above
@@ -1501,14 +1514,7 @@ class _StreamReader:
         rest = [k for k in rest if toks[k]]
         labels = parse_header(header_fragments([lines[k] for k in rest], True), t.kind,
                               None).raw_labels
-        run = 0
-        for ts in toks[j:]:
-            if not ts:
-                continue
-            if len(ts) != 1 or not _is_amount(ts[0].text):
-                break
-            run += 1
-        if len(labels) != run:
+        if len(labels) != _amount_run(toks, j):
             return None
         k = totals[0]
         t.units.append(_Unit(name=list(toks[k]), line=k, last_line=-1))
@@ -1531,13 +1537,7 @@ class _StreamReader:
         if not isinstance(key, ColumnKey) or key is _K.total or _ORDINAL.match(above) or \
                 _LABEL_COL.fullmatch(above):
             return False
-        amounts = 0
-        for ts in toks[j:]:
-            if not ts:
-                continue
-            if len(ts) != 1 or not _is_amount(ts[0].text):
-                break
-            amounts += 1
+        amounts = _amount_run(toks, j)
         head = [lines[m] for m in range(i, k) if toks[m] and not _page_no(lines, m)
                 and not _meta_line(lines, m)]
         labels = parse_header(header_fragments(head, True), t.kind, None).raw_labels
