@@ -95,9 +95,12 @@ _TOTALS: list[tuple[str, TableKind, str, str | None, ColumnKey | None]] = [
 
 
 def _columns_by_year(table) -> bool:
-    """A table whose columns repeat under several years (2019年 | 2020年 | 增减变化): which
-    year's block a total column belongs to is not known from converter text."""
-    return len({y for c in table.columns for y in re.findall(r"(?:19|20)\d{2}(?=年)", c)}) >= 2
+    """A table whose columns repeat under several years (2019年 | 2020年 | 增减变化, or a
+    合计 column printed again per block): which year's block a total column belongs to is
+    not known from converter text."""
+    years = {y for c in table.columns for y in re.findall(r"(?:19|20)\d{2}(?=年)", c)}
+    totals = [c for c in table.columns if re.fullmatch(r"[合总]计", c.split("/")[-1])]
+    return len(years) >= 2 or len(totals) >= 2
 
 
 def check_totals(d: Disclosure, rec: Recorder) -> None:
