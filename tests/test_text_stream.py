@@ -1041,3 +1041,20 @@ def test_a_column_printed_block_whose_rows_do_not_add_up_stays_as_printed():
     solvable = split_text_pages(_column_major())[0]
     assert [ln.text for ln in rows_from_columns(solvable).lines] != \
         [ln.text for ln in solvable.lines]
+
+
+def test_two_labels_printed_as_one_line_are_two_columns(tmp_path: Path) -> None:
+    """pymupdf prints two header cells on one line (上缴上级支出对附属单位补 / 助支出): the
+    joined label is cut after its first closing word into the two columns it names, though
+    no row prints a figure in every column (rows of 合计 and one part)."""
+    rows = [("2050101-行政运行", "1,357.10", "1,357.10"),
+            ("2050102-一般行政管理事务", "741.60", "741.60"),
+            ("2080505-机关事业单位基本养老保险缴费支出", "756.80", "756.80"),
+            ("2210201-住房公积金", "300.00", "300.00"),
+            ("2210203-购房补贴", "120.00", "120.00")]
+    text = HEAD.replace("决算", "预算") + "预算03表 支出总表\n" + "\n".join(
+        ["金额单位：万元", "支出功能分类科目", "合计", "基本支出", "项目支出", "其中", "事业单位经营",
+         "支出", "上缴上级支出对附属单位补", "助支出"] + [x for r in rows for x in r]) + "\n"
+    d = _tables(tmp_path, text)
+    t = next(t for t in d.tables if t.kind.value == "expenditure_summary")
+    assert "上缴上级支出" in t.columns and "对附属单位补助支出" in t.columns

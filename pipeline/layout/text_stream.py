@@ -432,6 +432,28 @@ _TERMINAL_WORD = re.compile(r"预算|决算|拨款|收入|支出|资金")
 _TERMINAL = re.compile(r"(支出|收入|经费|拨款|资金|[合总小]计|费|数|额|[)）])$")
 
 
+def _split_run_together(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
+    """Two cells' labels a converter printed as one line (上缴上级支出对附属单位补, pymupdf)
+    are two labels: cut after a closing word (支出, 收入 …) where both sides name different
+    columns."""
+    out: list[_Frag] = []
+    for f in frags:
+        for m in _CLOSING_WORD.finditer(f.text):
+            cut = m.end()
+            left, right = f.text[:cut], f.text[cut:]
+            k_left, k_right = _key(left, kind), _key(right, kind)
+            if len(right) >= 2 and isinstance(k_left, ColumnKey) and isinstance(
+                    k_right, ColumnKey) and k_left is not k_right and k_left is not _K.total:
+                out.extend([_Frag(left, f.start, f.start + cut), _Frag(right, f.start + cut, f.end)])
+                break
+        else:
+            out.append(f)
+    return out
+
+
+_CLOSING_WORD = re.compile(r"(支出|收入|资金|经费|拨款)(?!$)")
+
+
 def _join_wrapped(frags: list[_Frag], kind: TableKind) -> list[_Frag]:
     """Join a label's pieces wrapped over lines: a piece with no meaning of its own (no
     canonical key) continues an unfinished label before it (one not ending in 支出, 收入,
@@ -606,7 +628,7 @@ def parse_header(frags: list[_Frag], kind: TableKind, n: int | None) -> Header:
     h.line_numbers = any(f.text.replace(" ", "") == "行次" for f in frags)
     frags = [f for f in frags if not re.fullmatch(r"[\d\s.]+|\*+|栏次|[甲乙丙]|序号?|号", f.text)
              and not _META.search(f.text) and not detect_unit(f.text)]
-    frags = _join_wrapped(frags, kind)
+    frags = _split_run_together(_join_wrapped(frags, kind), kind)
     texts = [re.sub(r"\s+", "", f.text) for f in frags]
     name_idx = [j for j, t in enumerate(texts) if _LABEL_COL.fullmatch(t)]
     code = [texts[j] for j in name_idx if re.search(r"编码|代码|^[类款项]$", texts[j])]
