@@ -99,6 +99,13 @@ class WorkerDiedError(InputError):
     """The process extracting the document died (a signal, a crash in a library)."""
 
 
+class InternalError(BudgetExtractError):
+    """An unexpected exception (a bug): a batch records it with its traceback under this
+    name and goes on; a single-file run exits 70."""
+
+    exit_code = 70
+
+
 class OutputError(BudgetExtractError):
     """An output cannot be written (a directory in its place, no permission, disk full)."""
 
@@ -125,3 +132,14 @@ class MissingExtraError(BudgetExtractError):
     """An optional feature was asked for whose package is not installed; says what to install."""
 
     exit_code = 3
+
+
+def error_class(name: str) -> type[BudgetExtractError] | None:
+    """The error class of this module named ``name`` (a batch record stores the name)."""
+    todo: list[type[BudgetExtractError]] = [BudgetExtractError]
+    while todo:
+        cls = todo.pop()
+        if cls.__name__ == name:
+            return cls
+        todo.extend(cls.__subclasses__())
+    return None

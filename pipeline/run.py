@@ -25,7 +25,7 @@ from pipeline.segment import classify_title, find_sections, find_tables
 from pipeline.segment.sections import RawSection
 from pipeline.verify import PageNumbers, Tolerance, page_texts_of, verify
 from schemas.document import Disclosure, Section, TableReport
-from schemas.flags import Flag, Severity
+from schemas.flags import CheckId, Flag, Severity
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.provenance import Provenance
 from schemas.tables import KIND_SPECS, Table, TableKind
@@ -201,7 +201,7 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
 
 DECIMAL = re.compile(r"\d\.\d\d")
 AMOUNT = re.compile(r"\d+\.\d+|\d\s*(?:万元|亿元|元|%|％)")
-_TABLE_CHECKS = {"hierarchy", "row_sum", "duplicate_code", "balance"}
+_TABLE_CHECKS = {CheckId.hierarchy, CheckId.row_sum, CheckId.duplicate_code, CheckId.balance}
 
 
 def _tables_needing_model(d: Disclosure, flags: list[Flag]) -> set[int]:
@@ -225,13 +225,13 @@ def _ingest_flags(doc: SourceDocument) -> list[Flag]:
     if not doc.repaired:
         return []
     said = "; ".join(doc.warnings[:3])
-    return [Flag(check="pdf_repaired", severity=Severity.warning,
+    return [Flag(check=CheckId.pdf_repaired, severity=Severity.warning,
                  message="the PDF is damaged or truncated and was repaired to be read: pages, "
                  "tables or figures may be missing" + (f" (MuPDF: {said})" if said else ""))]
 
 
 def _failure_flags(d: Disclosure) -> list[Flag]:
-    return [Flag(check="model_failed", severity=Severity.warning,
+    return [Flag(check=CheckId.model_failed, severity=Severity.warning,
                  message=f"the model could not extract {f.title} ({f.chunk}) after {f.attempts} "
                  f"call(s): {f.error}" + (" - its last answer was kept" if f.last_answer else ""),
                  locations=[Provenance(page=p, source=f.title) for p in f.pages])

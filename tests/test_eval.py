@@ -21,6 +21,7 @@ from pipeline.evaluate import check_thresholds, compare, load_gold, load_gold_di
 from pipeline.evaluate.draft import draft_gold
 from pipeline.evaluate.score import score_document
 from pipeline.run import extract_document
+from schemas.flags import CheckId
 from schemas.gold import GoldDocument
 from tests.conftest import CORPUS
 
@@ -107,10 +108,10 @@ def test_a_dropped_flag_is_a_missed_anomaly_and_an_extra_flag_costs_precision():
     gold, d = _shangyu()
     assert score_document(gold, d).flag_recall == 1.0
     flags = list(d.flags)
-    d.flags = [f for f in flags if f.check != "narrative_amount"]
+    d.flags = [f for f in flags if f.check != CheckId.narrative_amount]
     s = score_document(gold, d)
     assert s.flag_recall == 0.0 and any(m.area == "anomaly" for m in s.misses)
-    bogus = flags[0].model_copy(update={"check": "hierarchy"})
+    bogus = flags[0].model_copy(update={"check": CheckId.hierarchy})
     d.flags = [*flags, bogus]
     assert score_document(gold, d).flag_precision == 0.5
 
