@@ -72,17 +72,6 @@ class EndpointError(ConfigError):
     the run stops at the first such answer instead of failing every chunk."""
 
 
-class ExtractionError(BudgetExtractError):
-    """The model failed on a chunk after its retries; the last answer is kept."""
-
-    def __init__(self, message: str, *, chunk: str, last_answer: str | None = None,
-                 attempts: int = 0, path: str | Path | None = None, page: int | None = None):
-        super().__init__(message, path=path, page=page)
-        self.chunk = chunk
-        self.last_answer = last_answer
-        self.attempts = attempts
-
-
 class TooLargeError(InputError):
     """The file is over the configured size or page limit."""
 

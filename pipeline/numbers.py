@@ -76,10 +76,6 @@ def parse_percent(raw: str) -> Decimal | None:
     return -value if m.group("sign") == "-" else value
 
 
-def looks_like_amount(raw: str | None) -> bool:
-    return parse_amount(raw) is not None
-
-
 def detect_unit(text: str) -> str | None:
     """The currency unit named in a unit line such as ``单位：万元`` or ``金额单位：元``."""
     s = normalise_text(text)

@@ -147,6 +147,10 @@ class GoldDocument(BaseModel):
     )
     annotator: str | None = None
     method: str = Field(description="How the annotations were made and checked.")
+    provenance: str | None = Field(
+        default=None, description="Where the figures came from: read by a person from the "
+        "document (with which typing aid, and where its record is) or drafted from an extraction."
+    )
     decisions: list[str] = Field(
         default_factory=list, description="Where the document is ambiguous: what was decided."
     )

@@ -49,6 +49,16 @@ def test_every_corpus_document_has_reviewed_gold():
         "yantai-civil-affairs-2026-budget.pdf", "beijing-audit-2026-budget-tables.pdf"}
 
 
+@pytest.mark.parametrize("gold_dir", ["gold", "gold-realworld"])
+def test_every_gold_file_states_its_provenance(gold_dir):
+    golds = load_gold_dir(ROOT / "eval" / gold_dir)
+    assert golds
+    for path, g in golds:
+        # read by a person, and says so: never drafted from the extractor's own output
+        assert g.provenance and "Drafted by" not in g.provenance, path
+        assert "not from this project's output" in g.provenance or "extractor was not run" in g.provenance
+
+
 def test_gold_is_self_consistent_with_the_documents():
     """Spot checks of the gold against figures read independently (tests/corpus_facts.py)."""
     from tests.corpus_facts import DOCS
@@ -141,6 +151,7 @@ def test_draft_is_unreviewed_and_refused(tmp_path):
     _gold, d = _shangyu()
     draft = draft_gold(d)
     assert not draft.reviewed and "DRAFT" in draft.method
+    assert draft.provenance and draft.provenance.startswith("Drafted by")
     (tmp_path / "x.gold.json").write_text(draft.model_dump_json(), encoding="utf-8")
     with pytest.raises(GoldError, match="unreviewed"):
         load_gold_dir(tmp_path)
