@@ -24,6 +24,7 @@ from pipeline.llm.config import LLMConfig
 from pipeline.segment import classify_title, find_sections, find_tables
 from pipeline.segment.sections import RawSection
 from pipeline.verify import PageNumbers, Tolerance, page_texts_of, verify
+from pipeline.vocabulary import FIGURE_LIKE
 from schemas.document import Disclosure, Section, TableReport
 from schemas.flags import CheckId, Flag, Severity
 from schemas.indicators import PerformanceIndicator, Project
@@ -194,13 +195,12 @@ def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
     overhead = estimate_tokens(user_prompt(Chunk(id="", task="narrative", title="", unit=unit,
                                                  text="", pages=[]), mode)[0])
     # prose without amounts (functions, glossary, numbered lists) is not sent
-    with_figures = [sec for sec in raw_sections if any(AMOUNT.search(ln.text) for ln in sec.lines)]
+    with_figures = [sec for sec in raw_sections if any(FIGURE_LIKE.search(ln.text) for ln in sec.lines)]
     out.extend(narrative_chunks(with_figures, unit, budget, overhead))
     return out
 
 
 DECIMAL = re.compile(r"\d\.\d\d")
-AMOUNT = re.compile(r"\d+\.\d+|\d\s*(?:万元|亿元|元|%|％)")
 _TABLE_CHECKS = {CheckId.hierarchy, CheckId.row_sum, CheckId.duplicate_code, CheckId.balance}
 
 

@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pipeline.numbers import UNIT_SCALE, normalise_text, parse_amount
+from pipeline.numbers import normalise_text, parse_amount
+from pipeline.vocabulary import NARRATIVE_FIGURE, UNIT_SCALE
 from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
 from schemas.gold import GoldDocument, GoldTable
@@ -406,9 +407,6 @@ def score_indicators(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
                                      e.provenance.page))
 
 
-_FIGURE = re.compile(r"(-?[\d,]*\.?\d+)\s*(万元|亿元|元|%)")
-
-
 def _figure_key(kind: str, value: Decimal, unit: str, direction: str | None) -> tuple:
     value = value if unit == "%" else value * UNIT_SCALE[unit]
     return (kind, value.normalize(), "%" if unit == "%" else "元", direction)
@@ -416,9 +414,9 @@ def _figure_key(kind: str, value: Decimal, unit: str, direction: str | None) -> 
 
 def figure_key(kind: str, raw: str, direction: str | None) -> tuple | None:
     """The matching key of a gold figure written as printed ('2961.68万元', '3.4%')."""
-    m = _FIGURE.search(normalise_text(raw))
-    value = parse_amount(m.group(1)) if m else None
-    return None if m is None or value is None else _figure_key(kind, value, m.group(2), direction)
+    m = NARRATIVE_FIGURE.search(normalise_text(raw))  # read as the extractor reads the text
+    value = parse_amount(m.group("num")) if m else None
+    return None if m is None or value is None else _figure_key(kind, value, m.group("unit"), direction)
 
 
 def score_figures(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:

@@ -7,8 +7,8 @@ import re
 from pipeline.extract.cells import cell_provenance, header_labels, make_amount
 from pipeline.layout.blocks import GridRow
 from pipeline.numbers import is_blank, normalise_text, parse_amount
-from pipeline.segment.tables import TOTAL_LABEL, RawTable
-from pipeline.vocabulary import COLUMN_RULES
+from pipeline.segment.tables import RawTable
+from pipeline.vocabulary import COLUMN_RULES, TOTAL_ROW_LABEL, code_level
 from schemas.provenance import Amount
 from schemas.tables import KIND_SPECS, ColumnKey, Table, TableKind, TableRow
 
@@ -94,8 +94,8 @@ def _is_data_row(texts: list[str]) -> bool:
     if any(CODE.match(t) for t in norm[:4]) and len(filled) >= 2:
         return True
     # a total line of an empty table: 合计 and nothing but blanks or zeros
-    return any(TOTAL_LABEL.match(t) for t in norm) and all(
-        TOTAL_LABEL.match(t) or parse_amount(t) is not None for t in filled)
+    return any(TOTAL_ROW_LABEL.match(t) for t in norm) and all(
+        TOTAL_ROW_LABEL.match(t) or parse_amount(t) is not None for t in filled)
 
 
 def header_end(rows: list[GridRow], ncols: int) -> int:
@@ -218,7 +218,7 @@ def _ends_wrapped_label(prev: TableRow, row: TableRow) -> bool:
     return (not prev.values and not prev.other and prev.code is None and bool(prev.name)
             and not row.code and bool(row.values or row.other)
             and (not row.name or (len(row.name) <= WRAPPED_TAIL and not row.is_total
-                                  and not TOTAL_LABEL.match(normalise_text(row.name))
+                                  and not TOTAL_ROW_LABEL.match(normalise_text(row.name))
                                   and "计" not in row.name))
             and not prev.is_total)
 
@@ -231,7 +231,7 @@ def _join_wrapped(prev: TableRow, row: TableRow) -> None:
     prev.name += row.name
     prev.values, prev.other = row.values, row.other
     prev.texts.update(row.texts)
-    prev.is_total = bool(TOTAL_LABEL.match(normalise_text(prev.name)))
+    prev.is_total = bool(TOTAL_ROW_LABEL.match(normalise_text(prev.name)))
 
 
 Role = tuple[str, ColumnKey | None]
@@ -371,7 +371,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
             elif re.fullmatch(r"\d+", t):
                 code_parts.append(t)
                 part_at[j] = t
-            elif TOTAL_LABEL.match(t):
+            elif TOTAL_ROW_LABEL.match(t):
                 total_label = t
             elif t and not re.fullmatch(r"[类款项]|\*+", t):
                 name = name or t
@@ -400,7 +400,7 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
                 other[labels[j] or f"col{j + 1}"] = amt
         elif role == "text" and t:
             extra[labels[j] or f"col{j + 1}"] = t
-            if TOTAL_LABEL.match(normalise_text(t)):
+            if TOTAL_ROW_LABEL.match(normalise_text(t)):
                 total_label = t  # 合计 printed in a unit-code or second-class column
     if name and not values and not other and (glued := _GLUED_FIGURE.match(name)):
         # '19、自然资源海洋气象等支出18803323.32': the text layer ran the label into its
@@ -435,12 +435,12 @@ def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, un
     label_norm = normalise_text(label)
     if re.fullmatch(r"(项目|栏次|\*+)?", label_norm) and not values and not other:
         return None
-    level = {3: "类", 5: "款", 7: "项"}.get(len(code)) if code else None
+    level = code_level(code)
     cell = row.cell_at(name_col) if name_col is not None else None
     return TableRow(
         code=code, level=level, name=label, side=side, unit_name=unit_name,  # type: ignore[arg-type]
         project_name=project_name,
-        is_total=bool(TOTAL_LABEL.match(label_norm)) and code is None,
+        is_total=bool(TOTAL_ROW_LABEL.match(label_norm)) and code is None,
         values=values, other=other, texts=extra,
         provenance=cell_provenance(cell, row, label),
     )

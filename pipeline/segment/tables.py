@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pipeline.layout.blocks import Block, Grid, GridRow, Line
 from pipeline.numbers import detect_unit, normalise_text, parse_amount
 from pipeline.segment.classify import classify_title, is_number_label, normalise_title
+from pipeline.vocabulary import TOTAL_ROW_LABEL
 from schemas.tables import TableKind
 
 EMPTY_NOTE = re.compile(
@@ -19,7 +20,6 @@ EMPTY_NOTE = re.compile(
 PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—－]?\s*$")
 SUBTITLE = re.compile(r"^[(（][^()（）]{2,40}[)）]$")  # （按支出功能分类科目-不含上年结转）
 CONTINUED = re.compile(r"[(（]?续(表)?[)）]?$")
-TOTAL_LABEL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
 
 
 @dataclass
@@ -55,7 +55,7 @@ def _opens_with_total(grid: Grid) -> bool:
     for row in grid.rows[:10]:
         texts = [normalise_text(t) for t in row.texts(grid.ncols)]
         if any(parse_amount(t) is not None and "." in t for t in texts):
-            return any(TOTAL_LABEL.match(t) for t in texts)
+            return any(TOTAL_ROW_LABEL.match(t) for t in texts)
     return False
 
 

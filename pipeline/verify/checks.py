@@ -13,10 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipeline.vocabulary import UNIT_IN_WAN
 from schemas.flags import SEVERITY_ORDER, CheckCount, CheckId, ChecksSummary, Flag, Severity
 from schemas.provenance import Amount, Provenance
-
-UNIT_IN_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 
 
 @dataclass(frozen=True)

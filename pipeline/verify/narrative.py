@@ -8,7 +8,8 @@ import re
 from decimal import Decimal
 
 from pipeline.extract.narrative import is_comparison_base, sentence_position
-from pipeline.verify.checks import UNIT_IN_WAN, Recorder, places
+from pipeline.verify.checks import Recorder, places
+from pipeline.vocabulary import UNIT_IN_WAN
 from schemas.document import Disclosure
 from schemas.flags import CheckId, Flag, Severity
 from schemas.narrative import FigureKind, NarrativeFigure
