@@ -211,15 +211,11 @@ def _value_cols(gt: GoldTable) -> list[tuple[int, str]]:
 
 
 def _score_pair(gt: GoldTable, t: Table | None, s: DocScore) -> Counts:
-    kind = gt.kind.value
-    c = Counts()
+    """Cell counts of a gold table against the extracted table paired with it (None: not
+    found); every miss is added to ``s``."""
     if t is None:
-        n = sum(1 for row in gt.rows for i, _ in _value_cols(gt) if to_yuan(row[i], gt.unit) is not None)
-        if n or not gt.empty:
-            s.misses.append(Miss("table", f"{kind} '{gt.title}'", gt.title, "not found",
-                                 gt.pages[0] if gt.pages else None))
-        c.fn += n
-        return c
+        return _table_not_found(gt, s)
+    c = Counts()
     gkeys = _keyed([_gold_key(gt, row) for row in gt.rows])
     raw_gold = {k[:3] for k in gkeys}
     ekeys = _keyed([_row_key(gt, r, raw_gold) for r in t.rows])
@@ -228,39 +224,63 @@ def _score_pair(gt: GoldTable, t: Table | None, s: DocScore) -> Counts:
     for row, key in zip(gt.rows, gkeys, strict=True):
         er = by_key.get(key)
         page = er.provenance.page if er else (gt.pages[0] if gt.pages else None)
+        _score_gold_row(gt, row, key, er, page, c, s)
         if er is not None:
             matched.add(key)
-        for i, col in _value_cols(gt):
-            g = to_yuan(row[i], gt.unit)
-            e = _amount_yuan(er.values.get(ColumnKey(col))) if er is not None else None
-            if g is not None and e == g:
-                c.tp += 1
-                continue
-            if g is not None:
-                c.fn += 1
-            if e is not None:
-                c.fp += 1
-            if g is not None or e is not None:
-                s.misses.append(Miss("cell", _describe(kind, key, col), _show(g, gt.unit),
-                                     _show(e, gt.unit) if er is not None else "row not found",
-                                     page))
-        if er is not None:  # columns the gold table does not have
-            for col, a in er.values.items():
-                if col.value not in gt.columns and (e := _amount_yuan(a)) is not None:
-                    c.fp += 1
-                    s.misses.append(Miss("cell", _describe(kind, key, col.value), None,
-                                         _show(e, gt.unit), page))
+            _score_extra_columns(gt, key, er, page, c, s)
     if gt.complete:
-        for key, er in by_key.items():
-            if key in matched:
-                continue
-            for col, a in er.values.items():
-                if (e := _amount_yuan(a)) is not None:
-                    c.fp += 1
-                    s.misses.append(Miss("cell", _describe(kind, key, col.value)
-                                         + " (row not in gold)", None, _show(e, gt.unit),
-                                         er.provenance.page))
+        _score_rows_not_in_gold(gt, by_key, matched, c, s)
     return c
+
+
+def _table_not_found(gt: GoldTable, s: DocScore) -> Counts:
+    n = sum(1 for row in gt.rows for i, _ in _value_cols(gt) if to_yuan(row[i], gt.unit) is not None)
+    if n or not gt.empty:
+        s.misses.append(Miss("table", f"{gt.kind.value} '{gt.title}'", gt.title, "not found",
+                             gt.pages[0] if gt.pages else None))
+    return Counts(fn=n)
+
+
+def _score_gold_row(gt: GoldTable, row: list[str], key: tuple, er: TableRow | None,
+                    page: int | None, c: Counts, s: DocScore) -> None:
+    """Each figure column of a gold row against the extracted row matched to it."""
+    for i, col in _value_cols(gt):
+        g = to_yuan(row[i], gt.unit)
+        e = _amount_yuan(er.values.get(ColumnKey(col))) if er is not None else None
+        if g is not None and e == g:
+            c.tp += 1
+            continue
+        if g is not None:
+            c.fn += 1
+        if e is not None:
+            c.fp += 1
+        if g is not None or e is not None:
+            s.misses.append(Miss("cell", _describe(gt.kind.value, key, col), _show(g, gt.unit),
+                                 _show(e, gt.unit) if er is not None else "row not found", page))
+
+
+def _score_extra_columns(gt: GoldTable, key: tuple, er: TableRow, page: int | None, c: Counts,
+                         s: DocScore) -> None:
+    """Figures of a matched row in columns the gold table does not have."""
+    for col, a in er.values.items():
+        if col.value not in gt.columns and (e := _amount_yuan(a)) is not None:
+            c.fp += 1
+            s.misses.append(Miss("cell", _describe(gt.kind.value, key, col.value), None,
+                                 _show(e, gt.unit), page))
+
+
+def _score_rows_not_in_gold(gt: GoldTable, by_key: dict[tuple, TableRow], matched: set[tuple],
+                            c: Counts, s: DocScore) -> None:
+    """Extracted rows a complete gold table does not list: every figure a false positive."""
+    for key, er in by_key.items():
+        if key in matched:
+            continue
+        for col, a in er.values.items():
+            if (e := _amount_yuan(a)) is not None:
+                c.fp += 1
+                s.misses.append(Miss("cell", _describe(gt.kind.value, key, col.value)
+                                     + " (row not in gold)", None, _show(e, gt.unit),
+                                     er.provenance.page))
 
 
 def score_tables(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
