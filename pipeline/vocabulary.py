@@ -15,6 +15,7 @@ from schemas.tables import ColumnKey
 # --- currency units -----------------------------------------------------------------
 # 元 per unit; every other scale is derived from this table
 UNIT_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+DEFAULT_UNIT = "万元"  # the unit of a document whose tables state none
 # 万元 per unit (the checks' tolerances are written in 万元): 元 0.0001, 万元 1, 亿元 10000
 UNIT_IN_WAN: dict[str, Decimal] = {u: s / UNIT_SCALE["万元"] for u, s in UNIT_SCALE.items()}
 # the units a narrative figure may carry: the currency units, longest first, and percent

@@ -9,6 +9,7 @@ import pytest
 from pipeline.llm.chunks import Chunk
 from pipeline.llm.merge import table_rows
 from pipeline.llm.models import LLMRow, LLMTable
+from pipeline.segment.tables import majority_unit
 from pipeline.vocabulary import (
     NARRATIVE_FIGURE,
     TOTAL_ROW_LABEL,
@@ -64,3 +65,11 @@ def test_a_narrative_figure_needs_its_unit():
         "2024年财政拨款收入支出总计2,961.68万元，占71.73%，增长3.4％")]
     assert found == [("2,961.68", "万元"), ("71.73", "%"), ("3.4", "％")]
 
+
+
+@pytest.mark.parametrize(("units", "unit"), [(["元", "万元", "万元"], "万元"),
+                                             (["元", "万元"], "元"),  # a tie: the first stated
+                                             ([], "万元")])
+def test_one_unit_vote_for_the_document_and_its_metadata(units, unit):
+    # run (the unit of tables that state none) and metadata (currency_unit) vote alike
+    assert majority_unit(units) == unit

@@ -439,26 +439,31 @@ def figure_key(kind: str, raw: str, direction: str | None) -> tuple | None:
     return None if m is None or value is None else _figure_key(kind, value, m.group("unit"), direction)
 
 
-def score_figures(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
-    if not gold.figures:
-        return
+def _match_figures(gold: GoldDocument, d: Disclosure) -> list[int | None]:
+    """For each gold figure, the index of the extracted figure matched to it (or None):
+    same kind, value and direction, each extracted figure used once, the figure on the
+    same page preferred (page-qualified matches are made first)."""
     gkeys = [figure_key(f.kind.value, f.raw, f.direction) for f in gold.figures]
     ekeys = [_figure_key(f.kind.value, f.value, f.unit, f.direction) for f in d.figures]
-    # prefer the figure on the same page: match page-qualified keys first
     hits: list[int | None] = [None] * len(gkeys)
     used: set[int] = set()
     for with_page in (True, False):
         for i, (gf, gk) in enumerate(zip(gold.figures, gkeys, strict=True)):
             if hits[i] is not None or gk is None:
                 continue
-            for j, ek in enumerate(ekeys):
-                if j in used or ek != gk:
-                    continue
-                if with_page and gf.page is not None and d.figures[j].provenance.page != gf.page:
-                    continue
+            j = next((j for j, ek in enumerate(ekeys) if j not in used and ek == gk and not (
+                with_page and gf.page is not None and d.figures[j].provenance.page != gf.page)), None)
+            if j is not None:
                 hits[i] = j
                 used.add(j)
-                break
+    return hits
+
+
+def score_figures(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
+    if not gold.figures:
+        return
+    hits = _match_figures(gold, d)
+    used = {j for j in hits if j is not None}
     for gf, j in zip(gold.figures, hits, strict=True):
         if j is not None:
             s.figures.tp += 1

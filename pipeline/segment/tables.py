@@ -5,12 +5,13 @@ recognise the statements that say a table has no data (空表说明)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.layout.blocks import Block, Grid, GridRow, Line
 from pipeline.numbers import detect_unit, normalise_text, parse_amount
 from pipeline.segment.classify import classify_title, is_number_label, normalise_title
-from pipeline.vocabulary import TOTAL_ROW_LABEL
+from pipeline.vocabulary import DEFAULT_UNIT, TOTAL_ROW_LABEL
 from schemas.tables import TableKind
 
 EMPTY_NOTE = re.compile(
@@ -76,6 +77,16 @@ class SegmentSettings:
 
 SETTINGS = SegmentSettings()
 _FAR = 10**6  # lines since the last grid after prose or a new number label: no grid is near
+
+
+def majority_unit(units: list[str]) -> str:
+    """The unit most tables state (the first stated among equals); 万元 when none does."""
+    return Counter(units).most_common(1)[0][0] if units else DEFAULT_UNIT
+
+
+def document_unit(raw_tables: list[RawTable]) -> str:
+    """The unit of a table that states none: the one most tables of the document state."""
+    return majority_unit([t.unit for t in raw_tables if t.unit])
 
 
 def find_tables(pages: list[list[Block]], settings: SegmentSettings = SETTINGS) -> list[RawTable]:
