@@ -871,7 +871,7 @@ def test_a_figure_moved_beside_a_share_is_not_joined_into_one_number(tmp_path):
         "3.18%；其他支出20.00万元，")
     d = _extract(tmp_path, text)
     assert {f.raw for f in d.figures if f.kind.value == "share"} == {"3.18%"}
-    assert not [f for f in d.flags if f.check == "ungrounded"]
+    assert not [f for f in d.flags if f.check == CheckId.ungrounded]
 
 
 def test_a_share_after_a_unit_without_its_figure_is_not_of_the_figure_before(tmp_path):

@@ -155,7 +155,7 @@ def header_end(rows: list[GridRow], ncols: int) -> int:
     return 0
 
 
-def _classification_codes(texts: list[str], share: float = 0.8) -> bool:
+def _classification_codes(texts: list[str], share: float = SETTINGS.code_share) -> bool:
     """Cells that are classification codes (301, 30101, 2080505), most of them, one of 5 or
     7 digits at least: unit codes (113, 113001) have 3 or 6."""
     codes = [t for t in texts if CODE.fullmatch(t)]
