@@ -1,5 +1,5 @@
 """Batch throughput on a generated corpus of varied documents (built from ../shared/corpus
-by pipeline.synth.corpus_variants).
+by tests.synth.corpus_variants).
 
     python bench/bench_batch.py [--docs 300] [--llm-docs 40] [--latency 0.2]
 
@@ -39,7 +39,7 @@ def main() -> int:
     from latency_server import LatencyServer
 
     from pipeline.batch import Batch, Settings, process_one
-    from pipeline.synth import corpus_variants
+    from tests.synth import corpus_variants
 
     results: dict = {"cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:

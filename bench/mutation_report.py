@@ -22,9 +22,9 @@ def main() -> int:
     from pipeline.ingest import read_document
     from pipeline.run import extract_document
     from pipeline.verify import PageNumbers, page_texts_of
-    from pipeline.verify.mutate import mutation_report
     from tests.conftest import corpus_path
     from tests.corpus_facts import DOCS
+    from tests.mutate import mutation_report
     from tests.test_verify_corpus import CONSISTENT
 
     t = time.perf_counter()

@@ -24,19 +24,24 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.defaults import DEFAULT_EXTRACTOR
-from pipeline.errors import BudgetExtractError, ConfigError, InputError, NotFoundError, WorkerDiedError
+from pipeline.errors import BudgetExtractError, ConfigError, InputError, InternalError, NotFoundError
 from pipeline.export.atomic import atomic_write_text
 from pipeline.export.lock import output_lock
 from pipeline.export.quality import markdown as quality_markdown
 from pipeline.export.quality import summarise as summarise_quality
 from pipeline.export.tables import TABLES, document_rows, error_row, write_excel, write_jsonl, write_tables
 from pipeline.ingest.reader import file_sha256, file_size, printable
-from pipeline.limits import Limits, error_name, memory_error, out_of_memory, time_limit
+from pipeline.limits import Limits, death_error, memory_error, out_of_memory, time_limit
 from pipeline.pool import SupervisedPool
+from pipeline.records import (
+    DocumentRecord,
+    ErrorRecord,
+    error_record,
+    is_config_error,
+    ok_record,
+    worker_died,
+)
 from pipeline.redact import redact
-
-# the errors of a configuration every document shares (the endpoint, its key): a batch stops
-_CONFIG_ERRORS = {ConfigError.__name__, *(c.__name__ for c in ConfigError.__subclasses__())}
 
 EXTRA_FORMATS = ("xlsx", "jsonl")  # beside CSV and Parquet, on request
 
@@ -129,7 +134,7 @@ def batch_exit_code(summary: dict[str, Any]) -> int:
 content_hash = file_sha256  # the file's sha256 (pipeline.ingest.reader)
 
 
-def process_one(path: str, settings: Settings) -> dict[str, Any]:
+def process_one(path: str, settings: Settings) -> DocumentRecord:
     """Extract and verify one file; never raises. Returns {"status": "ok", "disclosure": …}
     or {"status": "error", "error": kind, "reason": one line}."""
     t0 = time.perf_counter()
@@ -138,24 +143,23 @@ def process_one(path: str, settings: Settings) -> dict[str, Any]:
         with time_limit(settings.wall_seconds):
             return _redacted(_process(p, settings, t0), settings)
     except InputError as e:
-        return {"status": "error", "error": type(e).__name__, "reason": e.message,
-                "seconds": round(time.perf_counter() - t0, 4)}
+        return error_record(e, e.message, seconds=round(time.perf_counter() - t0, 4))
     except MemoryError:
         e = memory_error(settings.limits)
-        return {"status": "error", "error": type(e).__name__, "reason": e.message,
-                "seconds": round(time.perf_counter() - t0, 4)}
+        return error_record(e, e.message, seconds=round(time.perf_counter() - t0, 4))
 
 
-def _redacted(result: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def _redacted(result: DocumentRecord, settings: Settings) -> DocumentRecord:
     """An error's reason and traceback without the API key (an endpoint may echo it)."""
-    key = os.environ.get(settings.api_key_env)
-    for name in ("reason", "traceback"):
-        if name in result:
-            result[name] = redact(result[name], [key])
+    if result["status"] == "error":
+        key = os.environ.get(settings.api_key_env)
+        result["reason"] = redact(result["reason"], [key])
+        if "traceback" in result:
+            result["traceback"] = redact(result["traceback"], [key])
     return result
 
 
-def _process(p: Path, settings: Settings, t0: float) -> dict[str, Any]:
+def _process(p: Path, settings: Settings, t0: float) -> DocumentRecord:
     try:
         from pipeline.run import extract_document
 
@@ -173,19 +177,17 @@ def _process(p: Path, settings: Settings, t0: float) -> dict[str, Any]:
             if _RATE is None:  # one limiter per process, shared by its documents
                 set_rate_limit(settings.rate_limit)
         d = extract_document(p, extractor=settings.extractor, llm=llm, limits=settings.limits)
-        return {"status": "ok", "disclosure": json.loads(d.model_dump_json()),
-                "seconds": round(time.perf_counter() - t0, 4)}
+        return ok_record(json.loads(d.model_dump_json()), round(time.perf_counter() - t0, 4))
     except (InputError, MemoryError):
         raise
     except BudgetExtractError as e:
-        return {"status": "error", "error": type(e).__name__, "reason": e.message,
-                "seconds": round(time.perf_counter() - t0, 4), "retry": True}
+        return error_record(e, e.message, seconds=round(time.perf_counter() - t0, 4), retry=True)
     except Exception as e:  # a bug must not stop the batch: record it with its traceback
         if out_of_memory(e, settings.limits):
             raise MemoryError from None
-        return {"status": "error", "error": "InternalError", "reason": f"{type(e).__name__}: {e}",
-                "traceback": traceback.format_exc(limit=8), "retry": True,
-                "seconds": round(time.perf_counter() - t0, 4)}
+        return error_record(InternalError, f"{type(e).__name__}: {e}", retry=True,
+                            seconds=round(time.perf_counter() - t0, 4),
+                            traceback=traceback.format_exc(limit=8))
 
 
 def _note_same_content(row: dict[str, Any], path: Path) -> None:
@@ -198,17 +200,16 @@ def _missing_key(f: Path) -> str:
     return f"missing-{hashlib.sha256(str(f).encode(errors='surrogateescape')).hexdigest()[:16]}"
 
 
-def _unreadable(f: Path) -> dict[str, Any]:
+def _unreadable(f: Path) -> ErrorRecord:
     """The error record of a file that cannot be read, with ingest's precise reason."""
     try:
         file_size(f)
-        reason, name = "cannot be read", "NotFoundError"
+        return error_record(NotFoundError, "cannot be read")
     except InputError as e:
-        reason, name = e.message, type(e).__name__
-    return {"status": "error", "error": name, "reason": reason}
+        return error_record(e, e.message)
 
 
-def _write_atomic(path: Path, data: dict[str, Any]) -> None:
+def _write_atomic(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False))
 
 
@@ -325,9 +326,8 @@ class Batch:
         for (f, key), result, died in pool.run(process_one, items,
                                                stop=lambda: self.config_error is not None):
             if died is not None:  # a killed worker may be no fault of the document's: retried
-                name = error_name(died)
-                result = {"status": "error", "error": name, "reason": died,
-                          "retry": name == WorkerDiedError.__name__}
+                result = error_record(death_error(died), died)
+                result["retry"] = worker_died(result)
             self.store(f, key, result, prog)
             self._show(prog)
 
@@ -358,10 +358,10 @@ class Batch:
 
                 set_global_limit(None)
 
-    def store(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
+    def store(self, f: Path, key: str, result: DocumentRecord, prog: Progress) -> None:
         """Write one ``process_one`` result atomically under its key."""
-        if result.get("error") in _CONFIG_ERRORS:  # the endpoint or key is wrong:
-            self.config_error = self.config_error or result["reason"]  # ask it nothing more
+        if result["status"] == "error" and is_config_error(result):  # the endpoint or key is
+            self.config_error = self.config_error or result["reason"]  # wrong: ask nothing more
         if result["status"] == "ok":
             d = result["disclosure"]
             _write_atomic(self.doc_path(key), {"doc_id": key, "source": printable(f), **d})
@@ -375,7 +375,7 @@ class Batch:
         else:
             self._record_error(f, key, result, prog)
 
-    def _record_error(self, f: Path, key: str, result: dict[str, Any], prog: Progress) -> None:
+    def _record_error(self, f: Path, key: str, result: ErrorRecord, prog: Progress) -> None:
         _write_atomic(self.error_path(key), {"doc_id": key, "source": printable(f), **result})
         prog.done += 1
         prog.failed += 1

@@ -72,17 +72,6 @@ class EndpointError(ConfigError):
     the run stops at the first such answer instead of failing every chunk."""
 
 
-class ExtractionError(BudgetExtractError):
-    """The model failed on a chunk after its retries; the last answer is kept."""
-
-    def __init__(self, message: str, *, chunk: str, last_answer: str | None = None,
-                 attempts: int = 0, path: str | Path | None = None, page: int | None = None):
-        super().__init__(message, path=path, page=page)
-        self.chunk = chunk
-        self.last_answer = last_answer
-        self.attempts = attempts
-
-
 class TooLargeError(InputError):
     """The file is over the configured size or page limit."""
 
@@ -97,6 +86,13 @@ class MemoryLimitError(TooLargeError):
 
 class WorkerDiedError(InputError):
     """The process extracting the document died (a signal, a crash in a library)."""
+
+
+class InternalError(BudgetExtractError):
+    """An unexpected exception (a bug): a batch records it with its traceback under this
+    name and goes on; a single-file run exits 70."""
+
+    exit_code = 70
 
 
 class OutputError(BudgetExtractError):
@@ -125,3 +121,14 @@ class MissingExtraError(BudgetExtractError):
     """An optional feature was asked for whose package is not installed; says what to install."""
 
     exit_code = 3
+
+
+def error_class(name: str) -> type[BudgetExtractError] | None:
+    """The error class of this module named ``name`` (a batch record stores the name)."""
+    todo: list[type[BudgetExtractError]] = [BudgetExtractError]
+    while todo:
+        cls = todo.pop()
+        if cls.__name__ == name:
+            return cls
+        todo.extend(cls.__subclasses__())
+    return None

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline import errors
-from pipeline.errors import MemoryLimitError, TimeLimitError, WorkerDiedError
+from pipeline.errors import MemoryLimitError, TimeLimitError, TooLargeError, WorkerDiedError
 
 MB = 1 << 20
 
@@ -256,13 +256,13 @@ CHILD_FAILED = 70
 CHILD_OUT_OF_MEMORY = 71
 
 
-def error_name(reason: str) -> str:
+def death_error(reason: str) -> type[TooLargeError | WorkerDiedError]:
     """The error class a death reason of ``death_reason`` stands for."""
     if "time limit" in reason:
-        return TimeLimitError.__name__
+        return TimeLimitError
     if "memory limit" in reason:
-        return MemoryLimitError.__name__
-    return WorkerDiedError.__name__
+        return MemoryLimitError
+    return WorkerDiedError
 
 
 def call_isolated(fn: Callable[[], Any], limits: Limits, seconds: float) -> Any:
@@ -272,15 +272,13 @@ def call_isolated(fn: Callable[[], Any], limits: Limits, seconds: float) -> Any:
     died, and ``RuntimeError`` (one line) for a bug."""
     outcome, reason = run_isolated(_outcome_of, (fn, limits), limits, seconds)
     if reason is not None:
-        raise getattr(errors, error_name(reason))(reason)
+        raise death_error(reason)(reason)
     kind, payload = outcome
     if kind == "ok":
         return payload
     if kind == "error":
         name, message, path, page = payload
-        cls = getattr(errors, name, None)
-        if not (isinstance(cls, type) and issubclass(cls, errors.BudgetExtractError)):
-            cls = errors.BudgetExtractError
+        cls = errors.error_class(name) or errors.BudgetExtractError
         err = cls.__new__(cls)
         errors.BudgetExtractError.__init__(err, message, path=path, page=page)
         raise err

@@ -28,9 +28,6 @@ _LOST_POINT = re.compile(r"^(?P<int>[-(]?\d+(?:,\d{3})*)\s+(?P<frac>\d{6})(?P<cl
                          r"|^(?P<int2>[-(]?\d{1,3}(?:,\d{3})+)\s+(?P<frac2>\d{2})(?P<close2>\)?)$")
 _PERCENT = re.compile(r"^(?P<sign>[-+])?(?P<body>\d+(?:\.\d+)?)%$")
 
-UNIT_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-
-
 @lru_cache(maxsize=1 << 16)
 def normalise_text(raw: str) -> str:
     """Full-width digits and punctuation to ASCII, whitespace removed (cached: the same
@@ -74,10 +71,6 @@ def parse_percent(raw: str) -> Decimal | None:
         return None
     value = Decimal(m.group("body"))
     return -value if m.group("sign") == "-" else value
-
-
-def looks_like_amount(raw: str | None) -> bool:
-    return parse_amount(raw) is not None
 
 
 def detect_unit(text: str) -> str | None:

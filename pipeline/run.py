@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,19 +12,21 @@ from pipeline.errors import ConfigError, NotADisclosureError
 from pipeline.extract.indicators import extract_indicators, has_indicators
 from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.narrative import extract_figures, link_codes
+from pipeline.extract.projects import listed_projects, lists_projects
 from pipeline.extract.tables import extract_table
 from pipeline.ingest import SourceDocument, read_document
 from pipeline.ingest.reader import printable
 from pipeline.layout import layout_document
 from pipeline.layout.blocks import Line
 from pipeline.limits import DEFAULT_LIMITS, Limits
-from pipeline.llm.chunks import TABLE_TASK, Chunk, estimate_tokens
 from pipeline.llm.config import LLMConfig
+from pipeline.llm.routing import document_chunks, tables_needing_model
 from pipeline.segment import classify_title, find_sections, find_tables
 from pipeline.segment.sections import RawSection
+from pipeline.segment.tables import RawTable, document_unit
 from pipeline.verify import PageNumbers, Tolerance, page_texts_of, verify
 from schemas.document import Disclosure, Section, TableReport
-from schemas.flags import Flag, Severity
+from schemas.flags import CheckId, Flag, Severity
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.provenance import Provenance
 from schemas.tables import KIND_SPECS, Table, TableKind
@@ -59,62 +60,20 @@ def extract_document(path: str | Path, *, check: bool = True,
     pages = layout_document(doc)
     raw_tables = find_tables(pages)
     raw_sections = find_sections(pages)
-
-    tables: list[Table] = []
-    indicators: list[PerformanceIndicator] = []
-    projects: list[Project] = []
-    stated_units = [t.unit for t in raw_tables if t.unit]
-    default_unit = max(set(stated_units), key=stated_units.count) if stated_units else "万元"
-    for raw in raw_tables:
-        indicator_table = raw.kind is TableKind.performance_targets or has_indicators(raw)
-        if indicator_table:
-            inds, projs = extract_indicators(raw, raw.unit or default_unit)
-            indicators.extend(inds)
-            projects.extend(projs)
-        table = extract_table(raw, default_unit)
-        tables.append(table)
-        # a project table, or an untitled list with a 项目名称 column (a goal list in the text)
-        listed = table.kind is TableKind.project_expenditure or (
-            table.kind is TableKind.other and any(r.project_name for r in table.rows))
-        if listed and not indicator_table:
-            projects.extend(
-                Project(unit_name=r.unit_name, name=r.project_name or r.name,
-                        amount=r.values.get(next(iter(r.values))) if r.values else None,
-                        goal=next((v for k, v in r.texts.items() if "目标" in k), None),
-                        provenance=r.provenance)
-                for r in table.rows if not r.is_total and (r.project_name or r.name) and r.values
-            )
-
+    default_unit = document_unit(raw_tables)
+    tables, indicators, projects = _extract_tables(raw_tables, default_unit)
     meta = extract_metadata(pages, tables, doc.title, Path(path).name)
     found = {t.kind for t in tables if t.kind is not TableKind.other}
-    if meta is None:
-        evidence = ", ".join(sorted(k.value for k in found)) or "no standard table"
-        raise NotADisclosureError(
-            "not a budget or final-account disclosure: no title naming a year and 预算/决算 "
-            f"was found in the first pages (tables seen: {evidence})",
-            path=path, evidence=evidence,
-        )
-    if not found and not raw_sections:
-        raise NotADisclosureError(
-            "no standard budget table and no narrative section found", path=path)
-
-    sections = [_section(s) for s in raw_sections]
+    _require_disclosure(path, meta is not None, found, bool(raw_sections))
+    assert meta is not None
     figures = extract_figures(raw_sections)
     link_codes(figures, tables)
-    report = TableReport(
-        found=sorted(found, key=list(TableKind).index),
-        missing=[k for k in REQUIRED if k not in found],
-        empty=sorted({t.kind for t in tables if t.empty and t.kind is not TableKind.other},
-                     key=list(TableKind).index),
-    )
-    mentioned = sorted({k for blocks in pages for b in blocks if isinstance(b, Line)
-                        for k in [classify_title(b.text)] if k is not None
-                        and k is not TableKind.other} | found, key=list(TableKind).index)
     d = Disclosure(
         source=printable(Path(path).name), source_sha256=doc.sha256, source_format=doc.format,
-        page_count=len(doc.pages), metadata=meta, sections=sections, tables=tables,
-        table_report=report, projects=projects, indicators=indicators, figures=figures,
-        extractor="rules", mentioned_tables=mentioned,
+        page_count=len(doc.pages), metadata=meta, sections=[_section(s) for s in raw_sections],
+        tables=tables, table_report=_table_report(tables, found), projects=projects,
+        indicators=indicators, figures=figures, extractor="rules",
+        mentioned_tables=_mentioned_tables(pages, found),
     )
     numbers = None
     checked = None  # the rules output's flags and summary, computed once
@@ -123,36 +82,9 @@ def extract_document(path: str | Path, *, check: bool = True,
         checked = verify(d, numbers, tolerance)
     model_ran = False
     if extractor != "rules":
-        budget = llm.token_budget if llm is not None else 1500
-        mode = llm.mode if llm is not None else "md_json"
-        if extractor == "auto":
-            assert checked is not None
-            chunks = _chunks(raw_tables, [], d, default_unit, budget, mode,
-                             only=_tables_needing_model(d, checked[0]))
-        else:
-            chunks = _chunks(raw_tables, raw_sections if llm is None or llm.sections else [],
-                             d, default_unit, budget, mode)
-        if llm is None:
-            if extractor == "llm":
-                raise ConfigError("--extractor llm needs a model endpoint: set OPENAI_API_KEY "
-                                  "or pass --base-url", path=path)
-            d.llm.would_send = [f"{c.id} {c.title} (p.{','.join(map(str, c.pages))})" for c in chunks]
-        if llm is not None and chunks:
-            from pipeline.llm.extractor import LLMExtractor
-            from pipeline.llm.merge import merge
-
-            x = LLMExtractor(llm, client=client, use_cache=use_cache, on_progress=on_progress)
-            try:
-                results = x.extract(chunks)
-            finally:
-                x.cache.close()
-            parts = merge(d, results)
-            d.llm = x.usage
-            d.llm.model_parts = parts
-            d.extractor = _extractor_label(extractor, parts,
-                                           all(r.answer is not None for r in results))
-            link_codes(d.figures, d.tables)
-            model_ran = True
+        model_ran = _model_pass(d, path, raw_tables, raw_sections, default_unit, extractor, llm,
+                                checked[0] if checked is not None else [],
+                                client=client, use_cache=use_cache, on_progress=on_progress)
     if check:
         assert numbers is not None and checked is not None
         d.flags, d.checks = verify(d, numbers, tolerance) if model_ran else checked
@@ -160,6 +92,95 @@ def extract_document(path: str | Path, *, check: bool = True,
     d.flags = _ingest_flags(doc) + d.flags
     d.seconds = round(time.perf_counter() - t0, 4)
     return d
+
+
+def _extract_tables(raw_tables: list[RawTable], default_unit: str
+                    ) -> tuple[list[Table], list[PerformanceIndicator], list[Project]]:
+    """Every table, and the indicators and projects the tables list."""
+    tables: list[Table] = []
+    indicators: list[PerformanceIndicator] = []
+    projects: list[Project] = []
+    for raw in raw_tables:
+        indicator_table = raw.kind is TableKind.performance_targets or has_indicators(raw)
+        if indicator_table:
+            inds, projs = extract_indicators(raw, raw.unit or default_unit)
+            indicators.extend(inds)
+            projects.extend(projs)
+        table = extract_table(raw, default_unit)
+        tables.append(table)
+        if lists_projects(table) and not indicator_table:
+            projects.extend(listed_projects(table))
+    return tables, indicators, projects
+
+
+def _require_disclosure(path: str | Path, titled: bool, found: set[TableKind],
+                        has_sections: bool) -> None:
+    """Raise ``NotADisclosureError`` for a document with no title naming a year and
+    预算/决算, or with neither a standard table nor a narrative section."""
+    if not titled:
+        evidence = ", ".join(sorted(k.value for k in found)) or "no standard table"
+        raise NotADisclosureError(
+            "not a budget or final-account disclosure: no title naming a year and 预算/决算 "
+            f"was found in the first pages (tables seen: {evidence})",
+            path=path, evidence=evidence,
+        )
+    if not found and not has_sections:
+        raise NotADisclosureError(
+            "no standard budget table and no narrative section found", path=path)
+
+
+def _table_report(tables: list[Table], found: set[TableKind]) -> TableReport:
+    return TableReport(
+        found=sorted(found, key=list(TableKind).index),
+        missing=[k for k in REQUIRED if k not in found],
+        empty=sorted({t.kind for t in tables if t.empty and t.kind is not TableKind.other},
+                     key=list(TableKind).index),
+    )
+
+
+def _mentioned_tables(pages: list, found: set[TableKind]) -> list[TableKind]:
+    """The standard tables the document names anywhere (contents, titles) or prints."""
+    return sorted({k for blocks in pages for b in blocks if isinstance(b, Line)
+                   for k in [classify_title(b.text)] if k is not None
+                   and k is not TableKind.other} | found, key=list(TableKind).index)
+
+
+def _model_pass(d: Disclosure, path: str | Path, raw_tables: list[RawTable],
+                raw_sections: list[RawSection], default_unit: str, extractor: str,
+                llm: LLMConfig | None, rules_flags: list[Flag], *, client: Any, use_cache: bool,
+                on_progress: Callable[[ChunkResult], None] | None) -> bool:
+    """Send the parts the extractor routes to the model and merge its answers into ``d``;
+    without an endpoint, list them in ``d.llm.would_send``. True when the model ran."""
+    budget = llm.token_budget if llm is not None else LLMConfig.token_budget
+    mode = llm.mode if llm is not None else "md_json"
+    if extractor == "auto":
+        chunks = document_chunks(raw_tables, [], d, default_unit, budget, mode,
+                                 only=tables_needing_model(d, rules_flags))
+    else:
+        chunks = document_chunks(raw_tables, raw_sections if llm is None or llm.sections else [],
+                                 d, default_unit, budget, mode)
+    if llm is None:
+        if extractor == "llm":
+            raise ConfigError("--extractor llm needs a model endpoint: set OPENAI_API_KEY "
+                              "or pass --base-url", path=path)
+        d.llm.would_send = [f"{c.id} {c.title} (p.{','.join(map(str, c.pages))})" for c in chunks]
+        return False
+    if not chunks:
+        return False
+    from pipeline.llm.extractor import LLMExtractor
+    from pipeline.llm.merge import merge
+
+    x = LLMExtractor(llm, client=client, use_cache=use_cache, on_progress=on_progress)
+    try:
+        results = x.extract(chunks)
+    finally:
+        x.cache.close()
+    parts = merge(d, results)
+    d.llm = x.usage
+    d.llm.model_parts = parts
+    d.extractor = _extractor_label(extractor, parts, all(r.answer is not None for r in results))
+    link_codes(d.figures, d.tables)
+    return True
 
 
 def _extractor_label(asked: str, parts: list[str], all_answered: bool) -> str:
@@ -170,68 +191,18 @@ def _extractor_label(asked: str, parts: list[str], all_answered: bool) -> str:
     return "llm" if asked == "llm" and all_answered else "llm+rules"
 
 
-def _chunks(raw_tables: list, raw_sections: list[RawSection], d: Disclosure,
-            unit: str, budget: int, mode: str = "md_json",
-            only: set[int] | None = None) -> list[Chunk]:
-    """Chunks of the tables (those in ``only``, if given) and of the sections; the budget
-    holds the whole user message (instructions and, in md_json mode, the schema)."""
-    from pipeline.llm.chunks import narrative_chunks, table_chunks
-    from pipeline.llm.prompts import user_prompt
-
-    out: list[Chunk] = []
-    for i, raw in enumerate(raw_tables):
-        if only is not None and i not in only:
-            continue
-        if d.tables[i].empty and d.tables[i].kind is not TableKind.performance_targets:
-            continue  # nothing to extract
-        if raw.kind is TableKind.other and not any(
-                DECIMAL.search(c.text) for r in raw.rows for c in r.cells):
-            continue  # a contents page or a list without amounts
-        probe = Chunk(id="", task=TABLE_TASK[raw.kind], title=raw.title, unit=d.tables[i].unit,
-                      text="", pages=[], kind=raw.kind, parts=9)
-        overhead = estimate_tokens(user_prompt(probe, mode)[0])
-        out.extend(table_chunks(raw, i, d.tables[i].unit, budget, overhead, d.tables[i].columns))
-    overhead = estimate_tokens(user_prompt(Chunk(id="", task="narrative", title="", unit=unit,
-                                                 text="", pages=[]), mode)[0])
-    # prose without amounts (functions, glossary, numbered lists) is not sent
-    with_figures = [sec for sec in raw_sections if any(AMOUNT.search(ln.text) for ln in sec.lines)]
-    out.extend(narrative_chunks(with_figures, unit, budget, overhead))
-    return out
-
-
-DECIMAL = re.compile(r"\d\.\d\d")
-AMOUNT = re.compile(r"\d+\.\d+|\d\s*(?:万元|亿元|元|%|％)")
-_TABLE_CHECKS = {"hierarchy", "row_sum", "duplicate_code", "balance"}
-
-
-def _tables_needing_model(d: Disclosure, flags: list[Flag]) -> set[int]:
-    """Tables the rules could not parse (titled but without rows or without mapped columns,
-    an indicator table without indicators) or whose checks failed."""
-    failing = {f.table for f in flags if f.check in _TABLE_CHECKS and f.severity.value == "error"}
-    out: set[int] = set()
-    for i, t in enumerate(d.tables):
-        if t.kind is TableKind.performance_targets:
-            pages = set(t.pages)
-            if not any(ind.provenance.page in pages for ind in d.indicators):
-                out.add(i)
-        elif t.kind is not TableKind.other and (
-                t.title in failing or not t.rows or not any(r.values for r in t.rows)):
-            out.add(i)
-    return out
-
-
 def _ingest_flags(doc: SourceDocument) -> list[Flag]:
     """A PDF that MuPDF had to repair (damaged or truncated): what it read may be partial."""
     if not doc.repaired:
         return []
     said = "; ".join(doc.warnings[:3])
-    return [Flag(check="pdf_repaired", severity=Severity.warning,
+    return [Flag(check=CheckId.pdf_repaired, severity=Severity.warning,
                  message="the PDF is damaged or truncated and was repaired to be read: pages, "
                  "tables or figures may be missing" + (f" (MuPDF: {said})" if said else ""))]
 
 
 def _failure_flags(d: Disclosure) -> list[Flag]:
-    return [Flag(check="model_failed", severity=Severity.warning,
+    return [Flag(check=CheckId.model_failed, severity=Severity.warning,
                  message=f"the model could not extract {f.title} ({f.chunk}) after {f.attempts} "
                  f"call(s): {f.error}" + (" - its last answer was kept" if f.last_answer else ""),
                  locations=[Provenance(page=p, source=f.title) for p in f.pages])

@@ -1,12 +1,51 @@
-"""Vocabulary shared by the stages: what a table's printed header words mean, and what a
-printed amount looks like. Data in one place; the layout and extract stages both read it
-(this module sits below every stage, as pipeline.numbers does)."""
+"""Vocabulary shared by the stages, as data in one place: what a table's printed header
+words mean, which row labels mark a total, the currency units and their scales, the level
+of a 类/款/项 code, and what a printed amount and a narrative figure look like. Every stage
+and the model path read it from here (this module sits below every stage, as
+pipeline.numbers does, and imports nothing from the pipeline). README: "How to add a
+synonym / a total word / a unit"."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from schemas.tables import ColumnKey
+
+# --- currency units -----------------------------------------------------------------
+# 元 per unit; every other scale is derived from this table
+UNIT_SCALE: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+DEFAULT_UNIT = "万元"  # the unit of a document whose tables state none
+# 万元 per unit (the checks' tolerances are written in 万元): 元 0.0001, 万元 1, 亿元 10000
+UNIT_IN_WAN: dict[str, Decimal] = {u: s / UNIT_SCALE["万元"] for u, s in UNIT_SCALE.items()}
+# the units a narrative figure may carry: the currency units, longest first, and percent
+FIGURE_UNITS: tuple[str, ...] = ("万元", "亿元", "元", "%", "％")
+_FIGURE_UNIT = "|".join(FIGURE_UNITS)
+
+# --- narrative figures --------------------------------------------------------------
+# a figure in running text: a number (thousands groups kept whole) and its unit, e.g.
+# 2,961.68万元, 71.73%; the unit is required, so a year or a count is no figure
+NARRATIVE_FIGURE = re.compile(
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>{_FIGURE_UNIT})"
+)
+# a figure as a model quotes it (its ``raw``), the unit optional: 2961.68万元, 2961.68
+QUOTED_FIGURE = re.compile(rf"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{_FIGURE_UNIT})?")
+# a line that holds a figure worth a model's attention: a decimal, or a number with a unit
+FIGURE_LIKE = re.compile(rf"\d+\.\d+|\d\s*(?:{_FIGURE_UNIT})")
+
+# --- rows ---------------------------------------------------------------------------
+# the label of a total row (normalised: no spaces, full-width folded)
+TOTAL_ROW_LABEL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
+# the level of a function code by its number of digits (类|款|项 parts joined)
+CODE_LEVELS: dict[int, str] = {3: "类", 5: "款", 7: "项"}
+
+
+def code_level(code: str | None) -> str | None:
+    """类, 款 or 项 for a 3-, 5- or 7-digit code; None for no code or another length."""
+    return CODE_LEVELS.get(len(code)) if code else None
+
+
+# --- header words -------------------------------------------------------------------
 
 _K = ColumnKey
 # (pattern on a header label, key); the first match wins, so specific words come first

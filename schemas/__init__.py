@@ -1,7 +1,7 @@
 """Pydantic v2 schemas: the single source of truth for JSON output, JSON Schema and gold files."""
 
 from schemas.document import Disclosure, DocumentKind, Metadata, Section, TableReport
-from schemas.flags import ChecksSummary, Flag, Severity
+from schemas.flags import CheckId, ChecksSummary, Flag, Severity
 from schemas.indicators import PerformanceIndicator, Project
 from schemas.narrative import FigureKind, NarrativeFigure
 from schemas.provenance import Amount, Provenance
@@ -11,6 +11,7 @@ __all__ = [
     "COLUMN_DESCRIPTIONS",
     "KIND_SPECS",
     "Amount",
+    "CheckId",
     "ChecksSummary",
     "ColumnKey",
     "Disclosure",

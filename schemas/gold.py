@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from schemas.document import DocumentKind
+from schemas.flags import CheckId
 from schemas.indicators import Operator
 from schemas.narrative import FigureKind
 from schemas.provenance import CurrencyUnit
@@ -123,7 +124,7 @@ class GoldAnomaly(BaseModel):
     """A real inconsistency in the document that the checks must flag."""
 
     description: str = Field(description="What disagrees with what, read in the document.")
-    checks: list[str] = Field(description="Check ids that report it, e.g. ['narrative_amount'].")
+    checks: list[CheckId] = Field(description="Check ids that report it, e.g. ['narrative_amount'].")
     pages: list[int] = Field(default_factory=list, description="Pages involved (PDF).")
     values: list[str] = Field(
         default_factory=list,
@@ -146,6 +147,10 @@ class GoldDocument(BaseModel):
     )
     annotator: str | None = None
     method: str = Field(description="How the annotations were made and checked.")
+    provenance: str | None = Field(
+        default=None, description="Where the figures came from: read by a person from the "
+        "document (with which typing aid, and where its record is) or drafted from an extraction."
+    )
     decisions: list[str] = Field(
         default_factory=list, description="Where the document is ambiguous: what was decided."
     )

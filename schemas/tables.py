@@ -91,14 +91,12 @@ COLUMN_DESCRIPTIONS: dict[ColumnKey, str] = {
     ColumnKey.reception: "公务接待费.",
 }
 
-RowKey = Literal["function_code", "economic_code", "unit", "item", "project", "free"]
-
 
 class KindSpec(BaseModel):
+    """What a table kind may carry (its canonical columns) and whether every disclosure
+    publishes it. The words that name a kind in a title are in pipeline.segment.classify."""
+
     kind: TableKind
-    budget_names: list[str] = Field(description="Typical titles in a 部门预算.")
-    final_names: list[str] = Field(description="Typical titles in a 部门决算.")
-    row_key: RowKey = Field(description="What identifies a row.")
     columns: list[ColumnKey] = Field(description="Canonical columns this kind may carry.")
     required: bool = Field(description="Part of the standard set every disclosure publishes.")
 
@@ -119,41 +117,22 @@ _SUMMARY = [ColumnKey.amount, ColumnKey.budget_amount, ColumnKey.total,
 KIND_SPECS: dict[TableKind, KindSpec] = {
     s.kind: s
     for s in [
-        KindSpec(kind=TableKind.income_expenditure_summary, budget_names=["收支(预算)总表"],
-                 final_names=["收入支出决算总表"], row_key="item", columns=_SUMMARY, required=True),
-        KindSpec(kind=TableKind.income_summary, budget_names=["收入(预算)总表"],
-                 final_names=["收入决算表"], row_key="unit", columns=_SOURCES, required=True),
-        KindSpec(kind=TableKind.expenditure_summary, budget_names=["支出(预算)总表"],
-                 final_names=["支出决算表"], row_key="function_code",
-                 columns=[*_SPEND, *_SOURCES[1:]], required=True),
-        KindSpec(kind=TableKind.fiscal_summary, budget_names=["财政拨款收支(预算)总表"],
-                 final_names=["财政拨款收入支出决算总表"], row_key="item", columns=_SUMMARY,
+        KindSpec(kind=TableKind.income_expenditure_summary, columns=_SUMMARY, required=True),
+        KindSpec(kind=TableKind.income_summary, columns=_SOURCES, required=True),
+        KindSpec(kind=TableKind.expenditure_summary, columns=[*_SPEND, *_SOURCES[1:]], required=True),
+        KindSpec(kind=TableKind.fiscal_summary, columns=_SUMMARY, required=True),
+        KindSpec(kind=TableKind.general_budget_expenditure, columns=_SPEND, required=True),
+        KindSpec(kind=TableKind.basic_expenditure, columns=[*_SPEND, *_SOURCES[1:]], required=True),
+        KindSpec(kind=TableKind.three_public, columns=[
+            ColumnKey.total, ColumnKey.abroad, ColumnKey.vehicle_total, ColumnKey.vehicle_purchase,
+            ColumnKey.vehicle_operation, ColumnKey.reception, ColumnKey.budget_amount], required=True),
+        KindSpec(kind=TableKind.government_fund, columns=[*_SPEND, ColumnKey.carryover, ColumnKey.amount],
                  required=True),
-        KindSpec(kind=TableKind.general_budget_expenditure, budget_names=["一般公共预算支出表"],
-                 final_names=["一般公共预算财政拨款支出决算表"], row_key="function_code",
-                 columns=_SPEND, required=True),
-        KindSpec(kind=TableKind.basic_expenditure, budget_names=["一般公共预算基本支出表"],
-                 final_names=["一般公共预算财政拨款基本支出决算(明细)表"], row_key="economic_code",
-                 columns=[*_SPEND, *_SOURCES[1:]], required=True),
-        KindSpec(kind=TableKind.three_public, budget_names=['一般公共预算"三公"经费支出表'],
-                 final_names=['财政拨款"三公"经费支出决算表'], row_key="unit",
-                 columns=[ColumnKey.total, ColumnKey.abroad, ColumnKey.vehicle_total,
-                          ColumnKey.vehicle_purchase, ColumnKey.vehicle_operation,
-                          ColumnKey.reception, ColumnKey.budget_amount], required=True),
-        KindSpec(kind=TableKind.government_fund, budget_names=["政府性基金预算支出表"],
-                 final_names=["政府性基金预算财政拨款收入支出决算表"], row_key="function_code",
-                 columns=[*_SPEND, ColumnKey.carryover, ColumnKey.amount], required=True),
-        KindSpec(kind=TableKind.state_capital, budget_names=["国有资本经营预算支出表"],
-                 final_names=["国有资本经营预算财政拨款(收入)支出决算表"],
-                 row_key="function_code",
-                 columns=[*_SPEND, ColumnKey.carryover, ColumnKey.amount], required=True),
-        KindSpec(kind=TableKind.project_expenditure, budget_names=["项目支出(预算)表"],
-                 final_names=[], row_key="project", columns=_SOURCES, required=False),
-        KindSpec(kind=TableKind.performance_targets, budget_names=["项目支出绩效(目标)表"],
-                 final_names=["项目支出绩效自评表"], row_key="project",
-                 columns=[ColumnKey.total], required=False),
-        KindSpec(kind=TableKind.other, budget_names=[], final_names=[], row_key="free",
-                 columns=[], required=False),
+        KindSpec(kind=TableKind.state_capital, columns=[*_SPEND, ColumnKey.carryover, ColumnKey.amount],
+                 required=True),
+        KindSpec(kind=TableKind.project_expenditure, columns=_SOURCES, required=False),
+        KindSpec(kind=TableKind.performance_targets, columns=[ColumnKey.total], required=False),
+        KindSpec(kind=TableKind.other, columns=[], required=False),
     ]
 }
 

@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.batch import Batch, Settings
-from pipeline.synth import corpus_variants
 from tests.conftest import CORPUS, ROOT
 from tests.corpus_facts import DOCS
+from tests.synth import corpus_variants
 from tests.test_cli import _encrypted_pdf, _no_text_pdf, _pdf_with_text
 
 

@@ -21,6 +21,7 @@ from pipeline.evaluate import check_thresholds, compare, load_gold, load_gold_di
 from pipeline.evaluate.draft import draft_gold
 from pipeline.evaluate.score import score_document
 from pipeline.run import extract_document
+from schemas.flags import CheckId
 from schemas.gold import GoldDocument
 from tests.conftest import CORPUS
 
@@ -46,6 +47,16 @@ def test_every_corpus_document_has_reviewed_gold():
         "jiaxing-hrss-2024-budget.txt", "haidong-hrss-2024-budget.txt",
         "shanghai-putuo-finance-2024-final-account.pdf", "shenzhen-petitions-2026-budget.pdf",
         "yantai-civil-affairs-2026-budget.pdf", "beijing-audit-2026-budget-tables.pdf"}
+
+
+@pytest.mark.parametrize("gold_dir", ["gold", "gold-realworld"])
+def test_every_gold_file_states_its_provenance(gold_dir):
+    golds = load_gold_dir(ROOT / "eval" / gold_dir)
+    assert golds
+    for path, g in golds:
+        # read by a person, and says so: never drafted from the extractor's own output
+        assert g.provenance and "Drafted by" not in g.provenance, path
+        assert "not from this project's output" in g.provenance or "extractor was not run" in g.provenance
 
 
 def test_gold_is_self_consistent_with_the_documents():
@@ -107,10 +118,10 @@ def test_a_dropped_flag_is_a_missed_anomaly_and_an_extra_flag_costs_precision():
     gold, d = _shangyu()
     assert score_document(gold, d).flag_recall == 1.0
     flags = list(d.flags)
-    d.flags = [f for f in flags if f.check != "narrative_amount"]
+    d.flags = [f for f in flags if f.check != CheckId.narrative_amount]
     s = score_document(gold, d)
     assert s.flag_recall == 0.0 and any(m.area == "anomaly" for m in s.misses)
-    bogus = flags[0].model_copy(update={"check": "hierarchy"})
+    bogus = flags[0].model_copy(update={"check": CheckId.hierarchy})
     d.flags = [*flags, bogus]
     assert score_document(gold, d).flag_precision == 0.5
 
@@ -140,6 +151,7 @@ def test_draft_is_unreviewed_and_refused(tmp_path):
     _gold, d = _shangyu()
     draft = draft_gold(d)
     assert not draft.reviewed and "DRAFT" in draft.method
+    assert draft.provenance and draft.provenance.startswith("Drafted by")
     (tmp_path / "x.gold.json").write_text(draft.model_dump_json(), encoding="utf-8")
     with pytest.raises(GoldError, match="unreviewed"):
         load_gold_dir(tmp_path)

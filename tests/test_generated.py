@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.run import extract_document
-from pipeline.synth import FunctionRow, SynthBudget, render_budget_pdf
+from tests.synth import FunctionRow, SynthBudget, render_budget_pdf
 
 D = Decimal
 ROWS = [

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pipeline.ingest.model import Page, SourceDocument, Word
 from pipeline.verify.coverage import printed_codes
 from pipeline.verify.grounding import numbers_in, page_texts_of
+from schemas.flags import CheckId
 from schemas.tables import ColumnKey
 from tests.conftest import CORPUS
 
@@ -86,7 +87,7 @@ def test_tables_only_file_without_any_year_is_processed_not_refused():
     is processed, the year is null and an info flag says what was inferred."""
     d = _extract("600311282f84.pdf")
     assert d.metadata.year is None and d.metadata.department == "江苏省政协办公厅"
-    flag = next(f for f in d.flags if f.check == "metadata_inferred")
+    flag = next(f for f in d.flags if f.check == CheckId.metadata_inferred)
     assert flag.severity.value == "info" and "year from unknown" in flag.message
 
 
@@ -154,7 +155,7 @@ def test_the_figure_after_bi_is_last_years_base():
                                               ("amount", "9819.98万元", None),
                                               ("change_amount", "193.20万元", "decrease"),
                                               ("change_percent", pct, "decrease")])
-        assert ("narrative_change" in checks(run(d)[0], "error")) is fires, pct
+        assert (CheckId.narrative_change in checks(run(d)[0], "error")) is fires, pct
 
 
 def test_a_base_in_parentheses_and_a_change_that_does_not_fit_the_two_years():
@@ -165,12 +166,12 @@ def test_a_base_in_parentheses_and_a_change_that_does_not_fit_the_two_years():
     d = _sentence_figures(s, [("amount", "332.14万元", None), ("amount", "290万元", None),
                               ("change_amount", "42.14万元", "increase"),
                               ("change_percent", "14.53%", "increase")])
-    assert not checks(run(d)[0]) & {"narrative_change"}
+    assert not checks(run(d)[0]) & {CheckId.narrative_change}
     s = "2026年支出预算29956.27万元，比2025年年初预算数28479.84万元增加1476.73万元，增长5.18%。"
     d = _sentence_figures(s, [("amount", "29956.27万元", None), ("amount", "28479.84万元", None),
                               ("change_amount", "1476.73万元", "increase"),
                               ("change_percent", "5.18%", "increase")])
-    [f] = [f for f in run(d)[0] if f.check == "narrative_change" and f.severity.value != "info"]
+    [f] = [f for f in run(d)[0] if f.check == CheckId.narrative_change and f.severity.value != "info"]
     assert f.severity.value == "warning" and f.expected == Decimal("1476.43")
 
 
@@ -181,11 +182,11 @@ def test_a_change_amount_printed_like_the_figure_before_it_is_not_a_base():
     s = "公务接待费1.00万元，较上年减少1.00万元，下降50.00%，主要原因是压减。"
     d = _sentence_figures(s, [("amount", "1.00万元", None), ("change_amount", "1.00万元", "decrease"),
                               ("change_percent", "50.00%", "decrease")])
-    assert "narrative_change" not in checks(run(d)[0])
+    assert CheckId.narrative_change not in checks(run(d)[0])
     s = "因公出国（境）费5万元，比上年减少15万元，下降75%。"
     d = _sentence_figures(s, [("amount", "5万元", None), ("change_amount", "15万元", "decrease"),
                               ("change_percent", "75%", "decrease")])
-    assert "narrative_change" not in checks(run(d)[0])
+    assert CheckId.narrative_change not in checks(run(d)[0])
 
 
 def test_a_list_of_xiang_codes_one_row_per_project_has_no_duplicates():
@@ -197,12 +198,12 @@ def test_a_list_of_xiang_codes_one_row_per_project_has_no_duplicates():
         row("2200509", "气象服务", total="53.00", project="53.00"),
         row("2200504", "气象事业机构", total="20.00", basic="20.00"),
         row("2200509", "气象服务", total="53.00", project="53.00")])
-    assert "duplicate_code" not in checks(run(disclosure([listed]))[0])
+    assert CheckId.duplicate_code not in checks(run(disclosure([listed]))[0])
     nested = table("expenditure_summary", [
         row("219", "援助其他地区支出", total="502.00", project="502.00"),
         row("21999", "其他支出", total="502.00", project="502.00"),
         row("21999", "其他支出", total="502.00", project="502.00")])
-    assert "duplicate_code" in checks(run(disclosure([nested]))[0], "error")
+    assert CheckId.duplicate_code in checks(run(disclosure([nested]))[0], "error")
 
 
 def test_codes_listed_once_per_unit_under_unit_rows():
@@ -234,10 +235,10 @@ def test_economic_codes_whose_parent_is_not_printed_sum_under_the_nearest_printe
         row("30101", "基本工资", total="10.00", personnel="10.00"),
         row("3010201", "津贴补贴", total="15.00", personnel="15.00"),
         row("3010202", "改革性补贴", total="5.00", personnel="5.00")])
-    assert "hierarchy" not in checks(run(disclosure([t]))[0])
+    assert CheckId.hierarchy not in checks(run(disclosure([t]))[0])
     t.rows[3].values["total"].value = Decimal("6.00")
     t.rows[3].values["total"].raw = "6.00"
-    assert "hierarchy" in checks(run(disclosure([t]))[0], "error")
+    assert CheckId.hierarchy in checks(run(disclosure([t]))[0], "error")
 
 
 def test_a_number_right_after_a_chinese_comma_is_grounded():
@@ -259,7 +260,7 @@ def test_a_class_amount_of_the_overview_is_the_expenditure_summarys():
         s = f"（1）教育支出（类）支出{raw}，主要用于教育活动支出。"
         d = disclosure([general, spend], [figure("amount", raw, "教育支出（类）支出", s)])
         link_codes(d.figures, d.tables)
-        assert ("narrative_amount" in checks(run(d)[0], "error")) is fires, raw
+        assert (CheckId.narrative_amount in checks(run(d)[0], "error")) is fires, raw
 
 
 def test_class_lines_printed_in_several_tables_are_compared_without_rounding():
@@ -284,14 +285,14 @@ def test_class_lines_printed_in_several_tables_are_compared_without_rounding():
         return disclosure([summary, fiscal, spend, general])
 
     def cross(d):
-        return [f for f in run(d)[0] if f.check == "cross_table"]
+        return [f for f in run(d)[0] if f.check == CheckId.cross_table]
     assert not cross(docs("3845.25", "3845.25"))
     [f] = cross(docs("3845.24", "3845.25"))
     assert f.severity.value == "warning" and "201" in f.message and "收支总表" in f.message
     [f] = cross(docs("3845.25", "3845.23"))
     assert f.severity.value == "warning" and "财政拨款收支总表" in f.message
     _, summary = run(docs("3845.25", "3845.25"))
-    assert summary.by_check["cross_table"].ran == 3  # 201 and 205 in 收支总表, 201 in 财政拨款
+    assert summary.by_check[CheckId.cross_table].ran == 3  # 201 and 205 in 收支总表, 201 in 财政拨款
 
 
 def test_a_project_table_total_that_counts_the_carry_over():
@@ -303,7 +304,7 @@ def test_a_project_table_total_that_counts_the_carry_over():
     for carry, fires in (("54.24", False), ("50.00", True)):
         project = table("project_expenditure", [
             row(None, "合计", is_total=True, total="9,798.66", carryover=carry)], title="项目支出表")
-        assert ("cross_table" in checks(run(disclosure([spend, project]))[0], "error")) is fires
+        assert (CheckId.cross_table in checks(run(disclosure([spend, project]))[0], "error")) is fires
 
 
 def test_a_new_number_label_under_the_same_title_starts_a_new_table():
@@ -339,7 +340,7 @@ def test_a_continuation_printed_with_another_margin_joins_the_table():
     d = _extract("225b0d00e2b8.pdf")
     t = next(t for t in d.tables if 39 in t.pages)
     assert t.pages == [39, 40]
-    assert not [f for f in d.flags if f.check == "hierarchy" and f.severity.value == "error"]
+    assert not [f for f in d.flags if f.check == CheckId.hierarchy and f.severity.value == "error"]
 
 
 def test_a_title_wrapped_over_two_lines_is_read_whole():
@@ -383,7 +384,7 @@ def test_a_summary_table_printing_function_and_purpose_blocks_reads_both():
     assert spend["一、基本支出"] == "15844.04" and spend["二、项目支出"] == "4335.30"
     reserve = next(v for k, v in spend.items() if k.startswith("三、单位预留机动经"))
     assert reserve == "3990.40" and spend["当年支出小计"] == "24169.74"
-    assert not [f for f in d.flags if f.check == "balance" and f.severity.value == "error"]
+    assert not [f for f in d.flags if f.check == CheckId.balance and f.severity.value == "error"]
 
 
 def test_whole_figures_under_a_three_public_header_are_not_codes():
@@ -418,6 +419,6 @@ def test_a_narrative_only_file_says_once_that_its_tables_are_elsewhere():
     """北京市信访办公室 2026 (0712b170dd43): the contents list the nine standard tables of
     the 报表 file published separately; one warning says so, not one per table."""
     d = _extract("0712b170dd43.pdf")
-    missing = [f for f in d.flags if f.check == "table_missing"]
+    missing = [f for f in d.flags if f.check == CheckId.table_missing]
     assert len(missing) == 1 and "separate file" in missing[0].message
     assert missing[0].severity.value == "warning"

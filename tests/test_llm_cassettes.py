@@ -19,6 +19,7 @@ import pytest
 
 from pipeline.llm.config import LLMConfig
 from pipeline.run import extract_document
+from schemas.flags import CheckId
 from tests.small_docs import SMALL_BUDGET
 
 BASE_URL = os.environ.get("BUDGET_EXTRACT_RECORD_URL", "http://127.0.0.1:8080/v1")
@@ -62,7 +63,7 @@ def test_re_ask_feeds_the_validation_error_back(tmp_path, vcr):
     assert max(len(b["messages"]) for b in re_asks) == 5  # two re-asks: max_retries=2
     [failed] = [f for f in d.llm.failures if f.attempts == 3]
     assert failed.last_answer  # kept, never dropped
-    assert any(x.check == "model_failed" and failed.chunk in x.message for x in d.flags)
+    assert any(x.check == CheckId.model_failed and failed.chunk in x.message for x in d.flags)
 
 
 @pytest.mark.vcr
@@ -74,7 +75,7 @@ def test_verifier_flags_what_the_small_model_invents(tmp_path, vcr):
     invented = [f for f in model_figs
                 if re.sub(r"[^\d.]", "", f.raw.replace("万元", "").rstrip("%")) not in printed]
     assert invented, "the recorded small model invented figures"
-    ungrounded = [x for x in d.flags if x.check == "ungrounded"]
+    ungrounded = [x for x in d.flags if x.check == CheckId.ungrounded]
     for f in invented:
         assert any(f.raw in x.message for x in ungrounded), f.raw
     assert all(x.severity.value == "error" for x in ungrounded)

@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.llm.config import LLMConfig
 from pipeline.run import extract_document
+from schemas.flags import CheckId
 from tests.fault_server import FaultServer
 from tests.small_docs import SMALL_BUDGET
 
@@ -46,7 +47,7 @@ def test_persistent_500_fails_one_chunk_only(doc):
     assert server.seen[:3] == ["500", "500", "500"]  # 1 call + 2 retries
     [f] = d.llm.failures
     assert f.title.endswith("一般公共预算支出表") and "500" in f.error
-    assert any(x.check == "model_failed" for x in d.flags)
+    assert any(x.check == CheckId.model_failed for x in d.flags)
     # the document is still there: metadata and the other parts
     assert d.metadata.department == "某某市测试局"
 
@@ -85,3 +86,13 @@ def test_rate_limit_spaces_the_calls():
     for _ in range(6):
         r.wait()
     assert time.monotonic() - t >= 0.24  # 6 starts at 20/s: the last one 0.25 s after the first
+
+
+def test_tools_mode_failure_keeps_instructors_attempts_and_last_answer(doc):
+    # instructor re-asks itself in tools mode and raises InstructorRetryException, which
+    # carries the number of attempts and the last completion: both reach the failure record
+    with FaultServer(["nonjson", "nonjson"], default=FIGS) as server:
+        d = _run(doc, server, mode="tools")
+    # the narrative chunk's scripted answer is no tool call either: it fails the same way
+    [f] = [f for f in d.llm.failures if f.title.endswith("一般公共预算支出表")]
+    assert f.attempts == 2 and f.last_answer and "无法" in f.last_answer

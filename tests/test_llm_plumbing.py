@@ -10,6 +10,7 @@ from pipeline.llm.chunks import estimate_tokens
 from pipeline.llm.config import LLMConfig, resolve
 from pipeline.llm.models import LLMRow
 from pipeline.run import extract_document
+from schemas.flags import CheckId
 from tests.conftest import corpus_path
 from tests.fake_model import ScriptedFakeModel
 
@@ -53,7 +54,7 @@ def test_long_table_split_by_rows_and_merged_back(tmp_path):
     assert d.llm.prompt_tokens == sum(len(r["messages"][0]["content"]) for r in fake.requests)
     # the merged rows pass through the same checks: the table adds up, nothing is invented
     assert not [f for f in d.flags if f.table == t.title and f.severity.value == "error"]
-    assert d.checks.by_check["grounding"].failed == 0
+    assert d.checks.by_check[CheckId.grounding].failed == 0
 
 
 def test_second_run_is_served_from_the_cache(tmp_path):

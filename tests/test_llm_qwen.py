@@ -19,6 +19,7 @@ import pytest
 
 from pipeline.llm.config import LLMConfig
 from pipeline.run import extract_document
+from schemas.flags import CheckId
 from tests.conftest import corpus_path
 
 BASE_URL = os.environ.get("BUDGET_EXTRACT_RECORD_URL", "http://127.0.0.1:8080/v1")
@@ -132,7 +133,7 @@ def test_qwen_reads_the_corpus_table(name, tmp_path, vcr):
                  if not any(name.replace(" ", "") in ln.replace(" ", "") and raw in _figures_of_line(ln)
                             for ln in lines)]
     flagged = [f for f in d.flags if (f.severity.value == "error" and f.table == table.title)
-               or (f.check == "model_failed" and table.title in f.message)]
+               or (f.check == CheckId.model_failed and table.title in f.message)]
     placed = [x for x in answered if any(x[0].replace(" ", "") in ln.replace(" ", "")
                                          and x[1] in _figures_of_line(ln) for ln in lines)]
     print(f"{name}: answers {len(placed)} of {len(answered)} figures on their row's line; output "

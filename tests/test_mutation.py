@@ -11,9 +11,9 @@ import pytest
 from pipeline.ingest import read_document
 from pipeline.run import extract_document
 from pipeline.verify import PageNumbers, page_texts_of
-from pipeline.verify.mutate import mutation_report
 from tests.conftest import corpus_path
 from tests.corpus_facts import DOCS
+from tests.mutate import mutation_report
 from tests.test_verify_corpus import CONSISTENT
 
 MEASURED = {  # kind: detection rate measured on this corpus, seed 7, 4 per kind per document

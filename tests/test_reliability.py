@@ -19,9 +19,9 @@ import pipeline.run
 from pipeline.batch import Batch, Settings
 from pipeline.cli import main
 from pipeline.limits import Limits
-from pipeline.synth import corpus_variants
 from tests.conftest import CORPUS, ROOT
 from tests.hostile import inflating_pdf
+from tests.synth import corpus_variants
 
 GOOD = ["jiaxing-hrss-2024-budget.txt", "shaoxing-shangyu-hrss-2024-budget.txt",
         "hangzhou-xihu-hrss-2024-budget.txt"]

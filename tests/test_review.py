@@ -233,7 +233,7 @@ def test_rotated_page_box_and_crop_on_the_figure_not_its_namesake(tmp_path):
     from pipeline.review.locate import flag_marks
     from pipeline.review.pdf import write_annotated_pdf
     from pipeline.run import extract_document
-    from schemas.flags import Flag
+    from schemas.flags import CheckId, Flag
 
     path = corpus_path("pdf/jiangsu-npc-office-2019-budget-tables.pdf")
     source = pymupdf.open(path)
@@ -244,7 +244,8 @@ def test_rotated_page_box_and_crop_on_the_figure_not_its_namesake(tmp_path):
              and len(source[a.provenance.page - 1].search_for(a.raw)) > 1]
     assert cells and all(source[c.provenance.page - 1].rotation == 90 for c in cells)
     cell = cells[-1]
-    flag = Flag(check="test", severity="error", message="m", found=cell.value, locations=[cell.provenance])
+    flag = Flag(check=CheckId.cross_table, severity="error", message="m", found=cell.value,
+                locations=[cell.provenance])
     marks = flag_marks(flag, source, settings)
     write_annotated_pdf(path, tmp_path / "a.pdf", [flag], [marks], settings)
     annotated = pymupdf.open(tmp_path / "a.pdf")

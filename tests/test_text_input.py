@@ -12,6 +12,7 @@ from pipeline.layout.blocks import Grid
 from pipeline.layout.text import char_width, layout_text_page, line_tokens
 from pipeline.numbers import join_wrapped, numbers_across_breaks
 from pipeline.run import extract_document
+from schemas.flags import CheckId
 from schemas.tables import ColumnKey
 from tests.small_docs import SMALL_BUDGET
 
@@ -123,7 +124,7 @@ def test_wrapped_number_is_read_whole_by_extraction_and_grounding(tmp_path):
     p.write_text(text, encoding="utf-8")
     d = extract_document(p)
     assert any(f.value == Decimal("192.29") for f in d.figures)
-    assert not [f for f in d.flags if f.check == "ungrounded"]
+    assert not [f for f in d.flags if f.check == CheckId.ungrounded]
 
 
 def test_read_document_keeps_the_file_text(tmp_path):
@@ -477,7 +478,7 @@ def test_identity_failures_in_inferred_text_tables_are_warnings(tmp_path):
     d = extract_document(p)
     t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
     assert t.layout_inferred
-    failed = [f for f in d.flags if f.check == "hierarchy" and f.table == t.title]
+    failed = [f for f in d.flags if f.check == CheckId.hierarchy and f.table == t.title]
     assert failed and all(f.severity.value == "warning" and "inferred" in f.message for f in failed)
 
 def test_a_figure_wrapped_in_its_cell_does_not_break_the_table_nor_land_in_a_cell():
@@ -870,7 +871,7 @@ def test_a_figure_moved_beside_a_share_is_not_joined_into_one_number(tmp_path):
         "3.18%；其他支出20.00万元，")
     d = _extract(tmp_path, text)
     assert {f.raw for f in d.figures if f.kind.value == "share"} == {"3.18%"}
-    assert not [f for f in d.flags if f.check == "ungrounded"]
+    assert not [f for f in d.flags if f.check == CheckId.ungrounded]
 
 
 def test_a_share_after_a_unit_without_its_figure_is_not_of_the_figure_before(tmp_path):

@@ -16,7 +16,8 @@ import pymupdf
 import pytest
 
 from pipeline.batch import Batch, Settings
-from pipeline.numbers import UNIT_SCALE, parse_amount
+from pipeline.numbers import parse_amount
+from pipeline.vocabulary import UNIT_SCALE
 from tests.conftest import ROOT, corpus_path
 
 # a few documents of different layouts, kept small for CI time

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pipeline.extract.narrative import link_codes
 from pipeline.verify.grounding import numbers_in
+from schemas.flags import CheckId
 from tests.verify_helpers import checks, disclosure, figure, row, run, table
 
 
@@ -23,15 +24,15 @@ def _function_table(total="30.00", basic="20.00", kid1="10.00", kid2="20.00"):
 def test_consistent_table_raises_nothing():
     flags, summary = run(disclosure([_function_table()]))
     assert not [f for f in flags if f.severity.value != "info"], flags
-    assert summary.by_check["hierarchy"].failed == 0 and summary.by_check["hierarchy"].ran > 0
-    assert summary.by_check["row_sum"].ran > 0
+    assert summary.by_check[CheckId.hierarchy].failed == 0 and summary.by_check[CheckId.hierarchy].ran > 0
+    assert summary.by_check[CheckId.row_sum].ran > 0
     assert summary.ran == summary.passed + summary.failed
 
 
 def test_hierarchy_fires_with_locations():
     t = _function_table(kid1="11.00")  # 11 + 20 != 30 for 20101
     flags, _ = run(disclosure([t]))
-    [f] = [f for f in flags if f.check == "hierarchy" and "20101" in f.message and "total" in f.message]
+    [f] = [f for f in flags if f.check == CheckId.hierarchy and "20101" in f.message and "total" in f.message]
     assert f.severity.value == "error"
     assert (f.expected, f.found, f.difference) == (Decimal("31.00"), Decimal("30.00"), Decimal("-1.00"))
     assert {loc.source for loc in f.locations} >= {"30.00", "11.00", "20.00"}
@@ -40,21 +41,21 @@ def test_hierarchy_fires_with_locations():
 def test_rounding_difference_is_info_not_hidden():
     t = _function_table(kid1="10.01")  # one cent over two terms: 尾数误差
     flags, summary = run(disclosure([t]))
-    hier = [f for f in flags if f.check == "hierarchy"]
+    hier = [f for f in flags if f.check == CheckId.hierarchy]
     assert hier and all(f.severity.value == "info" for f in hier)
-    assert summary.by_check["hierarchy"].failed == 0
+    assert summary.by_check[CheckId.hierarchy].failed == 0
 
 
 def test_row_sum():
     ok = table("expenditure_summary", [row("201", "x", total="30.00", basic="20.00", project="10.00")])
     bad = table("expenditure_summary", [row("201", "x", total="30.00", basic="25.00", project="10.00")])
-    assert "row_sum" not in checks(run(disclosure([ok]))[0])
-    assert "row_sum" in checks(run(disclosure([bad]))[0], "error")
+    assert CheckId.row_sum not in checks(run(disclosure([ok]))[0])
+    assert CheckId.row_sum in checks(run(disclosure([bad]))[0], "error")
     three = table("three_public", [row(None, "合计", is_total=True, total="6.00", abroad="1.00",
                                        vehicle_total="3.00", vehicle_purchase="1.00",
                                        vehicle_operation="2.50", reception="2.00")])
     flags, _ = run(disclosure([three]))
-    assert any(f.check == "row_sum" and "vehicle_total" in f.message for f in flags)
+    assert any(f.check == CheckId.row_sum and "vehicle_total" in f.message for f in flags)
 
 
 def test_duplicate_code_and_unit_blocks():
@@ -63,13 +64,13 @@ def test_duplicate_code_and_unit_blocks():
         row("2080101", "行政运行", total="1.00"), row("2080199", "其他", total="2.00"),
         row("2080199", "其他", total="2.00")])
     flags, _ = run(disclosure([dup]))
-    assert "duplicate_code" in checks(flags, "error")
-    assert "hierarchy" in checks(flags, "error")  # the repeat breaks 20801 = Σ项
+    assert CheckId.duplicate_code in checks(flags, "error")
+    assert CheckId.hierarchy in checks(flags, "error")  # the repeat breaks 20801 = Σ项
     # the same codes again for a second unit: a new block, not a duplicate
     units = table("expenditure_summary", [
         row("2010101", "行政运行", total="1.00"), row("2080505", "养老", total="2.00"),
         row("2010101", "行政运行", total="3.00"), row("2080505", "养老", total="4.00")])
-    assert "duplicate_code" not in checks(run(disclosure([units]))[0])
+    assert CheckId.duplicate_code not in checks(run(disclosure([units]))[0])
 
 
 def test_balance_and_cross_table():
@@ -85,20 +86,20 @@ def test_balance_and_cross_table():
     spend = table("expenditure_summary", [row(None, "合计", is_total=True, total="35.00")], title="支出总表")
     flags, summary = run(disclosure([s, spend]))
     assert not checks(flags, "error")
-    assert summary.by_check["balance"].ran == 2 and summary.by_check["cross_table"].ran == 1
+    assert summary.by_check[CheckId.balance].ran == 2 and summary.by_check[CheckId.cross_table].ran == 1
     s.rows[6].values["amount"].value = Decimal("36.00")
     s.rows[6].values["amount"].raw = "36.00"
     spend.rows[0].values["total"].value = Decimal("34.00")
     spend.rows[0].values["total"].raw = "34.00"
     flags, _ = run(disclosure([s, spend]))
-    assert {"balance", "cross_table"} <= checks(flags, "error")
+    assert {CheckId.balance, CheckId.cross_table} <= checks(flags, "error")
 
 
 def test_code_name():
     ok = table("expenditure_summary", [row("2010101", "行政运行", total="1.00")])
     bad = table("expenditure_summary", [row("2010101", "信息化建设", total="1.00")])
-    assert "code_name" not in checks(run(disclosure([ok]))[0])
-    [f] = [f for f in run(disclosure([bad]))[0] if f.check == "code_name"]
+    assert CheckId.code_name not in checks(run(disclosure([ok]))[0])
+    [f] = [f for f in run(disclosure([bad]))[0] if f.check == CheckId.code_name]
     assert "行政运行" in f.message and f.severity.value == "warning"
 
 
@@ -107,13 +108,13 @@ def test_grounding_compares_whole_numbers():
     assert Decimal(30) not in numbers_in("1130.00")
     t = table("expenditure_summary", [row("201", "x", total="30.00")])
     flags, _ = run(disclosure([t]), pages={1: "201 x 1130.00"})
-    assert "ungrounded" in checks(flags, "error")
+    assert CheckId.ungrounded in checks(flags, "error")
     flags, _ = run(disclosure([t]), pages={1: "201 x 30"})
-    assert "ungrounded" not in checks(flags)
+    assert CheckId.ungrounded not in checks(flags)
     flags, _ = run(disclosure([t]), pages={1: "201 x 300000"})  # 30 万元 printed in 元
-    assert "grounding_scale" in checks(flags, "error")
+    assert CheckId.grounding_scale in checks(flags, "error")
     flags, _ = run(disclosure([t]), pages={1: "201 x", 2: "30.00"})
-    assert "grounding_page" in checks(flags, "warning")
+    assert CheckId.grounding_page in checks(flags, "warning")
 
 
 ITEM = "（11）卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）"
@@ -131,8 +132,8 @@ def _medical(stated: str):
 
 
 def test_narrative_amount():
-    assert "narrative_amount" not in checks(run(_medical("77.64"))[0])
-    [f] = [f for f in run(_medical("211.30"))[0] if f.check == "narrative_amount"]
+    assert CheckId.narrative_amount not in checks(run(_medical("77.64"))[0])
+    [f] = [f for f in run(_medical("211.30"))[0] if f.check == CheckId.narrative_amount]
     assert f.severity.value == "error" and "款 total" in f.message
 
 
@@ -141,8 +142,8 @@ def test_narrative_total():
     sent = "2024年度财政拨款收入支出总计0.3万元。"
     bad = figure("amount", "0.3万元", "2024年度财政拨款收入支出总计", sent)
     good = figure("amount", "2961.68万元", "2024年度财政拨款收入支出总计", sent)
-    assert "narrative_total" in checks(run(disclosure([fiscal], [bad]))[0], "error")
-    assert "narrative_total" not in checks(run(disclosure([fiscal], [good]))[0])
+    assert CheckId.narrative_total in checks(run(disclosure([fiscal], [bad]))[0], "error")
+    assert CheckId.narrative_total not in checks(run(disclosure([fiscal], [good]))[0])
 
 
 def _shares(third: str):
@@ -155,8 +156,8 @@ def _shares(third: str):
 
 
 def test_narrative_share():
-    assert "narrative_share" not in checks(run(_shares("20.00%"))[0])
-    [f] = [f for f in run(_shares("21.00%"))[0] if f.check == "narrative_share"]
+    assert CheckId.narrative_share not in checks(run(_shares("20.00%"))[0])
+    [f] = [f for f in run(_shares("21.00%"))[0] if f.check == CheckId.narrative_share]
     assert f.severity.value == "error" and f.expected == Decimal("20.00")
 
 
@@ -169,19 +170,19 @@ def _change(pct: str, direction2: str = "decrease"):
 
 
 def test_narrative_change_and_direction():
-    assert not checks(run(_change("40.81%"))[0]) & {"narrative_change", "narrative_direction"}
-    assert "narrative_change" in checks(run(_change("38.00%"))[0], "error")
-    assert "narrative_direction" in checks(run(_change("40.81%", "increase"))[0], "error")
+    assert not checks(run(_change("40.81%"))[0]) & {CheckId.narrative_change, CheckId.narrative_direction}
+    assert CheckId.narrative_change in checks(run(_change("38.00%"))[0], "error")
+    assert CheckId.narrative_direction in checks(run(_change("40.81%", "increase"))[0], "error")
 
 
 def test_table_missing_and_empty_unexplained():
     empty = table("government_fund", [], empty=True)
     explained = table("state_capital", [], empty=True, note="本表无数据")
     flags, summary = run(disclosure([empty, explained], mentioned=["government_fund", "three_public"]))
-    assert "empty_unexplained" in checks(flags, "warning")
-    assert [f.table for f in flags if f.check == "empty_unexplained"] == ["表"]
-    assert any(f.check == "table_missing" and "three_public" in f.message for f in flags)
-    assert summary.by_check["table_missing"].passed == 1  # government_fund was found
+    assert CheckId.empty_unexplained in checks(flags, "warning")
+    assert [f.table for f in flags if f.check == CheckId.empty_unexplained] == ["表"]
+    assert any(f.check == CheckId.table_missing and "three_public" in f.message for f in flags)
+    assert summary.by_check[CheckId.table_missing].passed == 1  # government_fund was found
 
 
 def test_narrative_amount_in_another_unit_is_compared_as_printed():
@@ -197,8 +198,8 @@ def test_narrative_amount_in_another_unit_is_compared_as_printed():
         d = disclosure([t], [f])
         link_codes(d.figures, d.tables)
         flags, summary = run(d, pages={1: "23,382,409.50 " + f.raw})
-        assert ("narrative_amount" in checks(flags)) is fires
-        assert summary.by_check["narrative_amount"].ran == 1
+        assert (CheckId.narrative_amount in checks(flags)) is fires
+        assert summary.by_check[CheckId.narrative_amount].ran == 1
 
 
 def test_numbers_of_neighbouring_cells_are_not_glued():

@@ -6,28 +6,29 @@ from __future__ import annotations
 
 import pytest
 
+from schemas.flags import CheckId
 from tests.corpus_facts import DOCS
 
 # (document, check id, words in the message, pages every location must be among)
 ANOMALIES = [
     # shared/docs: narrative (11) 行政单位医疗 211.30 is the 款 total; the 项 is 77.64
-    ("text/shaoxing-shangyu-hrss-2024-budget.txt", "narrative_amount", "211.30", {1}),
+    ("text/shaoxing-shangyu-hrss-2024-budget.txt", CheckId.narrative_amount, "211.30", {1}),
     # shared/docs: 2080199 printed twice in 支出总表, so 20801's children overshoot 1,410.74
-    ("text/haidong-hrss-2024-budget.txt", "duplicate_code", "2080199", {1}),
-    ("text/haidong-hrss-2024-budget.txt", "hierarchy", "20801", {1}),
+    ("text/haidong-hrss-2024-budget.txt", CheckId.duplicate_code, "2080199", {1}),
+    ("text/haidong-hrss-2024-budget.txt", CheckId.hierarchy, "20801", {1}),
     # issue 3: the Putuo notes give 财政拨款收入支出总计 as 0.3 万元, the table 2,961.68 (p.13)
-    ("pdf/shanghai-putuo-finance-2024-final-account.pdf", "narrative_total", "0.3万元", {13, 21}),
+    ("pdf/shanghai-putuo-finance-2024-final-account.pdf", CheckId.narrative_total, "0.3万元", {13, 21}),
     # p.21: 2106.66 / 2940.05 = 71.65%, printed 71.73% (the other three shares fit 2940.05)
-    ("pdf/shanghai-putuo-finance-2024-final-account.pdf", "narrative_share", "71.73%", {21}),
+    ("pdf/shanghai-putuo-finance-2024-final-account.pdf", CheckId.narrative_share, "71.73%", {21}),
     # p.10 and p.12: 20402 公安 7,927.40 but 2040201 6,556.70 + 2040299 1,051.46 = 7,608.16
-    ("pdf/fuzhou-police-patrol-2026-unit-budget.pdf", "hierarchy", "20402", {10}),
-    ("pdf/fuzhou-police-patrol-2026-unit-budget.pdf", "hierarchy", "20402", {12}),
+    ("pdf/fuzhou-police-patrol-2026-unit-budget.pdf", CheckId.hierarchy, "20402", {10}),
+    ("pdf/fuzhou-police-patrol-2026-unit-budget.pdf", CheckId.hierarchy, "20402", {12}),
     # p.24: 30211 差旅费 财政拨款小计 4.50 but 一般公共预算 5.50
-    ("pdf/yantai-civil-affairs-2026-budget.pdf", "row_sum", "30211", {24}),
+    ("pdf/yantai-civil-affairs-2026-budget.pdf", CheckId.row_sum, "30211", {24}),
     # 810.40 / (17509.54 + 810.40) = 4.4%, printed 4.9% (4.9% is 810.40 / 16632.90)
-    ("text/jiaxing-hrss-2024-budget.txt", "narrative_change", "4.9%", {1}),
+    ("text/jiaxing-hrss-2024-budget.txt", CheckId.narrative_change, "4.9%", {1}),
     # 13.00 increase on 30.00 is 76.47% of 17.00, printed 130.76%
-    ("text/haidong-hrss-2024-budget.txt", "narrative_change", "130.76%", {1}),
+    ("text/haidong-hrss-2024-budget.txt", CheckId.narrative_change, "130.76%", {1}),
 ]
 
 # documents read through without finding an inconsistency in their figures

@@ -22,6 +22,8 @@ DRAFT_METHOD = ("DRAFT from the rules extractor's output - not gold yet. Check e
                 "what is not printed, record ambiguous readings under `decisions`, list the "
                 "document's real inconsistencies under `anomalies`, describe how you checked it "
                 "here, then set `reviewed` to true.")
+DRAFT_PROVENANCE = ("Drafted by `budget-extract eval draft` from this project's rules extraction: "
+                    "replace with how the figures were read from the document once checked.")
 
 
 def _table(t: Table) -> GoldTable:
@@ -49,7 +51,7 @@ def draft_gold(d: Disclosure) -> GoldDocument:
     m = d.metadata
     return GoldDocument(
         source=d.source, source_sha256=d.source_sha256, coverage="full", reviewed=False,
-        method=DRAFT_METHOD,
+        method=DRAFT_METHOD, provenance=DRAFT_PROVENANCE,
         metadata=GoldMetadata(department=m.department, year=m.year, kind=m.kind, level=m.level,
                               currency_unit=m.currency_unit, page=m.provenance.page),
         tables=[_table(t) for t in d.tables if t.kind is not TableKind.other],

@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pipeline.numbers import UNIT_SCALE, normalise_text, parse_amount
+from pipeline.numbers import normalise_text, parse_amount
+from pipeline.vocabulary import NARRATIVE_FIGURE, UNIT_SCALE
 from schemas.document import Disclosure
 from schemas.flags import Flag, Severity
 from schemas.gold import GoldDocument, GoldTable
@@ -210,15 +211,11 @@ def _value_cols(gt: GoldTable) -> list[tuple[int, str]]:
 
 
 def _score_pair(gt: GoldTable, t: Table | None, s: DocScore) -> Counts:
-    kind = gt.kind.value
-    c = Counts()
+    """Cell counts of a gold table against the extracted table paired with it (None: not
+    found); every miss is added to ``s``."""
     if t is None:
-        n = sum(1 for row in gt.rows for i, _ in _value_cols(gt) if to_yuan(row[i], gt.unit) is not None)
-        if n or not gt.empty:
-            s.misses.append(Miss("table", f"{kind} '{gt.title}'", gt.title, "not found",
-                                 gt.pages[0] if gt.pages else None))
-        c.fn += n
-        return c
+        return _table_not_found(gt, s)
+    c = Counts()
     gkeys = _keyed([_gold_key(gt, row) for row in gt.rows])
     raw_gold = {k[:3] for k in gkeys}
     ekeys = _keyed([_row_key(gt, r, raw_gold) for r in t.rows])
@@ -227,39 +224,63 @@ def _score_pair(gt: GoldTable, t: Table | None, s: DocScore) -> Counts:
     for row, key in zip(gt.rows, gkeys, strict=True):
         er = by_key.get(key)
         page = er.provenance.page if er else (gt.pages[0] if gt.pages else None)
+        _score_gold_row(gt, row, key, er, page, c, s)
         if er is not None:
             matched.add(key)
-        for i, col in _value_cols(gt):
-            g = to_yuan(row[i], gt.unit)
-            e = _amount_yuan(er.values.get(ColumnKey(col))) if er is not None else None
-            if g is not None and e == g:
-                c.tp += 1
-                continue
-            if g is not None:
-                c.fn += 1
-            if e is not None:
-                c.fp += 1
-            if g is not None or e is not None:
-                s.misses.append(Miss("cell", _describe(kind, key, col), _show(g, gt.unit),
-                                     _show(e, gt.unit) if er is not None else "row not found",
-                                     page))
-        if er is not None:  # columns the gold table does not have
-            for col, a in er.values.items():
-                if col.value not in gt.columns and (e := _amount_yuan(a)) is not None:
-                    c.fp += 1
-                    s.misses.append(Miss("cell", _describe(kind, key, col.value), None,
-                                         _show(e, gt.unit), page))
+            _score_extra_columns(gt, key, er, page, c, s)
     if gt.complete:
-        for key, er in by_key.items():
-            if key in matched:
-                continue
-            for col, a in er.values.items():
-                if (e := _amount_yuan(a)) is not None:
-                    c.fp += 1
-                    s.misses.append(Miss("cell", _describe(kind, key, col.value)
-                                         + " (row not in gold)", None, _show(e, gt.unit),
-                                         er.provenance.page))
+        _score_rows_not_in_gold(gt, by_key, matched, c, s)
     return c
+
+
+def _table_not_found(gt: GoldTable, s: DocScore) -> Counts:
+    n = sum(1 for row in gt.rows for i, _ in _value_cols(gt) if to_yuan(row[i], gt.unit) is not None)
+    if n or not gt.empty:
+        s.misses.append(Miss("table", f"{gt.kind.value} '{gt.title}'", gt.title, "not found",
+                             gt.pages[0] if gt.pages else None))
+    return Counts(fn=n)
+
+
+def _score_gold_row(gt: GoldTable, row: list[str], key: tuple, er: TableRow | None,
+                    page: int | None, c: Counts, s: DocScore) -> None:
+    """Each figure column of a gold row against the extracted row matched to it."""
+    for i, col in _value_cols(gt):
+        g = to_yuan(row[i], gt.unit)
+        e = _amount_yuan(er.values.get(ColumnKey(col))) if er is not None else None
+        if g is not None and e == g:
+            c.tp += 1
+            continue
+        if g is not None:
+            c.fn += 1
+        if e is not None:
+            c.fp += 1
+        if g is not None or e is not None:
+            s.misses.append(Miss("cell", _describe(gt.kind.value, key, col), _show(g, gt.unit),
+                                 _show(e, gt.unit) if er is not None else "row not found", page))
+
+
+def _score_extra_columns(gt: GoldTable, key: tuple, er: TableRow, page: int | None, c: Counts,
+                         s: DocScore) -> None:
+    """Figures of a matched row in columns the gold table does not have."""
+    for col, a in er.values.items():
+        if col.value not in gt.columns and (e := _amount_yuan(a)) is not None:
+            c.fp += 1
+            s.misses.append(Miss("cell", _describe(gt.kind.value, key, col.value), None,
+                                 _show(e, gt.unit), page))
+
+
+def _score_rows_not_in_gold(gt: GoldTable, by_key: dict[tuple, TableRow], matched: set[tuple],
+                            c: Counts, s: DocScore) -> None:
+    """Extracted rows a complete gold table does not list: every figure a false positive."""
+    for key, er in by_key.items():
+        if key in matched:
+            continue
+        for col, a in er.values.items():
+            if (e := _amount_yuan(a)) is not None:
+                c.fp += 1
+                s.misses.append(Miss("cell", _describe(gt.kind.value, key, col.value)
+                                     + " (row not in gold)", None, _show(e, gt.unit),
+                                     er.provenance.page))
 
 
 def score_tables(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
@@ -406,9 +427,6 @@ def score_indicators(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
                                      e.provenance.page))
 
 
-_FIGURE = re.compile(r"(-?[\d,]*\.?\d+)\s*(万元|亿元|元|%)")
-
-
 def _figure_key(kind: str, value: Decimal, unit: str, direction: str | None) -> tuple:
     value = value if unit == "%" else value * UNIT_SCALE[unit]
     return (kind, value.normalize(), "%" if unit == "%" else "元", direction)
@@ -416,31 +434,36 @@ def _figure_key(kind: str, value: Decimal, unit: str, direction: str | None) -> 
 
 def figure_key(kind: str, raw: str, direction: str | None) -> tuple | None:
     """The matching key of a gold figure written as printed ('2961.68万元', '3.4%')."""
-    m = _FIGURE.search(normalise_text(raw))
-    value = parse_amount(m.group(1)) if m else None
-    return None if m is None or value is None else _figure_key(kind, value, m.group(2), direction)
+    m = NARRATIVE_FIGURE.search(normalise_text(raw))  # read as the extractor reads the text
+    value = parse_amount(m.group("num")) if m else None
+    return None if m is None or value is None else _figure_key(kind, value, m.group("unit"), direction)
 
 
-def score_figures(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
-    if not gold.figures:
-        return
+def _match_figures(gold: GoldDocument, d: Disclosure) -> list[int | None]:
+    """For each gold figure, the index of the extracted figure matched to it (or None):
+    same kind, value and direction, each extracted figure used once, the figure on the
+    same page preferred (page-qualified matches are made first)."""
     gkeys = [figure_key(f.kind.value, f.raw, f.direction) for f in gold.figures]
     ekeys = [_figure_key(f.kind.value, f.value, f.unit, f.direction) for f in d.figures]
-    # prefer the figure on the same page: match page-qualified keys first
     hits: list[int | None] = [None] * len(gkeys)
     used: set[int] = set()
     for with_page in (True, False):
         for i, (gf, gk) in enumerate(zip(gold.figures, gkeys, strict=True)):
             if hits[i] is not None or gk is None:
                 continue
-            for j, ek in enumerate(ekeys):
-                if j in used or ek != gk:
-                    continue
-                if with_page and gf.page is not None and d.figures[j].provenance.page != gf.page:
-                    continue
+            j = next((j for j, ek in enumerate(ekeys) if j not in used and ek == gk and not (
+                with_page and gf.page is not None and d.figures[j].provenance.page != gf.page)), None)
+            if j is not None:
                 hits[i] = j
                 used.add(j)
-                break
+    return hits
+
+
+def score_figures(gold: GoldDocument, d: Disclosure, s: DocScore) -> None:
+    if not gold.figures:
+        return
+    hits = _match_figures(gold, d)
+    used = {j for j in hits if j is not None}
     for gf, j in zip(gold.figures, hits, strict=True):
         if j is not None:
             s.figures.tp += 1

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pipeline.numbers import UNIT_SCALE, normalise_text, parse_amount
+from pipeline.numbers import normalise_text, parse_amount
+from pipeline.vocabulary import UNIT_SCALE
 from schemas.document import Disclosure
 from schemas.indicators import Project
 from schemas.provenance import Amount, Provenance

@@ -13,9 +13,10 @@ from statistics import median
 from typing import Any
 
 from schemas.document import Disclosure
+from schemas.flags import CheckId
 from schemas.tables import TableKind
 
-IDENTITY_CHECKS = ("hierarchy", "row_sum", "balance", "cross_table")
+IDENTITY_CHECKS = (CheckId.hierarchy, CheckId.row_sum, CheckId.balance, CheckId.cross_table)
 QUALITY_COLUMNS = ("doc_id", "source", "pages", "tables_named_or_found", "tables_found",
                    "named_not_found", "codes_printed", "codes_in_standard_tables", "code_coverage",
                    "coded_rows_in_other_tables", "identities_ran", "identities_failed",

@@ -45,9 +45,18 @@ def header_labels(rows: list[GridRow], ncols: int, ruled: bool = False) -> list[
     Merged cells (PDF) label every column they span. In text tables a blank cell of an
     upper header row takes the label on its left when the rows below split that group.
     """
+    grid, joined, extent = _header_grid(rows, ncols)
+    _fill_group_labels(grid, ncols, ruled)
+    return [_column_label(grid, joined, extent, j) for j in range(ncols)]
+
+
+def _header_grid(rows: list[GridRow], ncols: int) -> tuple[list[list[str]], list[list[bool]],
+                                                           list[list[tuple[int, int]]]]:
+    """Each header row's text per column (a merged cell in every column it spans), whether
+    the cell continues the one above (PDF: no rule between), and the cell's (column, span)."""
     grid: list[list[str]] = []
-    joined: list[list[bool]] = []  # PDF: the cell continues the one above (no rule between)
-    extent: list[list[tuple[int, int]]] = []  # (first column, span) of the cell at [r][j]
+    joined: list[list[bool]] = []
+    extent: list[list[tuple[int, int]]] = []
     for row in rows:
         line = [""] * ncols
         cont = [False] * ncols
@@ -64,7 +73,13 @@ def header_labels(rows: list[GridRow], ncols: int, ruled: bool = False) -> list[
         grid.append(line)
         joined.append(cont)
         extent.append(ext)
-    for r in range(len(grid) - 1 if ruled else 0, len(grid) - 1):  # ruled grids have spans
+    return grid, joined, extent
+
+
+def _fill_group_labels(grid: list[list[str]], ncols: int, ruled: bool) -> None:
+    """Text tables: a blank upper cell takes the label on its left when the rows below
+    split that group (ruled grids have spans: only their last header row is filled)."""
+    for r in range(len(grid) - 1 if ruled else 0, len(grid) - 1):
         for j in range(1, ncols):
             if grid[r][j] or not grid[r][j - 1]:
                 continue
@@ -72,17 +87,17 @@ def header_labels(rows: list[GridRow], ncols: int, ruled: bool = False) -> list[
             below_src = any(grid[x][j - 1] for x in range(r + 1, len(grid)))
             if below and below_src:
                 grid[r][j] = grid[r][j - 1]
-    labels: list[str] = []
-    for j in range(ncols):
-        parts: list[str] = []
-        for r in range(len(grid)):
-            t = grid[r][j]
-            if not t:
-                continue
-            if parts and joined[r][j] and r > 0 and grid[r - 1][j] and \
-                    extent[r - 1][j] == extent[r][j]:
-                parts[-1] += t  # one cell wrapped over several ruled bands
-            elif not parts or parts[-1] != t:
-                parts.append(t)
-        labels.append("/".join(parts))
-    return labels
+
+
+def _column_label(grid: list[list[str]], joined: list[list[bool]],
+                  extent: list[list[tuple[int, int]]], j: int) -> str:
+    parts: list[str] = []
+    for r in range(len(grid)):
+        t = grid[r][j]
+        if not t:
+            continue
+        if parts and joined[r][j] and r > 0 and grid[r - 1][j] and extent[r - 1][j] == extent[r][j]:
+            parts[-1] += t  # one cell wrapped over several ruled bands
+        elif not parts or parts[-1] != t:
+            parts.append(t)
+    return "/".join(parts)

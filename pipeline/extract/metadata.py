@@ -8,6 +8,7 @@ from collections import Counter
 
 from pipeline.layout.blocks import Block, Grid, Line
 from pipeline.numbers import normalise_text
+from pipeline.segment.tables import majority_unit
 from schemas.document import DocumentKind, Metadata
 from schemas.provenance import Provenance
 from schemas.tables import Table
@@ -51,8 +52,7 @@ def extract_metadata(pages: list[list[Block]], tables: list[Table],
     name (``inferred`` says which fields and from where). None only when neither a title
     naming 预算/决算 nor a standard table is found."""
     lines = _lines(pages, 3)
-    units = Counter(t.unit for t in tables if t.unit_stated)
-    unit = units.most_common(1)[0][0] if units else "万元"
+    unit = majority_unit([t.unit for t in tables if t.unit_stated])
     for i in range(min(len(lines), 40)):
         for w in range(1, TITLE_LINES + 1):  # a cover may set each word on its own line
             window = lines[i:i + w]
@@ -103,21 +103,58 @@ def _says_unit(lines: list[Line]) -> bool:
 _FILE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
+_BODY_YEAR = re.compile(r"(20\d{2})\s*年度?\s*(?=.{0,30}(预算|决算))|[(（](20\d{2})年度[)）]"
+                        r"|(20\d{2})[(（]年度?[)）]")  # 2026（年度）
+_TITLE_YEAR = re.compile(r"(20\d{2})年度?(部门|单位)?(预算|决算)")
+
+
+def _years_in_body(lines: list[Line]) -> tuple[Counter[int], dict[int, Line]]:
+    """How often the body names each budget year, and the first line naming it."""
+    years: Counter[int] = Counter()
+    where: dict[int, Line] = {}
+    for ln in lines:
+        for m in _BODY_YEAR.finditer(_clean(ln.text)):
+            y = int(m.group(1) or m.group(3) or m.group(4))
+            years[y] += 1
+            where.setdefault(y, ln)
+    return years, where
+
+
+def _inferred_year(years: Counter[int], file_name: str, inferred: dict[str, str]) -> int | None:
+    """The year the body names most, else the file name's; where it came from goes into
+    ``inferred``."""
+    if years:
+        inferred["year"] = "body"
+        return years.most_common(1)[0][0]
+    if (fy := _FILE_YEAR.search(file_name)) is not None:
+        inferred["year"] = "file name"
+        return int(fy.group(1))
+    inferred["year"] = "unknown"
+    return None
+
+
+def _inferred_kind(titles: str, body: str, file_name: str, inferred: dict[str, str]) -> DocumentKind:
+    """Budget or final account from the table titles, else the body (a final account speaks
+    of 决算 more than of 预算), else the file name."""
+    said_final, said_budget = body.count("决算"), body.count("预算")
+    if re.search(r"预算|决算", titles):
+        inferred["kind"] = "table titles"
+        return DocumentKind.final_account if "决算" in titles else DocumentKind.budget
+    if said_final or said_budget:
+        inferred["kind"] = "body"
+        return DocumentKind.final_account if said_final > said_budget else DocumentKind.budget
+    inferred["kind"] = "file name" if re.search(r"预算|决算", file_name) else "unknown (budget assumed)"
+    return DocumentKind.final_account if "决算" in file_name else DocumentKind.budget
+
+
 def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
                doc_title: str, file_name: str = "") -> Metadata | None:
     """No title page (tables-only files, texts that start with chapter one): read the year
     and department where the body states them, the kind from the table titles, else from
     the file name; what stays unknown is said in ``inferred``."""
     lines = _lines(pages, len(pages))
-    years: Counter[int] = Counter()
-    where: dict[int, Line] = {}
-    for ln in lines:
-        for m in re.finditer(r"(20\d{2})\s*年度?\s*(?=.{0,30}(预算|决算))|[(（](20\d{2})年度[)）]"
-                             r"|(20\d{2})[(（]年度?[)）]", _clean(ln.text)):  # 2026（年度）
-            y = int(m.group(1) or m.group(3) or m.group(4))
-            years[y] += 1
-            where.setdefault(y, ln)
-    m2 = re.search(r"(20\d{2})年度?(部门|单位)?(预算|决算)", doc_title)
+    years, where = _years_in_body(lines)
+    m2 = _TITLE_YEAR.search(doc_title)
     if not years and m2:
         years[int(m2.group(1))] += 1
     titles = " ".join(t.title for t in tables)
@@ -126,25 +163,8 @@ def _from_body(pages: list[list[Block]], tables: list[Table], unit: str,
     if not standard and (not years or not budget_words):
         return None
     inferred: dict[str, str] = {}
-    if years:
-        year: int | None = years.most_common(1)[0][0]
-        inferred["year"] = "body"
-    elif (fy := _FILE_YEAR.search(file_name)) is not None:
-        year, inferred["year"] = int(fy.group(1)), "file name"
-    else:
-        year, inferred["year"] = None, "unknown"
-    body = "".join(_clean(x.text) for x in lines)
-    said_final, said_budget = body.count("决算"), body.count("预算")
-    if re.search(r"预算|决算", titles):
-        kind = DocumentKind.final_account if "决算" in titles else DocumentKind.budget
-        inferred["kind"] = "table titles"
-    elif said_final or said_budget:  # a final account speaks of 决算 more than of 预算
-        kind = DocumentKind.final_account if said_final > said_budget else DocumentKind.budget
-        inferred["kind"] = "body"
-    else:
-        kind = DocumentKind.final_account if "决算" in file_name else DocumentKind.budget
-        inferred["kind"] = "file name" if re.search(r"预算|决算", file_name) else \
-            "unknown (budget assumed)"
+    year = _inferred_year(years, file_name, inferred)
+    kind = _inferred_kind(titles, "".join(_clean(x.text) for x in lines), file_name, inferred)
     dept = _department_from_body(pages)
     if not dept:
         m = re.search(r"关于(?P<d>\S{3,30}?)(20\d{2})年", "".join(_clean(x.text) for x in lines[:400]))

@@ -10,12 +10,10 @@ from decimal import Decimal
 from pipeline.layout.blocks import Line
 from pipeline.numbers import break_separator, normalise_text
 from pipeline.segment.sections import RawSection
+from pipeline.vocabulary import NARRATIVE_FIGURE
 from schemas.narrative import FigureKind, NarrativeFigure
 from schemas.provenance import Provenance
 
-_FIG = re.compile(
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|%|％)"
-)
 _INC = re.compile(r"(增加|增长|上升|提高|增|(比|较)[^，。；]{0,14}多)\s*$")
 _DEC = re.compile(r"(减少|下降|降低|减|(比|较)[^，。；]{0,14}少)\s*$")
 _SHARE = re.compile(r"(占[^，。；]{0,12}?(比重|比例)?(为)?|完成[^，。；]{0,8}的)\s*$")
@@ -76,14 +74,14 @@ def extract_figures(sections: list[RawSection]) -> list[NarrativeFigure]:
     for sec in sections:
         lines = list(sec.lines)
         head = sec.heading_line
-        if head is not None and _FIG.search(head.text):
+        if head is not None and NARRATIVE_FIGURE.search(head.text):
             lines.insert(0, head)  # '（一）在职人员经费2,422.61 万元，…' is a heading with figures
         if not lines:
             continue
         joined = _Text(lines)
         text = joined.text
         prev_end = -1000
-        for m in _FIG.finditer(text):
+        for m in NARRATIVE_FIGURE.finditer(text):
             before = text[max(0, m.start() - 40): m.start()]
             unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
             value = Decimal(normalise_text(m.group("num")).replace(",", ""))

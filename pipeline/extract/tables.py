@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from pipeline.extract.cells import cell_provenance, header_labels, make_amount
 from pipeline.layout.blocks import GridRow
 from pipeline.numbers import is_blank, normalise_text, parse_amount
-from pipeline.segment.tables import TOTAL_LABEL, RawTable
-from pipeline.vocabulary import COLUMN_RULES
+from pipeline.segment.tables import RawTable
+from pipeline.vocabulary import COLUMN_RULES, TOTAL_ROW_LABEL, code_level
 from schemas.provenance import Amount
 from schemas.tables import KIND_SPECS, ColumnKey, Table, TableKind, TableRow
 
@@ -27,7 +28,36 @@ _UNIT_CODE_LABEL = re.compile(r"单位(编码|代码)")
 _UNIT_LABEL = re.compile(r"单位名称|预算单位|^单位$|部门名称|单位编码")
 _PROJECT_LABEL = re.compile(r"项目名称")
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """The limits the table interpreter works with."""
+
+    header_rows: int = 12  # the header ends within this many rows
+    code_row_cells: int = 4  # a data row prints its code within its first cells
+    code_columns: int = 4  # a column of codes is one of the first columns
+    code_share: float = 0.8  # a code column: this share of its filled cells are digits
+    wrapped_tail: int = 3  # characters: the end of a wrapped label carried onto the figures' line
+
+
+SETTINGS = TableSettings()
 _LEADING_CODE = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—:：]?\s*(\D.*)$")
+
+
+class _Step:
+    """What one header part says while ``column_key`` reads a label from its last part."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_SUBTOTAL = _Step("subtotal")  # 小计 or a source's 合计: the key is its group's
+_NEXT = _Step("next")  # this part says nothing: read the part before it
+_UNDECIDED = _Step("undecided")
 
 
 def column_key(label: str, kind: TableKind,
@@ -36,6 +66,22 @@ def column_key(label: str, kind: TableKind,
     skip (行次); False when no key fits. The most specific (last) part decides; 小计 defers
     to its group, or means the total when the group has no key of this table kind."""
     parts = [p for p in label.split("/") if p]
+    period = _period_key(parts, kind, allowed)
+    if period is not _UNDECIDED:
+        return period  # type: ignore[return-value]
+    subtotal = False
+    for i in range(len(parts) - 1, -1, -1):
+        step = _part_key(parts, i, kind, allowed, subtotal)
+        if step is _SUBTOTAL:
+            subtotal = True
+        elif step is not _NEXT:
+            return step  # type: ignore[return-value]
+    return _K.total if subtotal else False
+
+
+def _period_key(parts: list[str], kind: TableKind,
+                allowed: set[ColumnKey] | None) -> ColumnKey | bool | _Step:
+    """预算数 / 决算数 under a heading, and last year's figures beside this year's."""
     if len(parts) > 1 and kind not in SUMMARY_KINDS and re.fullmatch(
             r"(年初|全年|调整后)?(预算数|决算数)", parts[-1]):
         parent = column_key("/".join(parts[:-1]), kind, allowed)
@@ -46,44 +92,47 @@ def column_key(label: str, kind: TableKind,
         year_cols = [p for p in parts if re.fullmatch(r"\d{4}年.*|上年.*|本年.*", p)]
         if year_cols and year_cols[0].startswith("上年"):
             return False  # last year's figures printed beside this year's: kept under `other`
-    subtotal = False
-    for i in range(len(parts) - 1, -1, -1):
-        part = parts[i]
-        if part == "小计":
-            subtotal = True  # defers to its group heading
-            continue
-        if part == "金额" and i > 0 and kind not in SUMMARY_KINDS:
-            parent = column_key("/".join(parts[:i]), kind, allowed)
-            if parent in _INCOME_KEYS:
-                return parent  # 事业收入/金额 beside 事业收入/其中：教育收费
-        if re.fullmatch(r"合计|总计", part):
-            if i > 0 and _SOURCE_KEYS & {column_key(parts[i - 1], kind, allowed)}:
-                subtotal = True  # 财政拨款/合计: the total of a source of funds
-                continue
-            return _K.total
-        if "非财政拨款" in part:
-            return False  # 使用非财政拨款结余: not 财政拨款
-        for pattern, key in COLUMN_RULES:
-            if pattern.search(part):
-                if key is None or allowed is None or key in allowed:
-                    if subtotal and key is _K.basic and kind is TableKind.basic_expenditure:
-                        return _K.total  # 基本支出/小计 of a basic-expenditure table
-                    return key
-                if subtotal:
-                    return _K.total  # the subtotal of a group this kind has no key for
-                if key in _FUND_KEYS and i > 0:
-                    break  # 总计/一般公共预算: the fund split of the parent column
-                return False  # a heading this table kind has no key for: keep it under `other`
-        else:
-            if part.startswith("其中"):
-                return False  # 事业收入/其中：教育收费 is a part, not the parent
-            if _TOTAL_WORDS.search(part):
-                if kind in SUMMARY_KINDS and _AMOUNT_WORDS.search(part):
-                    return _K.amount
-                return _K.total
-            continue
-        continue
-    return _K.total if subtotal else False
+    return _UNDECIDED
+
+
+def _part_key(parts: list[str], i: int, kind: TableKind, allowed: set[ColumnKey] | None,
+              subtotal: bool) -> ColumnKey | bool | _Step | None:
+    """What header part ``i`` says: a key, False, None, or a step for the loop."""
+    part = parts[i]
+    if part == "小计":
+        return _SUBTOTAL  # defers to its group heading
+    if part == "金额" and i > 0 and kind not in SUMMARY_KINDS:
+        parent = column_key("/".join(parts[:i]), kind, allowed)
+        if parent in _INCOME_KEYS:
+            return parent  # 事业收入/金额 beside 事业收入/其中：教育收费
+    if re.fullmatch(r"合计|总计", part):
+        if i > 0 and _SOURCE_KEYS & {column_key(parts[i - 1], kind, allowed)}:
+            return _SUBTOTAL  # 财政拨款/合计: the total of a source of funds
+        return _K.total
+    if "非财政拨款" in part:
+        return False  # 使用非财政拨款结余: not 财政拨款
+    for pattern, key in COLUMN_RULES:
+        if pattern.search(part):
+            return _rule_key(key, i, kind, allowed, subtotal)
+    if part.startswith("其中"):
+        return False  # 事业收入/其中：教育收费 is a part, not the parent
+    if _TOTAL_WORDS.search(part):
+        return _K.amount if kind in SUMMARY_KINDS and _AMOUNT_WORDS.search(part) else _K.total
+    return _NEXT
+
+
+def _rule_key(key: ColumnKey | None, i: int, kind: TableKind, allowed: set[ColumnKey] | None,
+              subtotal: bool) -> ColumnKey | bool | _Step | None:
+    """The key a vocabulary rule gives a header part, checked against the table kind."""
+    if key is None or allowed is None or key in allowed:
+        if subtotal and key is _K.basic and kind is TableKind.basic_expenditure:
+            return _K.total  # 基本支出/小计 of a basic-expenditure table
+        return key
+    if subtotal:
+        return _K.total  # the subtotal of a group this kind has no key for
+    if key in _FUND_KEYS and i > 0:
+        return _NEXT  # 总计/一般公共预算: the fund split of the parent column, which decides
+    return False  # a heading this table kind has no key for: keep it under `other`
 
 
 def _is_data_row(texts: list[str]) -> bool:
@@ -91,22 +140,22 @@ def _is_data_row(texts: list[str]) -> bool:
     if any(parse_amount(t) is not None and ("." in t or "," in t) for t in norm):
         return True
     filled = [t for t in norm if t]
-    if any(CODE.match(t) for t in norm[:4]) and len(filled) >= 2:
+    if any(CODE.match(t) for t in norm[:SETTINGS.code_row_cells]) and len(filled) >= 2:
         return True
     # a total line of an empty table: 合计 and nothing but blanks or zeros
-    return any(TOTAL_LABEL.match(t) for t in norm) and all(
-        TOTAL_LABEL.match(t) or parse_amount(t) is not None for t in filled)
+    return any(TOTAL_ROW_LABEL.match(t) for t in norm) and all(
+        TOTAL_ROW_LABEL.match(t) or parse_amount(t) is not None for t in filled)
 
 
 def header_end(rows: list[GridRow], ncols: int) -> int:
     """Number of header rows: the rows before the first one with a figure, a code or 合计."""
-    for i, row in enumerate(rows[:12]):
+    for i, row in enumerate(rows[:SETTINGS.header_rows]):
         if _is_data_row(row.texts(ncols)):
             return i
     return 0
 
 
-def _classification_codes(texts: list[str], share: float = 0.8) -> bool:
+def _classification_codes(texts: list[str], share: float = SETTINGS.code_share) -> bool:
     """Cells that are classification codes (301, 30101, 2080505), most of them, one of 5 or
     7 digits at least: unit codes (113, 113001) have 3 or 6."""
     codes = [t for t in texts if CODE.fullmatch(t)]
@@ -130,8 +179,8 @@ def _is_code_column(rows: list[GridRow], col: int, ncols: int, label: str) -> bo
             key is not None and pattern.search(leaf) for pattern, key in COLUMN_RULES):
         return False  # 项目金额 889510000, 公务用车…/小计 237: whole figures are amounts
     codes = [t for t in texts if re.fullmatch(r"\d{2,7}", t)]
-    return bool(texts) and col < 4 and len(codes) >= 0.8 * len(texts) and any(
-        CODE.match(t) for t in codes)
+    return bool(texts) and col < SETTINGS.code_columns and len(codes) >= SETTINGS.code_share * len(
+        texts) and any(CODE.match(t) for t in codes)
 
 
 def _is_text_column(rows: list[GridRow], col: int, ncols: int) -> bool:
@@ -144,72 +193,96 @@ def _is_text_column(rows: list[GridRow], col: int, ncols: int) -> bool:
 
 
 def extract_table(raw: RawTable, default_unit: str) -> Table:
-    """Interpret a raw table into the schema of its kind."""
+    """Interpret a raw table into the schema of its kind: header labels, code and text
+    columns, the sides or repeated blocks, each column's role, then the rows."""
     unit = raw.unit or default_unit
     ncols = raw.ncols
     head_n = header_end(raw.rows, ncols)
     labels = header_labels(raw.rows[:head_n], ncols, raw.ruled or raw.spanned_header)
     body = [r for r in raw.rows[head_n:] if any(c.text.strip() for c in r.cells)]
-    code_cols = {j for j in range(ncols) if _is_code_column(body, j, ncols, labels[j])}
-    for j in sorted(code_cols):  # 款 and 项 parts printed as two digits right of the 类
-        k = j + 1
-        while k < ncols and k not in code_cols and all(
-                re.fullmatch(r"\d{2}", t) for t in (normalise_text(r.texts(ncols)[k]) for r in body)
-                if t and t not in "类款项") and any(normalise_text(r.texts(ncols)[k]) for r in body):
-            code_cols.add(k)
-            k += 1
+    code_cols = _code_columns(body, labels, ncols)
     text_cols = [j for j in range(ncols)
                  if j in code_cols or _is_text_column(body, j, ncols)
                  or re.search(r"编码|代码", labels[j])]  # 单位编码 117001 is not an amount
     allowed = set(KIND_SPECS[raw.kind].columns) if raw.kind is not TableKind.other else None
+    rows: list[TableRow] = []
+    keys_by_col: dict[int, ColumnKey | None] = {}
+    for lo, hi, side in _blocks(raw.kind, labels, text_cols, code_cols, ncols):
+        roles = _roles(labels, text_cols, code_cols, lo, hi, raw.kind, allowed)
+        keys_by_col.update({j: k for j, (role, k) in roles.items() if role == "amount"})
+        rows.extend(_block_rows(body, roles, labels, ncols, unit, side, raw.inferred))
+    return Table(
+        kind=raw.kind, title=raw.title or "(untitled)", pages=raw.pages or [raw.title_page],
+        unit=unit, unit_stated=raw.unit is not None, columns=labels,  # type: ignore[arg-type]
+        column_keys=[keys_by_col.get(j) for j in range(ncols)], rows=rows,
+        empty=_is_empty(raw, rows), empty_note=raw.empty_note, part=raw.part,
+        layout_inferred=raw.inferred,
+    )
 
-    sides: list[tuple[int, int, str | None]] = [(0, ncols, None)]
-    if raw.kind in SUMMARY_KINDS:
-        # two-sided summary tables: income left, expenditure from the second label column
+
+def _code_columns(body: list[GridRow], labels: list[str], ncols: int) -> set[int]:
+    """Columns of classification codes, with the 款 and 项 parts printed as two digits in
+    the columns right of the 类."""
+    code_cols = {j for j in range(ncols) if _is_code_column(body, j, ncols, labels[j])}
+    for j in sorted(code_cols):
+        k = j + 1
+        while k < ncols and k not in code_cols and _is_code_part_column(body, k, ncols):
+            code_cols.add(k)
+            k += 1
+    return code_cols
+
+
+def _is_code_part_column(body: list[GridRow], k: int, ncols: int) -> bool:
+    texts = [normalise_text(r.texts(ncols)[k]) for r in body]
+    return all(re.fullmatch(r"\d{2}", t) for t in texts if t and t not in "类款项") and any(texts)
+
+
+Block = tuple[int, int, str | None]  # columns lo..hi, and the side they print (or None)
+
+
+def _blocks(kind: TableKind, labels: list[str], text_cols: list[int], code_cols: set[int],
+            ncols: int) -> list[Block]:
+    """The column blocks read as rows of their own: the income and expenditure sides of a
+    summary table, the same columns printed twice side by side, or the whole table."""
+    if kind in SUMMARY_KINDS:
+        # two-sided summary tables: income left, expenditure from the second label column,
+        # one block per label column after it (功能分类 | 支出用途 printed side by side)
         label_cols = [j for j in text_cols if j not in code_cols]
         if len(label_cols) >= 2:
-            # income left; expenditure from the second label column, one block per label
-            # column after it (功能分类 | 支出用途 printed side by side under 支出)
             starts = label_cols[1:]
-            sides = [(0, starts[0], "income")] + [
+            return [(0, starts[0], "income")] + [
                 (lo, hi, "expenditure") for lo, hi in zip(starts, [*starts[1:], ncols], strict=True)]
     elif labels and labels[0] and 0 in text_cols:
         # the same columns printed twice side by side (e.g. 301… left, 302… right)
         leaf = [lb.split("/")[-1] for lb in labels]
         rep = next((p for p in range(1, ncols) if leaf[p] == leaf[0]), None)
         if rep is not None and rep > 1 and ncols % rep == 0:
-            groups = [(lo, lo + rep, None) for lo in range(0, ncols, rep)]
+            groups: list[Block] = [(lo, lo + rep, None) for lo in range(0, ncols, rep)]
             if all(any(j not in text_cols for j in range(lo, hi)) for lo, hi, _ in groups):
-                sides = groups
+                return groups
+    return [(0, ncols, None)]
 
-    rows: list[TableRow] = []
-    keys_by_col: dict[int, ColumnKey | None] = {}
-    for lo, hi, side in sides:
-        roles = _roles(labels, text_cols, code_cols, lo, hi, raw.kind, allowed)
-        keys_by_col.update({j: k for j, (role, k) in roles.items() if role == "amount"})
-        carry: dict[int, str] = {}  # 类/款 printed only on their own row, carried down
-        block: list[TableRow] = []
-        for row in body:
-            tr = _row(row, roles, labels, ncols, unit, side, carry, inferred=raw.inferred)
-            if tr is None:
-                continue
-            if block and _ends_wrapped_label(block[-1], tr):
-                _join_wrapped(block[-1], tr)
-                continue
-            block.append(tr)
-        rows.extend(block)
+
+def _block_rows(body: list[GridRow], roles: dict[int, Role], labels: list[str], ncols: int,
+                unit: str, side: str | None, inferred: bool) -> list[TableRow]:
+    carry: dict[int, str] = {}  # 类/款 printed only on their own row, carried down
+    block: list[TableRow] = []
+    for row in body:
+        tr = _row(row, roles, labels, ncols, unit, side, carry, inferred=inferred)
+        if tr is None:
+            continue
+        if block and _ends_wrapped_label(block[-1], tr):
+            _join_wrapped(block[-1], tr)
+            continue
+        block.append(tr)
+    return block
+
+
+def _is_empty(raw: RawTable, rows: list[TableRow]) -> bool:
     if raw.kind is TableKind.performance_targets:
-        empty = raw.empty_note is not None or not raw.rows  # indicators are read separately
-    else:
-        empty = raw.empty_note is not None or not any(
-            a.value not in (None, 0) for r in rows for a in [*r.values.values(), *r.other.values()]
-        )
-    return Table(
-        kind=raw.kind, title=raw.title or "(untitled)", pages=raw.pages or [raw.title_page],
-        unit=unit, unit_stated=raw.unit is not None, columns=labels,  # type: ignore[arg-type]
-        column_keys=[keys_by_col.get(j) for j in range(ncols)], rows=rows,
-        empty=empty, empty_note=raw.empty_note, part=raw.part, layout_inferred=raw.inferred,
-    )
+        return raw.empty_note is not None or not raw.rows  # indicators are read separately
+    return raw.empty_note is not None or not any(
+        a.value not in (None, 0) for r in rows for a in [*r.values.values(), *r.other.values()])
 
 
 def _ends_wrapped_label(prev: TableRow, row: TableRow) -> bool:
@@ -217,21 +290,20 @@ def _ends_wrapped_label(prev: TableRow, row: TableRow) -> bool:
     / '费 3,990.40'): figures without a code under a label line without figures."""
     return (not prev.values and not prev.other and prev.code is None and bool(prev.name)
             and not row.code and bool(row.values or row.other)
-            and (not row.name or (len(row.name) <= WRAPPED_TAIL and not row.is_total
-                                  and not TOTAL_LABEL.match(normalise_text(row.name))
+            and (not row.name or (len(row.name) <= SETTINGS.wrapped_tail and not row.is_total
+                                  and not TOTAL_ROW_LABEL.match(normalise_text(row.name))
                                   and "计" not in row.name))
             and not prev.is_total)
 
 
 _GLUED_FIGURE = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d{1,3}(?:,\d{3})+\.\d{2,6}|\d+\.\d{2,6})$")
-WRAPPED_TAIL = 3  # characters: the end of a wrapped label carried onto the figures' line
 
 
 def _join_wrapped(prev: TableRow, row: TableRow) -> None:
     prev.name += row.name
     prev.values, prev.other = row.values, row.other
     prev.texts.update(row.texts)
-    prev.is_total = bool(TOTAL_LABEL.match(normalise_text(prev.name)))
+    prev.is_total = bool(TOTAL_ROW_LABEL.match(normalise_text(prev.name)))
 
 
 Role = tuple[str, ColumnKey | None]
@@ -260,73 +332,93 @@ def _periods(labels: list[str]) -> dict[int, str]:
 
 def _roles(labels: list[str], text_cols: list[int], code_cols: set[int], lo: int, hi: int,
            kind: TableKind, allowed: set[ColumnKey] | None) -> dict[int, Role]:
+    """The role of each column of the block lo..hi: code, name, unit, project, text, an
+    amount with its key, other, or skip."""
     roles: dict[int, Role] = {}
     used: set[ColumnKey] = set()
-    name_set = False
     periods = _periods(labels) if kind is TableKind.three_public else {}
     # 合计 beside 会议费 and 培训费 adds them to the 三公 经费: the 三公 小计 is the total
     extra_fees = kind is TableKind.three_public and any(
         re.search(r"会议费|培训费", lb) for lb in labels)
+    order, beside_dept = _column_order(labels, text_cols, lo, hi)
+    for j in order:
+        if j in beside_dept:
+            roles[j] = ("text", None)  # the government economic class beside the department's
+        elif j in periods:
+            roles[j] = _period_role(labels[j], periods[j], kind, allowed, used, extra_fees)
+        elif j in text_cols:
+            roles[j] = _text_role(j, labels[j], code_cols, kind,
+                                  any(r == "name" for r, _ in roles.values()))
+        else:
+            roles[j] = _amount_role(labels[j], kind, allowed, used, extra_fees)
+    _settle_names(roles, labels)
+    return dict(sorted(roles.items()))
+
+
+def _column_order(labels: list[str], text_cols: list[int], lo: int, hi: int) -> tuple[list[int], set[int]]:
+    """The order columns are given roles in, and the government economic class columns
+    printed beside the department's (the department's is the row's code; those are text)."""
     dept_econ = [j for j in range(lo, hi) if j in text_cols and re.search(r"部门.*经济", labels[j])]
     gov_econ = [j for j in range(lo, hi) if j in text_cols and re.search(r"政府.*经济", labels[j])]
     prefer_dept = bool(dept_econ and gov_econ) and not any(
         "功能" in labels[j] for j in range(lo, hi) if j in text_cols)
     order = sorted(range(lo, hi), key=lambda j: (j not in dept_econ) if prefer_dept else 0)
-    for j in order:
-        label = labels[j]
-        if prefer_dept and j in gov_econ:
-            roles[j] = ("text", None)  # the government economic class beside the department's
-            continue
-        if j in periods:
-            bare = "/".join(p for p in label.split("/") if not _PERIOD_PART.fullmatch(p))
-            key = column_key(bare, kind, allowed) if bare else _K.total
-            if (periods[j] == "previous" and key is _K.total and _K.budget_amount not in used
-                    and (allowed is None or _K.budget_amount in allowed)
-                    and not (extra_fees and "三公" not in label)):
-                roles[j] = ("amount", _K.budget_amount)
-                used.add(_K.budget_amount)
-            else:
-                roles[j] = ("other", None)
-            continue
-        if j in text_cols:
-            if j in code_cols:
-                roles[j] = ("code", None)
-            elif _PROJECT_LABEL.search(label) and kind not in SUMMARY_KINDS:
-                roles[j] = ("project", None)  # (项目名称 of a 收支总表 names its lines)
-            elif _UNIT_LABEL.search(label):
-                # 单位编码 holds codes; a unit label merged with another column's (预算单位 +
-                # 科目编码 over one text column) still names the unit
-                roles[j] = ("text", None) if re.search(r"单位(编码|代码)|^(编码|代码)$", label) \
-                    else ("unit", None)
-            elif not name_set:
-                roles[j] = ("name", None)
-                name_set = True
-            else:
-                roles[j] = ("text", None)
-            continue
-        key = column_key(label, kind, allowed)
-        if extra_fees and key is _K.total and "三公" not in label:
-            key = False  # 合计 including 会议费 and 培训费
-        if key is None:
-            roles[j] = ("skip", None)
-        elif key is False or (allowed is not None and key not in allowed) or key in used:
-            roles[j] = ("other", None)
-        else:
-            assert isinstance(key, ColumnKey)
-            roles[j] = ("amount", key)
-            used.add(key)
+    return order, set(gov_econ) if prefer_dept else set()
+
+
+def _period_role(label: str, period: str, kind: TableKind, allowed: set[ColumnKey] | None,
+                 used: set[ColumnKey], extra_fees: bool) -> Role:
+    """A 三公 column of an earlier period (its budget) or of the change: budget_amount
+    once, else other."""
+    bare = "/".join(p for p in label.split("/") if not _PERIOD_PART.fullmatch(p))
+    key = column_key(bare, kind, allowed) if bare else _K.total
+    if (period == "previous" and key is _K.total and _K.budget_amount not in used
+            and (allowed is None or _K.budget_amount in allowed)
+            and not (extra_fees and "三公" not in label)):
+        used.add(_K.budget_amount)
+        return ("amount", _K.budget_amount)
+    return ("other", None)
+
+
+def _text_role(j: int, label: str, code_cols: set[int], kind: TableKind, name_set: bool) -> Role:
+    if j in code_cols:
+        return ("code", None)
+    if _PROJECT_LABEL.search(label) and kind not in SUMMARY_KINDS:
+        return ("project", None)  # (项目名称 of a 收支总表 names its lines)
+    if _UNIT_LABEL.search(label):
+        # 单位编码 holds codes; a unit label merged with another column's (预算单位 + 科目编码
+        # over one text column) still names the unit
+        return ("text", None) if re.search(r"单位(编码|代码)|^(编码|代码)$", label) else ("unit", None)
+    return ("text", None) if name_set else ("name", None)
+
+
+def _amount_role(label: str, kind: TableKind, allowed: set[ColumnKey] | None,
+                 used: set[ColumnKey], extra_fees: bool) -> Role:
+    key = column_key(label, kind, allowed)
+    if extra_fees and key is _K.total and "三公" not in label:
+        key = False  # 合计 including 会议费 and 培训费
+    if key is None:
+        return ("skip", None)
+    if key is False or (allowed is not None and key not in allowed) or key in used:
+        return ("other", None)
+    assert isinstance(key, ColumnKey)
+    used.add(key)
+    return ("amount", key)
+
+
+def _settle_names(roles: dict[int, Role], labels: list[str]) -> None:
+    """One name column: a text column named like a category beside 项目名称 is text; a
+    block without a name or project column is named by its unit column."""
     projects = [j for j, (role, _) in roles.items() if role == "project"]
     names = [j for j, (role, _) in roles.items() if role == "name"]
     if projects and names and (not _NAME_LABEL.search(labels[names[0]])
                                or re.search(r"类别|类型|性质", labels[names[0]])):
         roles[names[0]] = ("text", None)  # e.g. 绩效目标 text beside 项目名称
-        name_set = False
-    if not name_set and not projects:
+    elif not names and not projects:
         units = sorted((j for j, (role, _) in roles.items() if role == "unit"),
                        key=lambda j: "名称" not in labels[j])
         if units:
             roles[units[0]] = ("name", None)
-    return dict(sorted(roles.items()))
 
 
 def _carry_parts(parts: dict[int, str], primary: list[int], carry: dict[int, str]) -> list[str]:
@@ -346,101 +438,155 @@ def _carry_parts(parts: dict[int, str], primary: list[int], carry: dict[int, str
     return [parts[j] for j in primary if parts.get(j)]
 
 
+@dataclass
+class _RowCells:
+    """What the cells of one grid row hold, read by the role of their column."""
+
+    name: str | None = None
+    name_col: int | None = None
+    unit_name: str | None = None
+    project_name: str | None = None
+    total_label: str | None = None
+    code_parts: list[str] = field(default_factory=list)
+    part_at: dict[int, str] = field(default_factory=dict)  # 类|款|项 parts by column
+    values: dict[ColumnKey, Amount] = field(default_factory=dict)
+    other: dict[str, Amount] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_figures(self) -> bool:
+        return bool(self.values or self.other)
+
+
 def _row(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, unit: str,
          side: str | None, carry: dict[int, str] | None = None, inferred: bool = False
          ) -> TableRow | None:
-    texts = row.texts(ncols)
-    code_parts: list[str] = []
-    name = unit_name = project_name = total_label = None
-    name_col: int | None = None
-    values: dict[ColumnKey, Amount] = {}
-    other: dict[str, Amount] = {}
-    extra: dict[str, str] = {}
+    """One table row from a grid row, or None for a row that holds no row of data."""
+    primary = _primary_code_columns(roles)
+    rc = _read_cells(row, roles, labels, ncols, unit, side, inferred, primary)
+    _unglue_figure(rc, row, roles, unit)
+    code, label = _code_and_label(rc, primary, carry)
+    if not label and not rc.has_figures:
+        return None
+    if side is not None and rc.name_col is not None and not rc.has_figures and (
+            (cell := row.cell_at(rc.name_col)) is not None and cell.col + cell.span > max(roles) + 1):
+        return None  # its label runs into the next block, whose figures it names
+    if not label:  # a row known only by its unit (单位编码 015001) is named by it
+        label = rc.total_label or rc.project_name or rc.unit_name or next(
+            (v for k, v in rc.extra.items() if _UNIT_CODE_LABEL.search(k)), "")
+    label_norm = normalise_text(label)
+    if re.fullmatch(r"(项目|栏次|\*+)?", label_norm) and not rc.has_figures:
+        return None
+    cell = row.cell_at(rc.name_col) if rc.name_col is not None else None
+    return TableRow(
+        code=code, level=code_level(code), name=label, side=side,  # type: ignore[arg-type]
+        unit_name=rc.unit_name, project_name=rc.project_name,
+        is_total=bool(TOTAL_ROW_LABEL.match(label_norm)) and code is None,
+        values=rc.values, other=rc.other, texts=rc.extra,
+        provenance=cell_provenance(cell, row, label),
+    )
+
+
+def _primary_code_columns(roles: dict[int, Role]) -> set[int]:
+    """The adjacent code columns from the first: 类|款|项 parts (a second classification
+    further right is kept apart)."""
     code_cols = sorted(j for j, (role, _) in roles.items() if role == "code")
-    part_at: dict[int, str] = {}
     primary = {code_cols[0]} if code_cols else set()
     for j in code_cols[1:]:
         if j - 1 in primary:
-            primary.add(j)  # 类|款|项 parts; a second classification further right is kept apart
+            primary.add(j)
+    return primary
+
+
+def _read_cells(row: GridRow, roles: dict[int, Role], labels: list[str], ncols: int, unit: str,
+                side: str | None, inferred: bool, primary: set[int]) -> _RowCells:
+    texts = row.texts(ncols)
+    rc = _RowCells()
     for j, (role, key) in sorted(roles.items()):
         t = normalise_text(texts[j]) if role in ("code", "amount", "other", "skip") else \
             texts[j].strip()
         if role == "code":
-            if re.fullmatch(r"\d+", t) and j not in primary:
-                extra["code_2"] = extra.get("code_2", "") + t  # a second classification
-            elif re.fullmatch(r"\d+", t):
-                code_parts.append(t)
-                part_at[j] = t
-            elif TOTAL_LABEL.match(t):
-                total_label = t
-            elif t and not re.fullmatch(r"[类款项]|\*+", t):
-                name = name or t
+            _code_cell(rc, j, t, primary)
         elif role == "name":
-            name_col = j
-            if t:
-                name = t
-            elif side is not None and (cell := row.cell_at(j)) is not None and cell.col < min(roles) \
-                    and cell.text.strip():
-                name = cell.text.strip()  # a label merged across from the block on the left
-                name_col = cell.col
+            _name_cell(rc, row, roles, j, t, side)
         elif role == "unit":
-            unit_name = t or None
+            rc.unit_name = t or None
         elif role == "project":
-            project_name = t or project_name  # a second 项目名称 column refines the first
+            rc.project_name = t or rc.project_name  # a second 项目名称 column refines the first
         elif role in ("amount", "other"):
-            cell = row.cell_at(j)
-            if cell is None or not cell.text.strip():
-                continue
-            amt = make_amount(cell, row, unit, joined_ok=not inferred)
-            if amt is None:
-                extra[labels[j] or f"col{j + 1}"] = cell.text.strip()
-            elif role == "amount" and key is not None:
-                values[key] = amt
-            else:
-                other[labels[j] or f"col{j + 1}"] = amt
+            _amount_cell(rc, row, j, key if role == "amount" else None, labels, unit, inferred)
         elif role == "text" and t:
-            extra[labels[j] or f"col{j + 1}"] = t
-            if TOTAL_LABEL.match(normalise_text(t)):
-                total_label = t  # 合计 printed in a unit-code or second-class column
-    if name and not values and not other and (glued := _GLUED_FIGURE.match(name)):
-        # '19、自然资源海洋气象等支出18803323.32': the text layer ran the label into its
-        # figure; the figure goes to the block's first amount column when that is empty
-        first = next((k for _, (role, k) in sorted(roles.items()) if role == "amount" and k), None)
-        cell = row.cell_at(name_col) if name_col is not None else None
-        if first is not None and cell is not None:
-            name = glued.group(1)
-            values[first] = Amount(value=parse_amount(glued.group(2)), raw=glued.group(2),
-                                   unit=unit, provenance=cell_provenance(cell, row))  # type: ignore[arg-type]
+            rc.extra[labels[j] or f"col{j + 1}"] = t
+            if TOTAL_ROW_LABEL.match(normalise_text(t)):
+                rc.total_label = t  # 合计 printed in a unit-code or second-class column
+    return rc
+
+
+def _code_cell(rc: _RowCells, j: int, t: str, primary: set[int]) -> None:
+    if re.fullmatch(r"\d+", t) and j not in primary:
+        rc.extra["code_2"] = rc.extra.get("code_2", "") + t  # a second classification
+    elif re.fullmatch(r"\d+", t):
+        rc.code_parts.append(t)
+        rc.part_at[j] = t
+    elif TOTAL_ROW_LABEL.match(t):
+        rc.total_label = t
+    elif t and not re.fullmatch(r"[类款项]|\*+", t):
+        rc.name = rc.name or t
+
+
+def _name_cell(rc: _RowCells, row: GridRow, roles: dict[int, Role], j: int, t: str,
+               side: str | None) -> None:
+    rc.name_col = j
+    if t:
+        rc.name = t
+    elif side is not None and (cell := row.cell_at(j)) is not None and cell.col < min(roles) \
+            and cell.text.strip():
+        rc.name = cell.text.strip()  # a label merged across from the block on the left
+        rc.name_col = cell.col
+
+
+def _amount_cell(rc: _RowCells, row: GridRow, j: int, key: ColumnKey | None, labels: list[str],
+                 unit: str, inferred: bool) -> None:
+    """A figure: under its key (an amount column), else under its printed header."""
+    cell = row.cell_at(j)
+    if cell is None or not cell.text.strip():
+        return
+    amt = make_amount(cell, row, unit, joined_ok=not inferred)
+    if amt is None:
+        rc.extra[labels[j] or f"col{j + 1}"] = cell.text.strip()
+    elif key is not None:
+        rc.values[key] = amt
+    else:
+        rc.other[labels[j] or f"col{j + 1}"] = amt
+
+
+def _unglue_figure(rc: _RowCells, row: GridRow, roles: dict[int, Role], unit: str) -> None:
+    """'19、自然资源海洋气象等支出18803323.32': the text layer ran the label into its
+    figure; the figure goes to the block's first amount column when that is empty."""
+    if not rc.name or rc.has_figures or not (glued := _GLUED_FIGURE.match(rc.name)):
+        return
+    first = next((k for _, (role, k) in sorted(roles.items()) if role == "amount" and k), None)
+    cell = row.cell_at(rc.name_col) if rc.name_col is not None else None
+    if first is not None and cell is not None:
+        rc.name = glued.group(1)
+        rc.values[first] = Amount(value=parse_amount(glued.group(2)), raw=glued.group(2),
+                                  unit=unit, provenance=cell_provenance(cell, row))  # type: ignore[arg-type]
+
+
+def _code_and_label(rc: _RowCells, primary: set[int], carry: dict[int, str] | None
+                    ) -> tuple[str | None, str]:
+    """The row's code (its 类|款|项 parts, carried down from the rows above when the row
+    prints only its own level, or read from the front of its label) and its label."""
+    code_parts = rc.code_parts
     if len(primary) > 1 and carry is not None:
-        code_parts = _carry_parts(part_at, sorted(primary), carry)
+        code_parts = _carry_parts(rc.part_at, sorted(primary), carry)
     code = "".join(code_parts) or None
-    label = name or ""
+    label = rc.name or ""
     if code is None and label:
         m = _LEADING_CODE.match(normalise_text(label))
         if m:
             code, label = m.group(1), m.group(2)
     if code is not None and not CODE.match(code):
-        extra["code_printed"] = code
+        rc.extra["code_printed"] = code
         code = None
-    if not label and not code and not values and not other:
-        return None
-    if not label and not values and not other:
-        return None
-    if side is not None and name_col is not None and not values and not other and (
-            (cell := row.cell_at(name_col)) is not None and cell.col + cell.span > max(roles) + 1):
-        return None  # its label runs into the next block, whose figures it names
-    if not label:  # a row known only by its unit (单位编码 015001) is named by it
-        label = total_label or project_name or unit_name or next(
-            (v for k, v in extra.items() if _UNIT_CODE_LABEL.search(k)), "")
-    label_norm = normalise_text(label)
-    if re.fullmatch(r"(项目|栏次|\*+)?", label_norm) and not values and not other:
-        return None
-    level = {3: "类", 5: "款", 7: "项"}.get(len(code)) if code else None
-    cell = row.cell_at(name_col) if name_col is not None else None
-    return TableRow(
-        code=code, level=level, name=label, side=side, unit_name=unit_name,  # type: ignore[arg-type]
-        project_name=project_name,
-        is_total=bool(TOTAL_LABEL.match(label_norm)) and code is None,
-        values=values, other=other, texts=extra,
-        provenance=cell_provenance(cell, row, label),
-    )
+    return code, label

@@ -164,70 +164,85 @@ def _order(words: list[Word]) -> list[Word]:
     return [w for ln in lines for w in sorted(ln, key=lambda w: w.x0)]
 
 
+MIN_TABLE_WIDTH = 30.0  # points: a ruled frame narrower than this holds no table
+MIN_TABLE_HEIGHT = 8.0  # points: a ruled frame lower than this holds no table
+
+Buckets = dict[tuple[int, int], list[tuple[int, Word]]]  # (row, column) -> (word index, word)
+
+
 def _grid_from_rules(page: Page, hs: list[Segment], vs: list[Segment], words: list[Word],
                      taken: set[int]) -> Grid | None:
-    x0 = min(v.pos for v in vs)
-    x1 = max(v.pos for v in vs)
-    y0 = min(h.pos for h in hs)
-    y1 = max(h.pos for h in hs)
-    if x1 - x0 < 30 or y1 - y0 < 8:
+    """The grid the ruling lines draw, in passes: the row and column edges, the words of
+    each cell, the cells of each row (merged across a boundary without a rule)."""
+    x0, x1 = min(v.pos for v in vs), max(v.pos for v in vs)
+    y0, y1 = min(h.pos for h in hs), max(h.pos for h in hs)
+    if x1 - x0 < MIN_TABLE_WIDTH or y1 - y0 < MIN_TABLE_HEIGHT:
         return None
-    ys = [y for y in _cluster([h.pos for h in hs] + [y0, y1])]
-    xs = [x for x in _cluster([v.pos for v in vs] + [x0, x1])]
-    ys = _drop_thin(ys)
-    xs = _drop_thin(xs, MIN_COLUMN)
+    ys = _drop_thin(list(_cluster([h.pos for h in hs] + [y0, y1])))
+    xs = _drop_thin(list(_cluster([v.pos for v in vs] + [x0, x1])), MIN_COLUMN)
     if len(ys) < 2 or len(xs) < 2:
         return None
     ys, open_rows = _open_edge_rows(ys, x0, x1, words, taken)
     y0, y1 = ys[0], ys[-1]
-    nrows, ncols = len(ys) - 1, len(xs) - 1
-    buckets: dict[tuple[int, int], list[tuple[int, Word]]] = {}
-    for idx, w in enumerate(words):
-        if idx in taken:
-            continue
-        cx, cy = w.cx, w.cy
-        if not (x0 - 1 <= cx <= x1 + 1 and y0 - 1 <= cy <= y1 + 1):
-            continue
-        r = _band(ys, cy)
-        if r is None:
-            continue
-        for part in _split_at_rules(w, xs, vs):
-            c = _band(xs, part.cx)
-            if c is not None:
-                buckets.setdefault((r, c), []).append((idx, part))
+    buckets = _cell_words(words, taken, xs, ys, vs, (x0, y0, x1, y1))
+    ncols = len(xs) - 1
     grid = Grid(page=page.number, top=y0, ncols=ncols, bbox=(x0, y0, x1, y1), ruled=True, xs=xs)
     # the rules near each boundary, found once (a double rule lies up to MIN_COLUMN / 2 away)
     col_rules = [_near_rules(vs, x, SNAP + MIN_COLUMN / 2) for x in xs]
     row_rules = [_near_rules(hs, y, SNAP) for y in ys]
-    for r in range(nrows):
-        mid = (ys[r] + ys[r + 1]) / 2
-        cells: list[Cell] = []
-        c = 0
-        while c < ncols:
-            start = c
-            # extend across column boundaries that have no rule in this row band
-            while c + 1 < ncols and r not in open_rows and not _spans(col_rules[c + 1], mid):
-                c += 1
-            open_top = r > 0 and not _spans(row_rules[r], (xs[start] + xs[c + 1]) / 2)
-            ws: list[Word] = []
-            for cc in range(start, c + 1):
-                ws.extend(w for _, w in buckets.get((r, cc), []))
-            if ws:
-                ws = _order(ws)
-                bbox = (min(w.x0 for w in ws), min(w.y0 for w in ws),
-                        max(w.x1 for w in ws), max(w.y1 for w in ws))
-                cells.append(Cell(join_words(ws), start, c - start + 1, bbox=bbox,
-                                  open_top=open_top))
-            else:
-                cells.append(Cell("", start, c - start + 1, open_top=open_top,
-                                  bbox=(xs[start], ys[r], xs[c + 1], ys[r + 1])))
-            c += 1
+    for r in range(len(ys) - 1):
+        cells = _row_cells(r, xs, ys, buckets, col_rules, row_rules, merge=r not in open_rows)
         if any(cell.text for cell in cells):
             grid.rows.append(GridRow(cells, page.number, bbox=(x0, ys[r], x1, ys[r + 1])))
     if not grid.rows or (ncols < 2 and len(grid.rows) < 2):
         return None  # a frame around a title or a note, not a table: its words stay lines
     taken.update(i for ws in buckets.values() for i, _ in ws)
     return drop_empty_columns(grid)
+
+
+def _cell_words(words: list[Word], taken: set[int], xs: list[float], ys: list[float],
+                vs: list[Segment], frame: tuple[float, float, float, float]) -> Buckets:
+    """The words inside the frame not taken by another grid, by (row, column); a word
+    that a column rule crosses is split at the rule."""
+    x0, y0, x1, y1 = frame
+    buckets: Buckets = {}
+    for idx, w in enumerate(words):
+        if idx in taken or not (x0 - 1 <= w.cx <= x1 + 1 and y0 - 1 <= w.cy <= y1 + 1):
+            continue
+        r = _band(ys, w.cy)
+        if r is None:
+            continue
+        for part in _split_at_rules(w, xs, vs):
+            c = _band(xs, part.cx)
+            if c is not None:
+                buckets.setdefault((r, c), []).append((idx, part))
+    return buckets
+
+
+def _row_cells(r: int, xs: list[float], ys: list[float], buckets: Buckets, col_rules: list,
+               row_rules: list, merge: bool) -> list[Cell]:
+    """The cells of row band ``r``: a cell extends across column boundaries that have no
+    rule in this band (``merge`` False: an open row keeps every column apart)."""
+    mid = (ys[r] + ys[r + 1]) / 2
+    ncols = len(xs) - 1
+    cells: list[Cell] = []
+    c = 0
+    while c < ncols:
+        start = c
+        while c + 1 < ncols and merge and not _spans(col_rules[c + 1], mid):
+            c += 1
+        open_top = r > 0 and not _spans(row_rules[r], (xs[start] + xs[c + 1]) / 2)
+        ws = [w for cc in range(start, c + 1) for _, w in buckets.get((r, cc), [])]
+        if ws:
+            ws = _order(ws)
+            bbox = (min(w.x0 for w in ws), min(w.y0 for w in ws),
+                    max(w.x1 for w in ws), max(w.y1 for w in ws))
+            cells.append(Cell(join_words(ws), start, c - start + 1, bbox=bbox, open_top=open_top))
+        else:
+            cells.append(Cell("", start, c - start + 1, open_top=open_top,
+                              bbox=(xs[start], ys[r], xs[c + 1], ys[r + 1])))
+        c += 1
+    return cells
 
 
 def drop_empty_columns(grid: Grid) -> Grid:

@@ -12,6 +12,7 @@ from pipeline.layout.blocks import GridRow
 from pipeline.numbers import normalise_text
 from pipeline.segment.sections import RawSection
 from pipeline.segment.tables import RawTable
+from pipeline.vocabulary import QUOTED_FIGURE
 from schemas.provenance import Provenance
 from schemas.tables import COLUMN_DESCRIPTIONS, KIND_SPECS, TableKind
 
@@ -145,7 +146,7 @@ def narrative_chunks(secs: list[RawSection], unit: str, budget: int, overhead: i
                 current = sec
             text += ln.text  # type: ignore[attr-defined]
             texts[sec.heading] = texts.get(sec.heading, "") + ln.text  # type: ignore[attr-defined]
-            for m in re.finditer(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元|%|％)?", ln.text):  # type: ignore[attr-defined]
+            for m in QUOTED_FIGURE.finditer(ln.text):  # type: ignore[attr-defined]
                 locs.setdefault(normalise_text(m.group(0)), []).append(
                     Provenance(page=ln.page, bbox=ln.bbox, source=m.group(0)))  # type: ignore[attr-defined]
         first = group[0][0].heading

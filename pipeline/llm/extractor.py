@@ -280,9 +280,7 @@ class LLMExtractor:
             self.usage.completion_tokens += int(getattr(usage, "completion_tokens", 0) or 0)
 
     def _failed(self, chunk: Chunk, model: type[BaseModel], e: Exception) -> ChunkResult:
-        attempts = int(getattr(e, "n_attempts", 0) or 0) or 1
-        last = e.last_text if isinstance(e, AnswerFailed) else _answer_text(
-            getattr(e, "last_completion", None))
+        attempts, last = _attempts_and_last_answer(e)
         last = self._redact(last)
         error = self._redact(_one_line(e)) or ""
         kept = None
@@ -295,6 +293,20 @@ class LLMExtractor:
         failure = ChunkFailure(chunk=chunk.id, title=chunk.title, pages=chunk.pages,
                                error=error, attempts=attempts, last_answer=last)
         return ChunkResult(chunk, kept, failure=failure, unvalidated=last if kept else None)
+
+
+def _attempts_and_last_answer(e: Exception) -> tuple[int, str | None]:
+    """How many calls a failed chunk took and the model's last answer: from our own
+    re-asking loop (``AnswerFailed``) or from instructor's retries
+    (``InstructorRetryException`` carries ``n_attempts`` and ``last_completion``); any other
+    error (a timeout, an HTTP error) is one call with no answer."""
+    from instructor.core import InstructorRetryException
+
+    if isinstance(e, AnswerFailed):
+        return e.n_attempts, e.last_text
+    if isinstance(e, InstructorRetryException):
+        return e.n_attempts or 1, _answer_text(e.last_completion)
+    return 1, None
 
 
 def _from_cache(chunk: Chunk, model: type[BaseModel], hit: dict) -> ChunkResult | None:

@@ -13,13 +13,12 @@ from pipeline.llm.extractor import ChunkResult
 from pipeline.llm.models import LLMFigures, LLMIndicators, LLMTable
 from pipeline.llm.prompts import example_numbers
 from pipeline.numbers import normalise_text, parse_amount
+from pipeline.vocabulary import QUOTED_FIGURE, TOTAL_ROW_LABEL, code_level
 from schemas.document import Disclosure
 from schemas.indicators import PerformanceIndicator
 from schemas.narrative import FigureKind, NarrativeFigure
 from schemas.provenance import Amount, Provenance
 from schemas.tables import KIND_SPECS, ColumnKey, TableKind, TableRow
-
-_TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计)$")
 
 
 def leaked(chunk: Chunk, raw: str) -> bool:
@@ -52,9 +51,9 @@ def table_rows(chunk: Chunk, answer: LLMTable, unit: str) -> list[TableRow]:
                 other[label] = a
         name = r.name.strip()
         rows.append(TableRow(
-            code=r.code, level={3: "类", 5: "款", 7: "项"}.get(len(r.code)) if r.code else None,  # type: ignore[arg-type]
+            code=r.code, level=code_level(r.code),  # type: ignore[arg-type]
             name=name, side=r.side, unit_name=r.unit_name, values=values, other=other,
-            is_total=bool(_TOTAL.match(normalise_text(name))) and r.code is None,
+            is_total=bool(TOTAL_ROW_LABEL.match(normalise_text(name))) and r.code is None,
             provenance=_prov(chunk, name)))
     return rows
 
@@ -81,7 +80,7 @@ def indicators(chunk: Chunk, answer: LLMIndicators) -> list[PerformanceIndicator
 def figures(chunk: Chunk, answer: LLMFigures) -> list[NarrativeFigure]:
     out = []
     for f in answer.figures:
-        m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%|％)?", normalise_text(f.raw))
+        m = QUOTED_FIGURE.search(normalise_text(f.raw))
         if not m or leaked(chunk, f.raw):
             continue
         unit = {"％": "%", None: "万元"}.get(m.group(2), m.group(2))

@@ -5,11 +5,13 @@ recognise the statements that say a table has no data (空表说明)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.layout.blocks import Block, Grid, GridRow, Line
 from pipeline.numbers import detect_unit, normalise_text, parse_amount
 from pipeline.segment.classify import classify_title, is_number_label, normalise_title
+from pipeline.vocabulary import DEFAULT_UNIT, TOTAL_ROW_LABEL
 from schemas.tables import TableKind
 
 EMPTY_NOTE = re.compile(
@@ -19,7 +21,6 @@ EMPTY_NOTE = re.compile(
 PAGE_NUMBER = re.compile(r"^\s*[-—－]?\s*(第\s*)?\d{1,3}\s*(页)?\s*[-—－]?\s*$")
 SUBTITLE = re.compile(r"^[(（][^()（）]{2,40}[)）]$")  # （按支出功能分类科目-不含上年结转）
 CONTINUED = re.compile(r"[(（]?续(表)?[)）]?$")
-TOTAL_LABEL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
 
 
 @dataclass
@@ -55,7 +56,7 @@ def _opens_with_total(grid: Grid) -> bool:
     for row in grid.rows[:10]:
         texts = [normalise_text(t) for t in row.texts(grid.ncols)]
         if any(parse_amount(t) is not None and "." in t for t in texts):
-            return any(TOTAL_LABEL.match(t) for t in texts)
+            return any(TOTAL_ROW_LABEL.match(t) for t in texts)
     return False
 
 
@@ -63,89 +64,144 @@ def _row_key(row: GridRow, ncols: int) -> tuple[str, ...]:
     return tuple(normalise_text(t) for t in row.texts(ncols))
 
 
-def find_tables(pages: list[list[Block]]) -> list[RawTable]:
+@dataclass(frozen=True)
+class SegmentSettings:
+    """The distances and lengths the table finder works with (lines are counted since the
+    last grid)."""
+
+    unit_line_chars: int = 40  # a unit line (单位：万元) is shorter than this
+    empty_note_chars: int = 120  # an empty-table note (本表无数据) is shorter than this
+    empty_note_lines: int = 3  # a note within this many lines after a grid is that table's
+    continuation_lines: int = 4  # a grid with the same columns this close continues the table
+
+
+SETTINGS = SegmentSettings()
+_FAR = 10**6  # lines since the last grid after prose or a new number label: no grid is near
+
+
+def majority_unit(units: list[str]) -> str:
+    """The unit most tables state (the first stated among equals); 万元 when none does."""
+    return Counter(units).most_common(1)[0][0] if units else DEFAULT_UNIT
+
+
+def document_unit(raw_tables: list[RawTable]) -> str:
+    """The unit of a table that states none: the one most tables of the document state."""
+    return majority_unit([t.unit for t in raw_tables if t.unit])
+
+
+def find_tables(pages: list[list[Block]], settings: SegmentSettings = SETTINGS) -> list[RawTable]:
     """Tables in document order, continuation pages joined."""
-    tables: list[RawTable] = []
-    pending: tuple[Line, TableKind] | None = None
-    pending_unit: str | None = None
-    open_t: RawTable | None = None
-    label: Line | None = None  # a number label (公开05表) seen since the last grid
-    before: Line | None = None
-    lines_since_grid = 99
+    finder = _TableFinder(settings)
     for blocks in pages:
         for b in blocks:
             if isinstance(b, Line):
-                if PAGE_NUMBER.match(b.text):
-                    continue
-                prev_line, before = before, b  # the line printed just before this one
-                if is_number_label(b.text):  # 公开05表: a new table starts; its title may follow
-                    if not CONTINUED.search(b.text):
-                        label, lines_since_grid = b, 99  # (a title printed above it stays)
-                    continue
-                if pending is not None and SUBTITLE.match(normalise_text(b.text)):
-                    # （按支出经济分类科目）under the title: part of it, and may decide the kind
-                    joined = Line(pending[0].text + b.text.strip(), b.page, pending[0].top,
-                                  bbox=pending[0].bbox, span=pending[0].span)
-                    pending = (joined, classify_title(joined.text) or pending[1])
-                    continue
-                kind = classify_title(b.text)
-                if kind is not None:
-                    b, kind = _wrapped_title(prev_line, b, kind)
-                    pending = (b, kind)
-                    # a unit line printed before the title since the last grid is its unit
-                    # (converter text may print 单位：元 above the number label and title)
-                    pending_unit = detect_unit(b.text) or pending_unit
-                    continue
-                unit = detect_unit(b.text)
-                if unit and len(normalise_text(b.text)) < 40:
-                    pending_unit = unit
-                    continue
-                if EMPTY_NOTE.search(b.text) and len(normalise_text(b.text)) < 120:
-                    if pending is not None:
-                        t = _new_table(tables, pending, pending_unit, None)
-                        t.empty_note, t.empty_note_page = b.text.strip(), b.page
-                        pending, open_t = None, t
-                        lines_since_grid = 0
-                        continue
-                    if open_t is not None and lines_since_grid <= 3 and open_t.empty_note is None:
-                        open_t.empty_note, open_t.empty_note_page = b.text.strip(), b.page
-                        continue
-                if _is_prose(b.text):
-                    pending = None
-                    lines_since_grid = 99
-                    open_t = None
-                else:
-                    lines_since_grid += 1
-                continue
-            grid: Grid = b
-            if pending is None or pending[1] is TableKind.other:
-                pending = _title_inside(grid) or pending
-            if pending is None and label is not None:
-                pending = (label, TableKind.other)
-            new_label = label is not None and open_t is not None and open_t.label is not None \
-                and normalise_title(label.text) != open_t.label
-            label_text = normalise_title(label.text) if label is not None else None
-            label = None
-            if pending is not None:
-                same = (open_t is not None and not new_label  # 表6 under 表5's title is a new table
-                        and normalise_title(pending[0].text) == normalise_title(open_t.title))
-                # the same title again on a new page repeats the header of a table that runs
-                # on; on the same page it opens a second table under one title
-                if same and open_t is not None and (
-                        grid.page != open_t.pages[-1] or not _opens_with_total(grid)):
-                    _continue(open_t, grid, pending_unit)
-                else:
-                    open_t = _new_table(tables, pending, pending_unit, grid)
-                    open_t.label = label_text
-                pending = None
-            elif (open_t is not None and lines_since_grid <= 4
-                  and (_same_columns(open_t, grid) or open_t.kind is TableKind.performance_targets)):
-                _continue(open_t, grid, pending_unit)
+                finder.line(b)
             else:
-                open_t = _untitled(tables, grid, pending_unit)
-            pending_unit = None
-            lines_since_grid = 0
-    return tables
+                finder.grid(b)
+    return finder.tables
+
+
+class _TableFinder:
+    """Reads lines and grids in document order: titles, number labels, unit lines and
+    empty-table notes wait for the next grid, which opens a table or continues one."""
+
+    def __init__(self, settings: SegmentSettings):
+        self.settings = settings
+        self.tables: list[RawTable] = []
+        self.pending: tuple[Line, TableKind] | None = None  # a title waiting for its grid
+        self.pending_unit: str | None = None
+        self.open_t: RawTable | None = None
+        self.label: Line | None = None  # a number label (公开05表) seen since the last grid
+        self.before: Line | None = None  # the line printed just before this one
+        self.lines_since_grid = _FAR
+
+    def line(self, b: Line) -> None:
+        if PAGE_NUMBER.match(b.text):
+            return
+        prev_line, self.before = self.before, b
+        if is_number_label(b.text):  # 公开05表: a new table starts; its title may follow
+            if not CONTINUED.search(b.text):
+                self.label, self.lines_since_grid = b, _FAR  # (a title printed above it stays)
+            return
+        if self.pending is not None and SUBTITLE.match(normalise_text(b.text)):
+            self._subtitle(b)
+            return
+        kind = classify_title(b.text)
+        if kind is not None:
+            b, kind = _wrapped_title(prev_line, b, kind)
+            self.pending = (b, kind)
+            # a unit line printed before the title since the last grid is its unit
+            # (converter text may print 单位：元 above the number label and title)
+            self.pending_unit = detect_unit(b.text) or self.pending_unit
+            return
+        chars = len(normalise_text(b.text))
+        unit = detect_unit(b.text)
+        if unit and chars < self.settings.unit_line_chars:
+            self.pending_unit = unit
+            return
+        if EMPTY_NOTE.search(b.text) and chars < self.settings.empty_note_chars and self._empty_note(b):
+            return
+        if _is_prose(b.text):
+            self.pending = None
+            self.lines_since_grid = _FAR
+            self.open_t = None
+        else:
+            self.lines_since_grid += 1
+
+    def _subtitle(self, b: Line) -> None:
+        """（按支出经济分类科目）under the title: part of it, and may decide the kind."""
+        assert self.pending is not None
+        title = self.pending[0]
+        joined = Line(title.text + b.text.strip(), b.page, title.top, bbox=title.bbox, span=title.span)
+        self.pending = (joined, classify_title(joined.text) or self.pending[1])
+
+    def _empty_note(self, b: Line) -> bool:
+        """本表无数据 under a title opens that (empty) table; just after a grid it is the
+        note of that table. False when it belongs to neither."""
+        if self.pending is not None:
+            t = _new_table(self.tables, self.pending, self.pending_unit, None)
+            t.empty_note, t.empty_note_page = b.text.strip(), b.page
+            self.pending, self.open_t = None, t
+            self.lines_since_grid = 0
+            return True
+        t = self.open_t
+        if t is not None and self.lines_since_grid <= self.settings.empty_note_lines and t.empty_note is None:
+            t.empty_note, t.empty_note_page = b.text.strip(), b.page
+            return True
+        return False
+
+    def grid(self, grid: Grid) -> None:
+        if self.pending is None or self.pending[1] is TableKind.other:
+            self.pending = _title_inside(grid) or self.pending
+        if self.pending is None and self.label is not None:
+            self.pending = (self.label, TableKind.other)
+        label, self.label = self.label, None
+        new_label = label is not None and self.open_t is not None and self.open_t.label is not None \
+            and normalise_title(label.text) != self.open_t.label
+        if self.pending is not None:
+            self._titled_grid(grid, self.pending, new_label,
+                              normalise_title(label.text) if label is not None else None)
+            self.pending = None
+        elif self.open_t is not None and self.lines_since_grid <= self.settings.continuation_lines and (
+                _same_columns(self.open_t, grid) or self.open_t.kind is TableKind.performance_targets):
+            _continue(self.open_t, grid, self.pending_unit)
+        else:
+            self.open_t = _untitled(self.tables, grid, self.pending_unit)
+        self.pending_unit = None
+        self.lines_since_grid = 0
+
+    def _titled_grid(self, grid: Grid, pending: tuple[Line, TableKind], new_label: bool,
+                     label_text: str | None) -> None:
+        """A grid under a title: the same title again on a new page repeats the header of a
+        table that runs on; on the same page it opens a second table under one title."""
+        t = self.open_t
+        same = (t is not None and not new_label  # 表6 under 表5's title is a new table
+                and normalise_title(pending[0].text) == normalise_title(t.title))
+        if same and t is not None and (grid.page != t.pages[-1] or not _opens_with_total(grid)):
+            _continue(t, grid, self.pending_unit)
+        else:
+            self.open_t = _new_table(self.tables, pending, self.pending_unit, grid)
+            self.open_t.label = label_text
 
 
 _TITLE_SPLIT = re.compile(r"(?:部门|单位|金额单位|编制单位|预算单位)[:：]|公开表[一二三四五六七八九十\d]+|"

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from pipeline.verify.checks import Recorder
 from pipeline.verify.codes import expected_name
-from schemas.flags import Flag, Severity
+from schemas.flags import CheckId, Flag, Severity
 from schemas.provenance import Amount
 from schemas.tables import ColumnKey, Table, TableKind, TableRow
 
@@ -63,7 +63,7 @@ def check_duplicates(table: Table, rec: Recorder) -> set[int]:
                 continue
             _dup(table, row, seen, repeats, rec)
     if any_coded and not repeats:
-        rec.ok("duplicate_code")
+        rec.ok(CheckId.duplicate_code)
     return repeats
 
 
@@ -74,7 +74,7 @@ def _dup(table: Table, row: TableRow, seen: dict[tuple, TableRow], repeats: set[
             first = seen[k]
             repeats.add(id(row))
             rec.fail(Flag(
-                check="duplicate_code", severity=Severity.error, table=table.title,
+                check=CheckId.duplicate_code, severity=Severity.error, table=table.title,
                 message=f"code {row.code} ({row.name}) appears twice in '{table.title}'"
                 f" (pages {first.provenance.page} and {row.provenance.page})",
                 locations=[first.provenance, row.provenance],
@@ -120,7 +120,7 @@ def _hierarchy(table: Table, coded: list[TableRow], rec: Recorder) -> None:
                 found = Amount(value=Decimal(0), raw="", unit=table.unit,
                                provenance=parent.provenance)
             terms = [a for a in amounts if a is not None]
-            rec.compare("hierarchy", f"'{table.title}' {code} {parent.name} [{col.value}] is not "
+            rec.compare(CheckId.hierarchy, f"'{table.title}' {code} {parent.name} [{col.value}] is not "
                         f"the sum of its {len(kids)} sub-items",
                         sum((_val(a) for a in amounts), Decimal(0)), found, terms, table.unit,
                         table.title)
@@ -154,7 +154,7 @@ def _grand_total(table: Table, rec: Recorder) -> None:
             if found.value is None:
                 continue
             amounts = [c.values.get(col) for c in top]
-            rec.compare("hierarchy", f"'{table.title}' {total.name} [{col.value}] is not the sum "
+            rec.compare(CheckId.hierarchy, f"'{table.title}' {total.name} [{col.value}] is not the sum "
                         f"of its {len(top)} {level} rows",
                         sum((_val(a) for a in amounts), Decimal(0)), found,
                         [a for a in amounts if a is not None], table.unit, table.title)
@@ -221,7 +221,7 @@ def check_rows(table: Table, rec: Recorder) -> None:
             if not terms:
                 continue
             label = row.code or row.name or "(row)"
-            rec.compare("row_sum", f"'{table.title}' {label} {lhs.value} is not "
+            rec.compare(CheckId.row_sum, f"'{table.title}' {label} {lhs.value} is not "
                         + " + ".join(k.value for k in rhs),
                         sum((_val(a) for a in terms), Decimal(0)), found, terms, table.unit,
                         table.title)
@@ -238,10 +238,10 @@ def check_code_names(tables: list[Table], rec: Recorder) -> None:
                 continue
             got = re.sub(r"[\s（）()的]", "", row.name)
             if (w := want.replace("的", "")) in got or got in w:
-                rec.ok("code_name")
+                rec.ok(CheckId.code_name)
                 continue
             rec.fail(Flag(
-                check="code_name", severity=Severity.warning, table=table.title,
+                check=CheckId.code_name, severity=Severity.warning, table=table.title,
                 message=f"code {row.code} is printed as '{row.name}', but the national "
                 f"classification names it '{want}'",
                 locations=[row.provenance],

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from pipeline.verify.checks import Recorder
+from schemas.flags import CheckId
 from schemas.provenance import Amount
 from schemas.tables import ColumnKey, Table, TableKind, TableRow
 
@@ -43,7 +44,7 @@ def check_balance(table: Table, rec: Recorder) -> None:
     if ti and te:
         a, b = _main(ti), _main(te)
         assert a is not None and b is not None
-        rec.compare("balance", f"'{table.title}' 支出总计 differs from 收入总计",
+        rec.compare(CheckId.balance, f"'{table.title}' 支出总计 differs from 收入总计",
                     a.value, b, [a], table.unit, table.title)  # type: ignore[arg-type]
     for side_rows, label in ((inc, "收入"), (exp, "支出")):
         subtotal = _find(side_rows, rf"本年{label}合计|{label}合计|当年{label}小计")
@@ -60,7 +61,7 @@ def check_balance(table: Table, rec: Recorder) -> None:
             continue
         found = _main(subtotal)
         assert found is not None
-        rec.compare("balance", f"'{table.title}' {subtotal.name} is not the sum of the "
+        rec.compare(CheckId.balance, f"'{table.title}' {subtotal.name} is not the sum of the "
                     f"{len(items)} numbered {label} lines above it",
                     sum((a.value for a in terms), Decimal(0)), found, terms,  # type: ignore[misc]
                     table.unit, table.title)
@@ -116,13 +117,13 @@ def check_cross_tables(tables: list[Table], rec: Recorder) -> None:
             total(spend, K.project)
         if p_total is not None and carry is not None and s_project is not None and \
                 p_total.value - carry.value == s_project.value:  # type: ignore[operator]
-            rec.ok("cross_table")
+            rec.ok(CheckId.cross_table)
         else:
             pairs.append(("项目支出表 合计 = 支出总表 项目支出", spend, s_project, project, p_total))
     for label, ta, a, tb, b in pairs:
         if a is None or b is None or ta.unit != tb.unit:
             continue
-        rec.compare("cross_table", f"{label} ('{tb.title}' vs '{ta.title}')", a.value, b, [a],  # type: ignore[arg-type]
+        rec.compare(CheckId.cross_table, f"{label} ('{tb.title}' vs '{ta.title}')", a.value, b, [a],  # type: ignore[arg-type]
                     tb.unit, tb.title, summed=False)
     _class_lines(tables, summary, spend, rec)
 
@@ -187,6 +188,6 @@ def _class_lines(tables: list[Table], summary: Table | None, spend: Table | None
             continue
         for code in sorted(xs.keys() & ys.keys()):
             a, b = xs[code], ys[code]
-            rec.compare("cross_table", f"类 {code} is printed as {a.raw} in '{ta.title}' and as "
+            rec.compare(CheckId.cross_table, f"类 {code} is printed as {a.raw} in '{ta.title}' and as "
                         f"{b.raw} in '{tb.title}'", a.value, b, [a], tb.unit, tb.title,  # type: ignore[arg-type]
                         summed=False)

@@ -13,10 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from schemas.flags import SEVERITY_ORDER, CheckCount, ChecksSummary, Flag, Severity
+from pipeline.vocabulary import UNIT_IN_WAN
+from schemas.flags import SEVERITY_ORDER, CheckCount, CheckId, ChecksSummary, Flag, Severity
 from schemas.provenance import Amount, Provenance
-
-UNIT_IN_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,9 @@ def places(raw: str) -> int:
 class Recorder:
     tolerance: Tolerance = field(default_factory=Tolerance)
     flags: list[Flag] = field(default_factory=list)
-    counts: dict[str, CheckCount] = field(default_factory=lambda: defaultdict(CheckCount))
+    counts: dict[CheckId, CheckCount] = field(default_factory=lambda: defaultdict(CheckCount))
 
-    def ok(self, check: str) -> None:
+    def ok(self, check: CheckId) -> None:
         c = self.counts[check]
         c.ran += 1
         c.passed += 1
@@ -54,7 +53,7 @@ class Recorder:
             c.failed += 1
         self.flags.append(flag)
 
-    def compare(self, check: str, message: str, expected: Decimal, found: Amount,
+    def compare(self, check: CheckId, message: str, expected: Decimal, found: Amount,
                 terms: list[Amount], unit: str, table: str | None = None,
                 extra: list[Provenance] | None = None, summed: bool = True) -> bool:
         """Check ``found`` against ``expected`` (a sum of ``terms``); record the outcome.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.verify.checks import Recorder
 from schemas.document import Disclosure
-from schemas.flags import Flag, Severity
+from schemas.flags import CheckId, Flag, Severity
 from schemas.provenance import Provenance
 from schemas.tables import TableKind
 
@@ -72,12 +72,12 @@ def check_coverage(d: Disclosure, printed: dict[str, int], rec: Recorder) -> Cov
     outside = cov.outside
     if not outside:
         if cov.printed:
-            rec.ok("codes_outside")
+            rec.ok(CheckId.codes_outside)
         return cov
     pages = sorted(set(outside.values()))
     shown = ", ".join(sorted(outside)[:SHOWN_CODES]) + (" …" if len(outside) > SHOWN_CODES else "")
     rec.fail(Flag(
-        check="codes_outside", severity=Severity.warning,
+        check=CheckId.codes_outside, severity=Severity.warning,
         message=f"{len(outside)} of {len(cov.printed)} function codes printed in the document "
         f"are in no standard table ({shown}; p.{','.join(map(str, pages[:SHOWN_CODES]))}): a "
         "table was lost, truncated or not recognised",
@@ -90,16 +90,17 @@ def check_metadata(d: Disclosure, rec: Recorder) -> None:
     """Metadata not read from a title page is said so (info), with where it came from."""
     m = d.metadata
     if not m.inferred:
-        rec.ok("metadata_inferred")
+        rec.ok(CheckId.metadata_inferred)
         return
     parts = ", ".join(f"{k} from {v}" for k, v in m.inferred.items())
-    rec.fail(Flag(check="metadata_inferred", severity=Severity.info,
+    rec.fail(Flag(check=CheckId.metadata_inferred, severity=Severity.info,
                   message=f"no title page names this document: {parts} "
                   f"({m.department}, {m.year or 'year unknown'}, {m.kind.value})",
                   locations=[m.provenance]))
 
 
-IDENTITY_CHECKS = {"hierarchy", "row_sum", "balance", "duplicate_code", "cross_table"}
+IDENTITY_CHECKS = {CheckId.hierarchy, CheckId.row_sum, CheckId.balance, CheckId.duplicate_code,
+                   CheckId.cross_table}
 
 
 def cap_inferred_layouts(d: Disclosure, rec: Recorder) -> None:

@@ -17,7 +17,7 @@ from pipeline.numbers import numbers_across_breaks
 from pipeline.verify.checks import Recorder
 from pipeline.verify.coverage import printed_codes
 from schemas.document import Disclosure
-from schemas.flags import Flag, Severity
+from schemas.flags import CheckId, Flag, Severity
 from schemas.provenance import Amount, Provenance
 
 _NUM = re.compile(r"(?<![\d.])\d+(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\d.,])\d+(?:\.\d+)?(?![\d])")
@@ -80,22 +80,22 @@ def _ground(label: str, value: Decimal, raw: str, prov: Provenance, pages: PageN
             rec: Recorder) -> None:
     v = value.copy_abs().normalize()
     if pages.on(prov.page, v):
-        rec.ok("grounding")
+        rec.ok(CheckId.grounding)
         return
     scaled = [v * s for s in SCALES if pages.on(prov.page, (v * s).normalize())]
     if scaled:
-        rec.fail(Flag(check="grounding_scale", severity=Severity.error,
+        rec.fail(Flag(check=CheckId.grounding_scale, severity=Severity.error,
                       message=f"{label}: {raw} does not occur on page {prov.page}, but "
                       f"{scaled[0].normalize():f} does: a unit (元/万元) mix-up",
                       expected=scaled[0].normalize(), found=value, locations=[prov]))
         return
     other = [p for p, nums in pages.by_page.items() if v in nums and p != prov.page]
     if other:
-        rec.fail(Flag(check="grounding_page", severity=Severity.warning,
+        rec.fail(Flag(check=CheckId.grounding_page, severity=Severity.warning,
                       message=f"{label}: {raw} does not occur on page {prov.page}, it does on "
                       f"page {other[0]}", found=value, locations=[prov]))
         return
-    rec.fail(Flag(check="ungrounded", severity=Severity.error,
+    rec.fail(Flag(check=CheckId.ungrounded, severity=Severity.error,
                   message=f"{label}: {raw} occurs nowhere in the source text (invented?)",
                   found=value, locations=[prov]))
 

@@ -8,9 +8,10 @@ import re
 from decimal import Decimal
 
 from pipeline.extract.narrative import is_comparison_base, sentence_position
-from pipeline.verify.checks import UNIT_IN_WAN, Recorder, places
+from pipeline.verify.checks import Recorder, places
+from pipeline.vocabulary import UNIT_IN_WAN
 from schemas.document import Disclosure
-from schemas.flags import Flag, Severity
+from schemas.flags import CheckId, Flag, Severity
 from schemas.narrative import FigureKind, NarrativeFigure
 from schemas.provenance import Amount, Provenance
 from schemas.tables import ColumnKey, Table, TableKind
@@ -67,7 +68,7 @@ def check_items(d: Disclosure, rec: Recorder) -> None:
             continue
         if any(_in_unit(f.value, f.unit, t.unit) == a.value or _same_when_rounded(f, a.value, t.unit)  # type: ignore[arg-type]
                for t, _, a in candidates):
-            rec.ok("narrative_amount")
+            rec.ok(CheckId.narrative_amount)
             continue
         table, rows, a = candidates[0]
         row = rows[f.code]
@@ -77,7 +78,7 @@ def check_items(d: Disclosure, rec: Recorder) -> None:
         if parent and (pt := parent.values.get(K.total)) and pt.value == stated:
             hint = f"; {f.raw} is the {'款' if len(f.code) == 7 else '类'} total of {parent.name}"
         also = "".join(f", '{t.title}' {x.raw}" for t, _, x in candidates[1:])
-        rec.compare("narrative_amount", f"the text states {row.name} ({f.code}) as {f.raw}, the "
+        rec.compare(CheckId.narrative_amount, f"the text states {row.name} ({f.code}) as {f.raw}, the "
                     f"table '{table.title}' says {a.raw}{also}{hint}",
                     a.value, Amount(value=stated, raw=f.raw, unit=table.unit,  # type: ignore[arg-type]
                                     provenance=f.provenance), [a], table.unit, table.title)
@@ -123,9 +124,9 @@ def check_totals(d: Disclosure, rec: Recorder) -> None:
                 continue
             stated = _in_unit(f.value, f.unit, table.unit)
             if _same_when_rounded(f, a.value, table.unit):  # type: ignore[arg-type]
-                rec.ok("narrative_total")
+                rec.ok(CheckId.narrative_total)
                 continue
-            rec.compare("narrative_total", f"the text states {f.subject[-16:]} as {f.raw}; "
+            rec.compare(CheckId.narrative_total, f"the text states {f.subject[-16:]} as {f.raw}; "
                         f"'{table.title}' says {a.raw}", a.value,  # type: ignore[arg-type]
                         Amount(value=stated, raw=f.raw, unit=table.unit, provenance=f.provenance),
                         [a], table.unit, table.title)
@@ -144,11 +145,11 @@ def check_shares_and_changes(d: Disclosure, rec: Recorder) -> None:
                             None)
                 if prev is not None and prev.direction and f.direction and prev.direction != f.direction:
                     rec.fail(Flag(
-                        check="narrative_direction", severity=Severity.error,
+                        check=CheckId.narrative_direction, severity=Severity.error,
                         message=f"'{prev.raw}' is stated as {prev.direction} but '{f.raw}' as "
                         f"{f.direction} in one sentence", locations=[prev.provenance, f.provenance]))
                 elif prev is not None:
-                    rec.ok("narrative_direction")
+                    rec.ok(CheckId.narrative_direction)
 
 
 def _change(figs: list[NarrativeFigure], i: int, rec: Recorder) -> None:
@@ -177,11 +178,11 @@ def _change(figs: list[NarrativeFigure], i: int, rec: Recorder) -> None:
     step = Decimal(1).scaleb(-places(pct.raw))
     diff = pct.value - expected
     if abs(diff) <= step / 2 + Decimal("0.0001"):
-        rec.ok("narrative_change")
+        rec.ok(CheckId.narrative_change)
         return
     severity = Severity.info if abs(diff) <= step else Severity.error
     rec.fail(Flag(
-        check="narrative_change", severity=severity, expected=expected.quantize(step),
+        check=CheckId.narrative_change, severity=severity, expected=expected.quantize(step),
         found=pct.value, difference=(pct.value - expected).quantize(Decimal("0.01")),
         message=f"{change.raw} on a base of {base} (= {how}) is "
         f"{expected.quantize(step)}%, the text says {pct.raw}",
@@ -207,7 +208,7 @@ def _difference(figs: list[NarrativeFigure], a: int, x: int, change: NarrativeFi
             current.sentence[sa + len(current.raw):sx]):
         return
     stated = Amount(value=signed, raw=change.raw, unit=change.unit, provenance=change.provenance)  # type: ignore[arg-type]
-    rec.compare("narrative_change", f"{current.raw} compared with {base.raw} is a change of "
+    rec.compare(CheckId.narrative_change, f"{current.raw} compared with {base.raw} is a change of "
                 f"{current.value - base.value}, the text says {change.raw}",
                 current.value - base.value, stated, [_as_amount(current), _as_amount(base)],
                 change.unit)
@@ -257,13 +258,13 @@ def check_shares(d: Disclosure, rec: Recorder) -> None:
             continue  # no base confirmed by two shares: nothing to judge against
         for share, part in pairs:
             if fits(share, part, base):
-                rec.ok("narrative_share")
+                rec.ok(CheckId.narrative_share)
                 continue
             step = Decimal(1).scaleb(-places(share.raw))
             expected = part.value / base * 100
             diff = share.value - expected
             rec.fail(Flag(
-                check="narrative_share", severity=Severity.info if abs(diff) <= step
+                check=CheckId.narrative_share, severity=Severity.info if abs(diff) <= step
                 else Severity.error, expected=expected.quantize(step), found=share.value,
                 difference=diff.quantize(step),
                 message=f"{part.subject} {part.raw} is {expected.quantize(step)}% of {base}, "
@@ -276,25 +277,25 @@ def check_structure(d: Disclosure, rec: Recorder) -> None:
     named = [k for k in d.mentioned_tables if k is not TableKind.other]
     if len(named) > 1 and not found - {TableKind.other}:
         # a narrative-only file whose contents list the tables of another file: one warning
-        rec.fail(Flag(check="table_missing", severity=Severity.warning,
+        rec.fail(Flag(check=CheckId.table_missing, severity=Severity.warning,
                       message=f"the document names {len(named)} standard tables "
                       f"({', '.join(k.value for k in named)}) but contains none of them: they "
                       "may be published in a separate file", locations=[]))
         named = []
     for kind in named:
         if kind in found:
-            rec.ok("table_missing")
+            rec.ok(CheckId.table_missing)
             continue
-        rec.fail(Flag(check="table_missing", severity=Severity.warning,
+        rec.fail(Flag(check=CheckId.table_missing, severity=Severity.warning,
                       message=f"the document names a {kind.value} table, but none was found",
                       locations=[]))
     for t in d.tables:
         if t.kind is TableKind.other or not t.empty:
             continue
         if t.empty_note:
-            rec.ok("empty_unexplained")
+            rec.ok(CheckId.empty_unexplained)
             continue
-        rec.fail(Flag(check="empty_unexplained", severity=Severity.warning, table=t.title,
+        rec.fail(Flag(check=CheckId.empty_unexplained, severity=Severity.warning, table=t.title,
                       message=f"'{t.title}' has no figures and no statement saying why (空表说明)",
                       locations=[r.provenance for r in t.rows[:1]]
                       or [Provenance(page=t.pages[0], source=t.title)]))

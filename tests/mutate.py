@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from pipeline.verify import PageNumbers, verify
 from schemas.document import Disclosure
@@ -113,55 +114,67 @@ def corruptions(d: Disclosure, rng: random.Random, per_kind: int
     for kind in VALUE_KINDS:
         for _ in range(per_kind):
             idx = rng.randrange(n_amounts)
-            seed = rng.random()
-
-            def mutate(c: Disclosure, idx=idx, kind=kind, seed=seed) -> bool | None:
-                a = _amounts(c)[idx][2]
-                v = _digits(random.Random(seed), a, kind)
-                if v is None:
-                    return None
-                a.value, a.raw = v, _fmt(v, a.raw)
-                return True  # refined by the caller against the page
-            yield kind, mutate
+            yield kind, partial(_mutate_value, idx=idx, kind=kind, seed=rng.random())
     tables = [i for i, t in enumerate(d.tables) if any(r.code for r in t.rows)
               and t.kind not in (TableKind.other, TableKind.performance_targets)]
     for kind in ROW_KINDS:
         for _ in range(per_kind if tables else 0):
             ti = rng.choice(tables)
-            seed = rng.random()
+            yield kind, partial(_mutate_rows, ti=ti, kind=kind, seed=rng.random())
 
-            def mutate(c: Disclosure, ti=ti, kind=kind, seed=seed) -> bool | None:
-                r = random.Random(seed)
-                t = c.tables[ti]
-                coded = [i for i, x in enumerate(t.rows) if x.code and x.values]
-                if not coded:
-                    return None
-                i = r.choice(coded)
-                if kind == "drop_row":
-                    del t.rows[i]
-                elif kind == "duplicate_row":
-                    t.rows.insert(i + 1, t.rows[i].model_copy(deep=True))
-                elif kind == "swap_columns":
-                    def pairs_of(x: TableRow) -> list[tuple]:
-                        ks = [k for k, a in x.values.items() if a.value]
-                        return [(p, q) for p in ks for q in ks
-                                if p < q and x.values[p].value != x.values[q].value]
-                    rows = [x for x in t.rows if x.code and pairs_of(x)]
-                    if not rows:
-                        return None
-                    vals = r.choice(rows)
-                    x, y = r.choice(pairs_of(vals))
-                    vals.values[x], vals.values[y] = vals.values[y], vals.values[x]
-                else:  # wrong_code: two rows' figures of one column trade places
-                    j = r.choice(coded)
-                    cols = set(t.rows[i].values) & set(t.rows[j].values)
-                    cols = {k for k in cols if t.rows[i].values[k].value != t.rows[j].values[k].value}
-                    if i == j or not cols:
-                        return None
-                    k = r.choice(sorted(cols))
-                    t.rows[i].values[k], t.rows[j].values[k] = t.rows[j].values[k], t.rows[i].values[k]
-                return False
-            yield kind, mutate
+
+def _mutate_value(c: Disclosure, idx: int, kind: str, seed: float) -> bool | None:
+    a = _amounts(c)[idx][2]
+    v = _digits(random.Random(seed), a, kind)
+    if v is None:
+        return None
+    a.value, a.raw = v, _fmt(v, a.raw)
+    return True  # refined by the caller against the page
+
+
+def _mutate_rows(c: Disclosure, ti: int, kind: str, seed: float) -> bool | None:
+    r = random.Random(seed)
+    t = c.tables[ti]
+    coded = [i for i, x in enumerate(t.rows) if x.code and x.values]
+    if not coded:
+        return None
+    i = r.choice(coded)
+    if kind == "drop_row":
+        del t.rows[i]
+        return False
+    if kind == "duplicate_row":
+        t.rows.insert(i + 1, t.rows[i].model_copy(deep=True))
+        return False
+    if kind == "swap_columns":
+        return _swap_columns(t.rows, r)
+    return _wrong_code(t.rows, coded, i, r)
+
+
+def _pairs_of(x: TableRow) -> list[tuple]:
+    ks = [k for k, a in x.values.items() if a.value]
+    return [(p, q) for p in ks for q in ks if p < q and x.values[p].value != x.values[q].value]
+
+
+def _swap_columns(rows: list[TableRow], r: random.Random) -> bool | None:
+    candidates = [x for x in rows if x.code and _pairs_of(x)]
+    if not candidates:
+        return None
+    vals = r.choice(candidates)
+    x, y = r.choice(_pairs_of(vals))
+    vals.values[x], vals.values[y] = vals.values[y], vals.values[x]
+    return False
+
+
+def _wrong_code(rows: list[TableRow], coded: list[int], i: int, r: random.Random) -> bool | None:
+    """Two rows' figures of one column trade places."""
+    j = r.choice(coded)
+    cols = set(rows[i].values) & set(rows[j].values)
+    cols = {k for k in cols if rows[i].values[k].value != rows[j].values[k].value}
+    if i == j or not cols:
+        return None
+    k = r.choice(sorted(cols))
+    rows[i].values[k], rows[j].values[k] = rows[j].values[k], rows[i].values[k]
+    return False
 
 
 def mutation_report(docs: list[tuple[Disclosure, PageNumbers, bool]], per_kind: int = 10,
