@@ -172,10 +172,9 @@ def _process(p: Path, settings: Settings, t0: float) -> DocumentRecord:
                               mode=settings.mode, concurrency=settings.max_concurrent_calls,  # type: ignore[arg-type]
                               cache_dir=Path(settings.cache_dir) if settings.cache_dir else DEFAULT_CACHE)
         if settings.rate_limit:
-            from pipeline.llm.extractor import _RATE, set_rate_limit
+            from pipeline.llm.extractor import ensure_rate_limit
 
-            if _RATE is None:  # one limiter per process, shared by its documents
-                set_rate_limit(settings.rate_limit)
+            ensure_rate_limit(settings.rate_limit)  # one limiter per process
         d = extract_document(p, extractor=settings.extractor, llm=llm, limits=settings.limits)
         return ok_record(json.loads(d.model_dump_json()), round(time.perf_counter() - t0, 4))
     except (InputError, MemoryError):

@@ -18,7 +18,7 @@ from itertools import combinations, pairwise
 
 from pipeline.ingest.model import Page, TextLine
 from pipeline.numbers import parse_amount
-from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES
+from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES, TOTAL_ROW_LABEL
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,6 @@ SETTINGS = ColumnOrderSettings()
 
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _DASH = re.compile(r"^[-—－–]{1,2}$")
-_TOTAL_NAME = re.compile(r"^(合\s*计|总\s*计)$")
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*\d{1,3}[-—－–\s]*$")
 
 
@@ -88,7 +87,7 @@ def _block_at(lines: list[TextLine], idx: list[int], kinds: list[str], p: int,
     while r < len(idx) and kinds[r] in "ALP":
         {"A": figures, "L": labels, "P": others}[kinds[r]].append(idx[r])
         r += 1
-    totals = [k for k in names if _TOTAL_NAME.match(lines[k].text.strip())]
+    totals = [k for k in names if TOTAL_ROW_LABEL.match(re.sub(r"\s+", "", lines[k].text))]
     if len(names) - len(totals) != len(codes) or len(totals) > s.max_total_rows or \
             names[:len(totals)] != totals or len(figures) < len(names):
         return None, q

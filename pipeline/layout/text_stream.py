@@ -41,7 +41,7 @@ from pipeline.layout.blocks import Block, Cell, Grid, GridRow
 from pipeline.layout.text import Token, layout_text_page, line_tokens, unused_lines
 from pipeline.layout.text_columns import rows_from_columns
 from pipeline.numbers import detect_unit, parse_amount
-from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES
+from pipeline.vocabulary import AMOUNT_TOKEN, COLUMN_RULES, TOTAL_ROW_LABEL
 from schemas.tables import ColumnKey, TableKind
 
 _K = ColumnKey
@@ -89,7 +89,7 @@ _BRACKETED = re.compile(r"[(（][^()（）]{2,30}[)）]")
 _SUBTOTAL = re.compile(r"^(小计|合计|总计)$")
 _META_KEY = re.compile(r"^(部门|单位|编制单位|预算单位)(名称)?[:：]$")
 _END = re.compile(r"^\s*(注|备注|说明)\s*\d?\s*[:：]|^\s*注\d*[.、]|。")
-_TOTAL = re.compile(r"^(合计|总计|本年(收入|支出)?合计|收入总计|支出总计|收支总计)$")
+_TOTAL = TOTAL_ROW_LABEL
 # header labels of name and code columns (not amount columns)
 _LABEL_COL = re.compile(
     r"(功能|经济|部门|政府|支出|收入)?.{0,12}?(科目)?(编码|代码)(/?[类款项])?|.{0,16}名称|"

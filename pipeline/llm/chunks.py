@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.tables import header_end
+from pipeline.extract.columns import header_end
 from pipeline.layout.blocks import GridRow
 from pipeline.numbers import normalise_text
 from pipeline.segment.sections import RawSection

@@ -63,6 +63,12 @@ def set_rate_limit(per_second: float | None) -> None:
     _RATE = RateLimit(per_second) if per_second else None
 
 
+def ensure_rate_limit(per_second: float) -> None:
+    """One limiter per process, shared by every document it extracts: set it once."""
+    if _RATE is None:
+        set_rate_limit(per_second)
+
+
 @functools.cache
 def _schema(model: type[BaseModel]) -> dict:
     return model.model_json_schema()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from pipeline.extract.tables import column_key
+from pipeline.extract.columns import column_key
 from pipeline.llm.chunks import Chunk
 from pipeline.llm.extractor import ChunkResult
 from pipeline.llm.models import LLMFigures, LLMIndicators, LLMTable
