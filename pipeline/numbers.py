@@ -35,6 +35,12 @@ def normalise_text(raw: str) -> str:
     return re.sub(r"\s+", "", raw.translate(_FULLWIDTH))
 
 
+def without_spaces(text: str) -> str:
+    """The text with every space removed (ideographic ones too), nothing else changed: how
+    labels and names printed with letter spacing (合  计) are compared."""
+    return re.sub(r"\s+", "", text)
+
+
 def is_blank(raw: str | None) -> bool:
     """True for an empty cell or a placeholder dash."""
     return raw is None or normalise_text(raw) in BLANK_MARKS

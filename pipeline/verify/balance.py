@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from pipeline.numbers import without_spaces
 from pipeline.verify.checks import Recorder
 from schemas.flags import CheckId
 from schemas.provenance import Amount
@@ -14,8 +15,7 @@ K = ColumnKey
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+_norm = without_spaces
 
 
 def _main(row: TableRow) -> Amount | None:

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 from pipeline.extract.narrative import is_comparison_base, sentence_position
+from pipeline.numbers import without_spaces
 from pipeline.verify.checks import Recorder, places
 from pipeline.vocabulary import UNIT_IN_WAN
 from schemas.document import Disclosure
@@ -19,8 +20,7 @@ from schemas.tables import ColumnKey, Table, TableKind
 K = ColumnKey
 
 
-def _norm(s: str) -> str:
-    return re.sub(r"[\s　]+", "", s)
+_norm = without_spaces
 
 
 def _as_amount(f: NarrativeFigure) -> Amount:
