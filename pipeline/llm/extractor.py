@@ -216,7 +216,7 @@ class LLMExtractor:
         if _RATE is not None:
             _RATE.wait()
         context = {"check_arithmetic": True, "more_follows": chunk.more_follows,
-                   "whole_table": chunk.whole_table}
+                   "whole_table": chunk.whole_table, "kind": chunk.kind.value if chunk.kind else None}
         try:
             if self.raw is not None:
                 answer = self._ask_md_json(messages, model, max_tokens, context)
