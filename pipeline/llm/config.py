@@ -50,7 +50,7 @@ class AnswerBudget:
     floor: int = 512
     # an answer cut at max_tokens is asked again with this many times the room (wide tables
     # repeat every column label in every row of the answer: Shanghai marine monitoring's
-    # tables were cut at 3 tokens per chunk token in 6 of 7 chunks)
+    # tables were cut at 3 tokens per chunk token in 4 of 7 chunks)
     growth: float = 2.0
 
 
