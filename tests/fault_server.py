@@ -9,10 +9,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def completion(content: str) -> dict:
+def completion(content: str, finish_reason: str = "stop") -> dict:
     return {
         "id": "chatcmpl-fault", "object": "chat.completion", "created": 0, "model": "fault",
-        "choices": [{"index": 0, "finish_reason": "stop",
+        "choices": [{"index": 0, "finish_reason": finish_reason,
                      "message": {"role": "assistant", "content": content}}],
         "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
     }
@@ -20,7 +20,8 @@ def completion(content: str) -> dict:
 
 class FaultServer:
     """``script``: one action per request, in order; then ``default`` for the rest.
-    Actions: "429", "500", "401", "403", "slow", "truncated" (a cut JSON answer), "cut" (the
+    Actions: "429", "500", "401", "403", "slow", "truncated" (a cut JSON answer), "length"
+    (the same, stopped at max_tokens as a server says it: finish_reason "length"), "cut" (the
     HTTP body itself cut short: a transport failure), "nonjson", or JSON content to answer.
     ``bodies`` holds every request body the server received, parsed."""
 
@@ -54,7 +55,7 @@ class FaultServer:
                 if action == "slow":
                     time.sleep(owner.slow_s)
                     content = owner.default
-                elif action == "truncated":
+                elif action in ("truncated", "length"):
                     content = '{"rows": [{"code": "201", "name": "一般公共服务'
                 elif action == "cut":
                     content = owner.default
@@ -62,7 +63,8 @@ class FaultServer:
                     content = "对不起，我无法完成这个任务。"
                 else:
                     content = action
-                data = json.dumps(completion(content)).encode()
+                finish = "length" if action == "length" else "stop"
+                data = json.dumps(completion(content, finish)).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

@@ -69,6 +69,28 @@ def test_unparseable_answers_are_re_asked_then_reported(doc, bad):
     assert ("一般公共服务" in f.last_answer) if bad == "truncated" else ("无法" in f.last_answer)
 
 
+def test_an_answer_cut_at_max_tokens_is_asked_again_with_more_room(doc):
+    with FaultServer(["length", GOOD], default=FIGS) as server:
+        d = _run(doc, server, max_tokens=4096)
+    assert server.seen[:2] == ["length", GOOD] and not d.llm.failures
+    first, again = server.bodies[:2]
+    # the same question (no re-ask quoting the cut answer), with twice the room
+    assert again["messages"] == first["messages"]
+    assert again["max_tokens"] == 2 * first["max_tokens"]
+    t = next(t for t in d.tables if t.kind.value == "general_budget_expenditure")
+    assert [r.name for r in t.rows] == ["合计", "一般公共服务支出"]
+
+
+def test_an_answer_cut_at_the_cap_is_re_asked_then_reported(doc):
+    with FaultServer(["length", "length"], default=FIGS) as server:
+        d = _run(doc, server, max_tokens=512)  # the chunk's answer already has the cap
+    first, again = server.bodies[:2]
+    assert first["max_tokens"] == again["max_tokens"] == 512
+    assert len(again["messages"]) == 3  # the usual re-ask: the cut answer and the error
+    [f] = d.llm.failures
+    assert f.attempts == 2 and "一般公共服务" in f.last_answer
+
+
 def test_re_ask_recovers(doc):
     with FaultServer(["nonjson", GOOD], default=FIGS) as server:
         d = _run(doc, server)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.errors import EndpointError
 from pipeline.llm.cache import AnswerCache, cache_key
 from pipeline.llm.chunks import Chunk
-from pipeline.llm.config import LLMConfig, answer_tokens
+from pipeline.llm.config import LLMConfig, answer_tokens, grown_answer_tokens
 from pipeline.llm.models import response_model
 from pipeline.llm.prompts import user_prompt
 from pipeline.redact import redact
@@ -222,7 +222,7 @@ class LLMExtractor:
         if _RATE is not None:
             _RATE.wait()
         context = {"check_arithmetic": True, "more_follows": chunk.more_follows,
-                   "whole_table": chunk.whole_table}
+                   "whole_table": chunk.whole_table, "kind": chunk.kind.value if chunk.kind else None}
         try:
             if self.raw is not None:
                 answer = self._ask_md_json(messages, model, max_tokens, context)
@@ -264,6 +264,12 @@ class LLMExtractor:
                 max_tokens=max_tokens)
             self._add_usage(getattr(completion, "usage", None))
             text = _answer_text(completion) or ""
+            if _cut_at_max_tokens(completion) and max_tokens < self.cfg.max_tokens:
+                # re-asking with the same room only cuts the answer again: the same question
+                # with more room (a server's prompt cache makes the prompt cheap again)
+                error = ValueError(f"the answer was cut at max_tokens={max_tokens}")
+                max_tokens = grown_answer_tokens(max_tokens, self.cfg.max_tokens)
+                continue
             try:
                 return model.model_validate(_json_in(text), context=context)
             except (ValidationError, ValueError) as e:
@@ -364,6 +370,12 @@ def _one_line(e: Exception) -> str:
     name = type(e).__name__
     text = re.sub(r"\s+", " ", str(e)).strip()
     return f"{name}: {text[:300]}"
+
+
+def _cut_at_max_tokens(completion: Any) -> bool:
+    """Whether the server stopped the answer at ``max_tokens`` (finish_reason "length")."""
+    choices = getattr(completion, "choices", None) or []
+    return bool(choices) and getattr(choices[0], "finish_reason", None) == "length"
 
 
 def _answer_text(completion: Any) -> str | None:

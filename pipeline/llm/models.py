@@ -56,6 +56,8 @@ class LLMTable(BaseModel):
         ctx = info.context or {}
         problems = hierarchy_problems(self.rows, more_follows=ctx.get("more_follows", False),
                                       whole_table=ctx.get("whole_table", True))
+        if ctx.get("kind") == "three_public" and ctx.get("whole_table", True):
+            problems += three_public_problems(self.rows)
         if problems:
             raise ValueError("the rows do not add up as the printed table does; re-read these "
                              "rows and copy the figures exactly: " + "; ".join(problems[:5]))
@@ -103,6 +105,54 @@ def hierarchy_problems(rows: list[LLMRow], *, more_follows: bool = False,
     classes = [r for r in rows if r.code and len(r.code) == 3]
     if totals and classes and whole_table:
         out += _sum_problems(totals[0], classes, totals[0].name, f"the {len(classes)} 类 rows")
+    return out
+
+
+# the parts of a 三公 table, told by the last segment of a row's label ("公务用车购置及运行费/
+# 公务用车购置费" is the purchase row); the first pattern that matches wins
+_THREE_PUBLIC_PARTS: list[tuple[str, str]] = [
+    ("meeting", r"会议费|培训费"),
+    ("abroad", r"出国|出境"),
+    ("reception", r"接待"),
+    ("vehicle", r"公务用车购置及运行"),
+    ("purchase", r"购置"),
+    ("operation", r"运行"),
+    ("three_public_total", r"三公"),
+    ("total", r"^(合\s*计|总\s*计)$"),
+]
+
+
+def _three_public_part(row: LLMRow) -> str | None:
+    """Which part of a 三公 table ``row`` is when the table is printed (or answered) one
+    row per expense: abroad, vehicle (小计), purchase, operation, reception, total …"""
+    segments = [s.strip() for s in row.name.split("/") if s.strip()]
+    if not segments:
+        return None
+    last = segments[-1]
+    if last.replace(" ", "") == "小计" and len(segments) > 1:
+        last = segments[-2]  # "公务用车购置及运行费/小计" is the vehicle subtotal
+    return next((part for part, pattern in _THREE_PUBLIC_PARTS if re.search(pattern, last)), None)
+
+
+def three_public_problems(rows: list[LLMRow]) -> list[str]:
+    """A 三公 table read one row per expense (as some documents print it, or as a model
+    answers when it transposes a per-unit table): the vehicle row must be purchase +
+    operation, and the 三公 total abroad + vehicle + reception. Rows per unit name none of
+    these parts and are not checked here."""
+    parts: dict[str, LLMRow] = {}
+    for row in rows:
+        part = _three_public_part(row)
+        if part is not None:
+            parts.setdefault(part, row)
+    out = []
+    if {"vehicle", "purchase", "operation"} <= parts.keys():
+        out += _sum_problems(parts["vehicle"], [parts["purchase"], parts["operation"]],
+                             parts["vehicle"].name, "purchase and operation")
+    # the total of the 三公 expenses alone: a plain 合计 only when no 会议费/培训费 row is in it
+    total = parts.get("three_public_total") or (parts.get("total") if "meeting" not in parts else None)
+    addends = [parts[k] for k in ("abroad", "vehicle", "reception") if k in parts]
+    if total is not None and len(addends) >= 2:
+        out += _sum_problems(total, addends, total.name, "abroad, vehicle and reception rows")
     return out
 
 
