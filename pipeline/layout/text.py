@@ -1450,171 +1450,297 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
     a header is one row whose labels join the fragments stacked over a column; a heading one
     column left of its amount column (converters misplace them around empty columns) moves
     onto it. Lines outside the table (a department or unit line inside it) come back as lines."""
-    ncols = grid.ncols
-    cells: list[list[list[_Piece]]] = []
-    sources: list[GridRow] = []  # the printed row each row of ``cells`` comes from
-    apart: list[Line] = []  # unit lines printed inside a header cell
+    cells, sources, lines = _pipe_rows(grid)
+    if _prose_grid(grid):
+        lines.extend(_prose_lines(grid, cells, sources))
+        return lines, None
+    is_data = [any(_is_amount_text(p.text) for cs in rc for p in cs) for rc in cells]
+    if not any(is_data):
+        return [], grid
+    t = _pipe_table(cells, is_data.index(True), grid.ncols)
+    groups = _column_groups(t)
+    text_group = [not t.has_amount[g[0]] and any(t.has_text[j] for j in g) for g in groups]
+    frags = _header_fragments(t, groups, text_group, sources, grid.top, lines)
+    labels, label_ps = _group_labels(frags, text_group)
+    _subtotal_labels(labels, frags, text_group)
+    code_group = _code_group(t, groups, text_group)
+    width = len(groups) + (1 if code_group is not None else 0)
+    out = Grid(page=grid.page, top=grid.top, ncols=width, ruled=False)
+    headed = bool(t.head_rows) and any(labels)
+    if headed:
+        out.rows.append(_pipe_header_row(labels, label_ps, code_group, grid.rows[0]))
+    state = {} if state is None else state
+    levels = _pipe_code_levels(t, groups[0], state) if code_group is not None else {}
+    carry = _code_carry(t, labels, text_group, state)
+    for r in t.body_rows:
+        out.rows.append(_pipe_body_row(t.cells[r], groups, text_group, code_group, carry,
+                                       levels, sources[r]))
+    if headed:
+        _labels_onto_figures(out)
+    return lines, out
+
+
+_PipeCells = list[list[list[_Piece]]]  # rows, then columns, then the pieces of a cell
+
+
+@dataclass
+class _PipeTable:
+    """The rows of a pipe table (header rows, then body rows from the first data row) and
+    what the body holds in each column."""
+
+    cells: _PipeCells
+    head_rows: list[int]
+    body_rows: list[int]
+    has_amount: list[bool]
+    has_text: list[bool]
+
+    def words(self, r: int, j: int) -> bool:
+        """Cell (r, j) holds a word: neither a code part nor an amount."""
+        return any(not _CODE_PART.match(p.text) and not _is_amount_text(p.text)
+                   for p in self.cells[r][j])
+
+    def digits(self, r: int, j: int) -> bool:
+        """Cell (r, j) holds code parts only."""
+        return bool(self.cells[r][j]) and all(_CODE_PART.match(p.text) for p in self.cells[r][j])
+
+
+def _pipe_rows(grid: Grid) -> tuple[_PipeCells, list[GridRow], list[Line]]:
+    """The pieces of every cell, a printed row split into the rows merged into it; the
+    printed row each comes from; unit lines printed inside a header cell."""
+    cells: _PipeCells = []
+    sources: list[GridRow] = []
+    apart: list[Line] = []
     for row in grid.rows:
-        parts: list[list[list[_Piece]]] = [[] for _ in range(ncols)]
-        for c in row.cells:
-            if c.col < ncols:
-                parts[c.col] = _cell_parts(c)
+        parts = _row_parts(row, grid.ncols)
         for ps in _meta_lines_apart(parts):
             apart.append(Line(_join_pieces(ps), row.page, grid.top - 0.5,
                               span=(ps[0].start, ps[-1].end)))
         for split_row in _split_rows(parts):
             cells.append(split_row)
             sources.append(row)
-    lines: list[Line] = apart
-    if _prose_grid(grid):
-        for r, row in enumerate(sources):
-            ps = [p for cs in cells[r] for p in cs]
-            if ps:
-                lines.append(Line(_join_pieces(ps), row.page, grid.top + r / 1000,
-                                  span=(ps[0].start, ps[-1].end)))
-        return lines, None
-    is_data = [any(_is_amount_text(p.text) for cs in rc for p in cs) for rc in cells]
-    if not any(is_data):
-        return [], grid
-    first = is_data.index(True)
-    head_rows = list(range(first))
-    body_rows = list(range(first, len(cells)))
-    has_amount = [any(_is_amount_text(p.text) for r in body_rows for p in cells[r][j])
+    return cells, sources, apart
+
+
+def _row_parts(row: GridRow, ncols: int) -> list[list[list[_Piece]]]:
+    parts: list[list[list[_Piece]]] = [[] for _ in range(ncols)]
+    for c in row.cells:
+        if c.col < ncols:
+            parts[c.col] = _cell_parts(c)
+    return parts
+
+
+def _prose_lines(grid: Grid, cells: _PipeCells, sources: list[GridRow]) -> list[Line]:
+    """The rows of a paragraph laid out as a table, one line each."""
+    out: list[Line] = []
+    for r, row in enumerate(sources):
+        ps = [p for cs in cells[r] for p in cs]
+        if ps:
+            out.append(Line(_join_pieces(ps), row.page, grid.top + r / 1000,
+                            span=(ps[0].start, ps[-1].end)))
+    return out
+
+
+def _pipe_table(cells: _PipeCells, first: int, ncols: int) -> _PipeTable:
+    body = list(range(first, len(cells)))
+    has_amount = [any(_is_amount_text(p.text) for r in body for p in cells[r][j])
                   for j in range(ncols)]
-    has_text = [any(not _is_amount_text(p.text) for r in body_rows for p in cells[r][j])
+    has_text = [any(not _is_amount_text(p.text) for r in body for p in cells[r][j])
                 for j in range(ncols)]
-    def words(r: int, j: int) -> bool:
-        return any(not _CODE_PART.match(p.text) and not _is_amount_text(p.text)
-                   for p in cells[r][j])
+    return _PipeTable(cells, list(range(first)), body, has_amount, has_text)
 
-    def digits(r: int, j: int) -> bool:
-        return bool(cells[r][j]) and all(_CODE_PART.match(p.text) for p in cells[r][j])
 
+def _column_groups(t: _PipeTable) -> list[list[int]]:
+    """Columns without amounts next to each other are one group (one column) unless they
+    print words side by side or codes after words; blank ones stay columns of their own."""
     groups: list[list[int]] = []
-    for j in range(ncols):
-        if not has_amount[j] and groups and not has_amount[groups[-1][0]]:
-            g = groups[-1]
-            # two columns of words side by side in one row are two columns; a column of
-            # codes after words starts the next classification (codes precede their names)
-            apart = any(any(words(r, i) for i in g) and words(r, j) for r in body_rows) or (
-                all(digits(r, j) or not cells[r][j] for r in body_rows) and any(
-                    any(words(r, i) for i in g) and digits(r, j) for r in body_rows))
-            if not apart:
-                g.append(j)
-                continue
+    for j in range(len(t.has_amount)):
+        if not t.has_amount[j] and groups and not t.has_amount[groups[-1][0]] and \
+                not _text_columns_apart(t, groups[-1], j):
+            groups[-1].append(j)
+            continue
         groups.append([j])
     split: list[list[int]] = []
     for g in groups:
-        if not has_amount[g[0]] and not any(has_text[j] for j in g):
+        if not t.has_amount[g[0]] and not any(t.has_text[j] for j in g):
             split.extend([j] for j in g)  # blank columns stay columns of their own
         else:
             split.append(g)
-    groups = split
-    text_group = [not has_amount[g[0]] and any(has_text[j] for j in g) for g in groups]
-    ng = len(groups)
-    # a text group whose body fills one of its columns, a column the header labels, is
-    # named by that label alone (预算单位 | 科目编码 | 科目名称 over a unit row of zeros)
-    only = {k: filled_cols[0] for k, g in enumerate(groups) if text_group[k] and len(
-        filled_cols := [j for j in g if has_text[j]]) == 1 and len(g) > 1 and any(
-        cells[r][filled_cols[0]] for r in head_rows)}
-    # the header: fragments per group, row by row
+    return split
+
+
+def _text_columns_apart(t: _PipeTable, g: list[int], j: int) -> bool:
+    """Two columns of words side by side in one row are two columns; a column of codes
+    after words starts the next classification (codes precede their names)."""
+    body = t.body_rows
+    return any(any(t.words(r, i) for i in g) and t.words(r, j) for r in body) or (
+        all(t.digits(r, j) or not t.cells[r][j] for r in body) and any(
+            any(t.words(r, i) for i in g) and t.digits(r, j) for r in body))
+
+
+def _only_labelled_columns(t: _PipeTable, groups: list[list[int]],
+                           text_group: list[bool]) -> dict[int, int]:
+    """A text group whose body fills one of its columns, a column the header labels, is
+    named by that label alone (预算单位 | 科目编码 | 科目名称 over a unit row of zeros)."""
+    return {k: filled_cols[0] for k, g in enumerate(groups) if text_group[k] and len(
+        filled_cols := [j for j in g if t.has_text[j]]) == 1 and len(g) > 1 and any(
+        t.cells[r][filled_cols[0]] for r in t.head_rows)}
+
+
+def _header_fragments(t: _PipeTable, groups: list[list[int]], text_group: list[bool],
+                      sources: list[GridRow], top: float,
+                      lines: list[Line]) -> list[list[list[_Piece]]]:
+    """The header: fragments per group, row by row. A header row holding a unit or
+    department line goes to ``lines`` instead."""
+    only = _only_labelled_columns(t, groups, text_group)
     frags: list[list[list[_Piece]]] = []
-    for r in head_rows:
-        per: list[list[_Piece]] = [[] for _ in range(ng)]
-        meta = [p for cs in cells[r] for p in cs if _META_CELL.search(p.text)]
-        if meta:
-            ps = [p for cs in cells[r] for p in cs]
-            lines.append(Line(_join_pieces(ps), sources[r].page, grid.top - 0.5 + r / 1000,
+    for r in t.head_rows:
+        ps = [p for cs in t.cells[r] for p in cs]
+        if any(_META_CELL.search(p.text) for p in ps):
+            lines.append(Line(_join_pieces(ps), sources[r].page, top - 0.5 + r / 1000,
                               span=(ps[0].start, ps[-1].end)))
             continue
-        for k, g in enumerate(groups):
-            filled = [j for j in g if cells[r][j]]
-            if text_group[k] and len(filled) >= 2 and k + 1 < ng and \
-                    not has_text[filled[-1]] and \
-                    not any(cells[r][j] for j in groups[k + 1]) and not text_group[k + 1]:
-                per[k + 1].extend(cells[r][filled[-1]])  # a heading one column left
-                filled = filled[:-1]
-            for j in filled:
-                if only.get(k, j) == j:
-                    per[k].extend(cells[r][j])
-        frags.append(per)
+        frags.append(_row_fragments(t, r, groups, text_group, only))
+    return frags
+
+
+def _row_fragments(t: _PipeTable, r: int, groups: list[list[int]], text_group: list[bool],
+                   only: dict[int, int]) -> list[list[_Piece]]:
+    per: list[list[_Piece]] = [[] for _ in groups]
+    for k, g in enumerate(groups):
+        filled = [j for j in g if t.cells[r][j]]
+        if _heading_one_left(t, r, k, groups, text_group, filled):
+            per[k + 1].extend(t.cells[r][filled[-1]])
+            filled = filled[:-1]
+        for j in filled:
+            if only.get(k, j) == j:
+                per[k].extend(t.cells[r][j])
+    return per
+
+
+def _heading_one_left(t: _PipeTable, r: int, k: int, groups: list[list[int]],
+                      text_group: list[bool], filled: list[int]) -> bool:
+    """The last filled cell of text group k in header row r, over a column with no text in
+    the body, heads the amount group to its right, which is blank in that row."""
+    return text_group[k] and len(filled) >= 2 and k + 1 < len(groups) and \
+        not t.has_text[filled[-1]] and \
+        not any(t.cells[r][j] for j in groups[k + 1]) and not text_group[k + 1]
+
+
+def _group_labels(frags: list[list[list[_Piece]]],
+                  text_group: list[bool]) -> tuple[list[str], list[list[_Piece]]]:
+    """Each group's label, its fragments joined top to bottom, and their pieces."""
     labels: list[str] = []
     label_ps: list[list[_Piece]] = []
-    for k in range(ng):
-        text = ""
-        ps: list[_Piece] = []
-        for per in frags:
-            if not per[k]:
-                continue
-            t = _CJK_GAP.sub("", _join_pieces(per[k]))
-            if text and _PERIOD_WORD.match(t):
-                text += "/"
-            text += t
-            ps.extend(per[k])
-        labels.append(text)
+    for k in range(len(text_group)):
+        text, ps = _stacked_label(frags, k)
+        labels.append(text if text_group[k] else _unscrambled(text))
         label_ps.append(ps)
-    labels = [_unscrambled(lb) if not text_group[k] else lb for k, lb in enumerate(labels)]
-    for k in range(ng):  # a bare 小计 under a group heading printed beside it
+    return labels, label_ps
+
+
+def _stacked_label(frags: list[list[list[_Piece]]], k: int) -> tuple[str, list[_Piece]]:
+    text = ""
+    ps: list[_Piece] = []
+    for per in frags:
+        if not per[k]:
+            continue
+        t = _CJK_GAP.sub("", _join_pieces(per[k]))
+        if text and _PERIOD_WORD.match(t):
+            text += "/"
+        text += t
+        ps.extend(per[k])
+    return text, ps
+
+
+def _subtotal_labels(labels: list[str], frags: list[list[list[_Piece]]],
+                     text_group: list[bool]) -> None:
+    """A bare 小计 under a group heading printed beside it takes that heading."""
+    for k in range(len(labels)):
         if labels[k] != "小计" or text_group[k]:
             continue
-        low = max(r for r, per in enumerate(frags) if per[k])
-        for r in range(low - 1, -1, -1):
-            near = [m for m in range(max(0, k - 1), min(ng, k + 3)) if frags[r][m]
-                    and not text_group[m] and any(frags[x][m] for x in range(r + 1, len(frags)))]
-            if near:
-                group = "".join(_CJK_GAP.sub("", _join_pieces(frags[r][m])) for m in near)
-                if not group.startswith("其中"):  # 其中 (of which) heads the parts, not 小计
-                    labels[k] = group + "/" + labels[k]
-                break
-    code_group = 0 if text_group and text_group[0] and any(
-        cells[r][j] and _CODE_PART.match(cells[r][j][0].text)
-        for r in body_rows for j in groups[0]) else None
-    width = ng + (1 if code_group is not None else 0)
-    out = Grid(page=grid.page, top=grid.top, ncols=width, ruled=False)
-    if head_rows and any(labels):
-        hcells: list[Cell] = []
-        for k in range(ng):
-            col = k + (1 if code_group is not None and k > 0 else 0)
-            if k == code_group:
-                name = _CODE_WORDS.sub("", labels[k]) or "名称"
-                hcells.append(Cell("科目编码", 0, 1))
-                hcells.append(Cell(name, 1, 1))
-                continue
-            hcells.append(_piece_cell(label_ps[k], col, labels[k]))
-        out.rows.append(GridRow(hcells, grid.rows[0].page, span=grid.rows[0].span))
-    state = {} if state is None else state
-    levels: dict[int, str] = {}
-    if code_group is not None:
-        width0 = len(groups[0])
-        levels = _header_levels([[cells[r][j] for j in groups[0]] for r in head_rows])
-        if not levels and state.get("width") == width0 and not head_rows:
-            levels = state.get("levels", {})  # a piece of the table above, cut at a page
-        if not levels:
-            levels = _code_levels([[cells[r][j] for j in groups[0]] for r in body_rows])
-        state["width"], state["levels"] = width0, levels
-    # codes continue from the piece above when this one opens without a header, or under
-    # the same header printed again (the table goes on on its next page)
+        group = _subtotal_heading(frags, k, text_group)
+        if group is not None and not group.startswith("其中"):  # 其中 heads the parts
+            labels[k] = group + "/" + labels[k]
+
+
+def _subtotal_heading(frags: list[list[list[_Piece]]], k: int,
+                      text_group: list[bool]) -> str | None:
+    """The nearest heading above group k's 小计 over amount groups around it that have
+    fragments below that heading."""
+    ng = len(text_group)
+    low = max(r for r, per in enumerate(frags) if per[k])
+    for r in range(low - 1, -1, -1):
+        near = [m for m in range(max(0, k - 1), min(ng, k + 3)) if frags[r][m]
+                and not text_group[m] and any(frags[x][m] for x in range(r + 1, len(frags)))]
+        if near:
+            return "".join(_CJK_GAP.sub("", _join_pieces(frags[r][m])) for m in near)
+    return None
+
+
+def _code_group(t: _PipeTable, groups: list[list[int]], text_group: list[bool]) -> int | None:
+    """0 when the first group is text whose body cells open with code parts, else None."""
+    if text_group and text_group[0] and any(
+            t.cells[r][j] and _CODE_PART.match(t.cells[r][j][0].text)
+            for r in t.body_rows for j in groups[0]):
+        return 0
+    return None
+
+
+def _group_col(k: int, code_group: int | None) -> int:
+    """The output column of group k: the code group takes two (code, name)."""
+    return k + (1 if code_group is not None and k > 0 else 0)
+
+
+def _pipe_header_row(labels: list[str], label_ps: list[list[_Piece]], code_group: int | None,
+                     first: GridRow) -> GridRow:
+    hcells: list[Cell] = []
+    for k, label in enumerate(labels):
+        if k == code_group:
+            hcells.append(Cell("科目编码", 0, 1))
+            hcells.append(Cell(_CODE_WORDS.sub("", label) or "名称", 1, 1))
+            continue
+        hcells.append(_piece_cell(label_ps[k], _group_col(k, code_group), label))
+    return GridRow(hcells, first.page, span=first.span)
+
+
+def _pipe_code_levels(t: _PipeTable, first: list[int], state: dict) -> dict[int, str]:
+    """The code level (类/款/项) of each column of the code group: from the header, else
+    from the table above when this piece of it was cut at a page, else from the codes."""
+    width0 = len(first)
+    levels = _header_levels([[t.cells[r][j] for j in first] for r in t.head_rows])
+    if not levels and state.get("width") == width0 and not t.head_rows:
+        levels = state.get("levels", {})  # a piece of the table above, cut at a page
+    if not levels:
+        levels = _code_levels([[t.cells[r][j] for j in first] for r in t.body_rows])
+    state["width"], state["levels"] = width0, levels
+    return levels
+
+
+def _code_carry(t: _PipeTable, labels: list[str], text_group: list[bool],
+                state: dict) -> dict[str, str]:
+    """Codes continue from the piece above when this one opens without a header, or under
+    the same header printed again (the table goes on on its next page)."""
     heads = [lb for k, lb in enumerate(labels) if not text_group[k]]  # of the amounts
-    again = bool(head_rows) and heads == state.get("labels")
-    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows or again else {}
-    if head_rows:
+    again = bool(t.head_rows) and heads == state.get("labels")
+    carry: dict[str, str] = state.setdefault("carry", {}) if not t.head_rows or again else {}
+    if t.head_rows:
         state["carry"] = carry
         state["labels"] = heads
-    for r in body_rows:
-        row = sources[r]
-        new: list[Cell] = []
-        for k, g in enumerate(groups):
-            col = k + (1 if code_group is not None and k > 0 else 0)
-            if k == code_group:
-                new.extend(_code_cells(cells[r], g, carry, levels))
-                continue
-            ps = [p for j in g for p in cells[r][j]]
-            text = _CJK_GAP.sub("", _join_pieces(ps)) if text_group[k] and ps else None
-            new.append(_piece_cell(ps, col, text))
-        out.rows.append(GridRow(new, row.page, span=row.span))
-    if head_rows and any(labels):
-        _labels_onto_figures(out)
-    return lines, out
+    return carry
+
+
+def _pipe_body_row(row: list[list[_Piece]], groups: list[list[int]], text_group: list[bool],
+                   code_group: int | None, carry: dict[str, str], levels: dict[int, str],
+                   source: GridRow) -> GridRow:
+    new: list[Cell] = []
+    for k, g in enumerate(groups):
+        if k == code_group:
+            new.extend(_code_cells(row, g, carry, levels))
+            continue
+        ps = [p for j in g for p in row[j]]
+        text = _CJK_GAP.sub("", _join_pieces(ps)) if text_group[k] and ps else None
+        new.append(_piece_cell(ps, _group_col(k, code_group), text))
+    return GridRow(new, source.page, span=source.span)
 
 
 def _labels_onto_figures(grid: Grid) -> None:
