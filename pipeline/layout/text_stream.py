@@ -114,7 +114,8 @@ MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its firs
 
 @dataclass(frozen=True)
 class StreamSettings:
-    """How much of a document must look streamed before it is read that way."""
+    """How much of a document must look streamed before it is read that way, and the limits
+    of reading it."""
 
     min_amount_lines: int = 5  # lines holding an amount: fewer, and the document has no table
     min_running_pages: int = 3  # pages a running header or footer must be printed on
@@ -122,6 +123,7 @@ class StreamSettings:
     running_edge_lines: int = 3  # the first and last non-empty lines of a page it may be
     running_min_chars: int = 6  # shorter lines (页码, 单位) are not taken for one
     max_aligned_share: float = 0.15  # amount lines with a wide gap (aligned columns) at most
+    max_propagate_rounds: int = 6  # passes over a table's sum identities until none narrows
 
 
 SETTINGS = StreamSettings()
@@ -1006,104 +1008,157 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
     row's own identities; then the table's (a 合计 is the sum of its 类 rows, a 类 of its
     款, a 款 of its 项, in every column); then the columns the other rows fill; then the
     commonest columns."""
-    cands: list[list[tuple[int, ...]] | None] = []
-    evidence: list[bool] = []
-    for u in units:
-        if not u.amounts:
-            cands.append([()])
-            evidence.append(True)
-            continue
-        got = _candidates(u.amounts, n, ids)
-        cands.append(got[0] if got else None)
-        evidence.append(bool(got and got[0] and got[1] > 0))
-    vals = [[_dec(t) for t in u.amounts] for u in units]
-    tols = [_tol(u.amounts) for u in units]
-
-    def vec(i: int, cols: tuple[int, ...]) -> list[Decimal]:
-        v = [Decimal(0)] * n
-        for c, x in zip(cols, vals[i], strict=True):
-            v[c] = x
-        return v
-
-    groups = _groups(units)
-    seen: dict[int, tuple[int, ...]] = {}
-
-    def propagate() -> None:
-        changed = True
-        rounds = 0
-        while changed and rounds < 6:
-            changed = False
-            rounds += 1
-            for gi, g in enumerate(groups):
-                sets = [cands[i] for i in g]
-                sig = tuple(len(x) if x else 0 for x in sets)
-                if seen.get(gi) == sig:
-                    continue  # nothing new since this group was last tried
-                seen[gi] = sig
-                if any(not s for s in sets) or all(len(s) == 1 for s in sets):  # type: ignore[arg-type]
-                    continue
-                size = 1
-                for s in sets:
-                    size *= len(s)  # type: ignore[arg-type]
-                if size > MAX_GROUP_COMBOS:
-                    got = _exact_sums(g, sets, vals, units)  # type: ignore[arg-type]
-                    if got is None:
-                        continue
-                    ok = got
-                else:
-                    ok = _best_sums(g, sets, vec, tols, n)  # type: ignore[arg-type]
-                    if ok is None:
-                        continue
-                for m, i in enumerate(g):
-                    new = [c for c in cands[i] if c in ok[m]]  # type: ignore[union-attr]
-                    if len(new) < len(cands[i]):  # type: ignore[arg-type]
-                        cands[i] = new
-                        evidence[i] = True
-                        changed = True
-
-    propagate()
+    r = _Resolver.of(units, n, ids)
+    r.propagate()
     # then the columns the other rows fill (those placed without doubt), then the commonest
     # columns: a level at a time from the top (合计 and 类 rows, 款, 项, the rest), the
     # identities carrying each decision down to the rows under it
+    level = _unit_levels(units)
+    freq = r.column_frequency()
+    for lv in range(_UNIT_LEVELS):
+        r.narrow_by_frequency(level, lv, freq)
+        r.propagate()
+    for lv in range(_UNIT_LEVELS):
+        if tiers is not None:
+            r.narrow_by_tiers(level, lv, tiers)
+        r.propagate()
+    return r.placements()
+
+
+_UNIT_LEVELS = 4  # 合计 and 类 rows, 款, 项, the rest
+
+
+def _unit_levels(units: list[_Unit]) -> list[int]:
+    """Each row's level: 0 for 合计 and 类 rows, 1 for 款, 2 for 项, 3 for the rest."""
     codes = ["".join(t.text for t in u.code) for u in units]
-    level = [0 if len(c) == 3 or (not c and _is_total_unit(u))
-             else 1 if len(c) == 5 else 2 if len(c) == 7 else 3
-             for c, u in zip(codes, units, strict=True)]
-    freq = [0] * n
-    for i, cs in enumerate(cands):
-        if cs and evidence[i] and units[i].amounts:
-            for c in _agreed(cs, len(units[i].amounts)) or []:
-                if c >= 0:
-                    freq[c] += 1
-    for lv in range(4):
-        for i, cs in enumerate(cands):
+    return [0 if len(c) == 3 or (not c and _is_total_unit(u))
+            else 1 if len(c) == 5 else 2 if len(c) == 7 else 3
+            for c, u in zip(codes, units, strict=True)]
+
+
+@dataclass
+class _Resolver:
+    """Each row's candidate placements (column tuples; None: none fits) and whether they
+    are backed by evidence, narrowed step by step by ``resolve``."""
+
+    units: list[_Unit]
+    n: int
+    cands: list[list[tuple[int, ...]] | None]
+    evidence: list[bool]
+    vals: list[list[Decimal]]
+    tols: list[Decimal]
+    groups: list[list[int]]
+    seen: dict[int, tuple[int, ...]] = field(default_factory=dict)  # group: sizes last tried
+    max_rounds: int = SETTINGS.max_propagate_rounds
+
+    @classmethod
+    def of(cls, units: list[_Unit], n: int, ids: list[tuple[int, list[int]]]) -> _Resolver:
+        """The rows' own identities: the placements of each row that fit them."""
+        cands: list[list[tuple[int, ...]] | None] = []
+        evidence: list[bool] = []
+        for u in units:
+            if not u.amounts:
+                cands.append([()])
+                evidence.append(True)
+                continue
+            got = _candidates(u.amounts, n, ids)
+            cands.append(got[0] if got else None)
+            evidence.append(bool(got and got[0] and got[1] > 0))
+        vals = [[_dec(t) for t in u.amounts] for u in units]
+        tols = [_tol(u.amounts) for u in units]
+        return cls(units, n, cands, evidence, vals, tols, _groups(units))
+
+    def vec(self, i: int, cols: tuple[int, ...]) -> list[Decimal]:
+        v = [Decimal(0)] * self.n
+        for c, x in zip(cols, self.vals[i], strict=True):
+            v[c] = x
+        return v
+
+    def propagate(self) -> None:
+        """The table's identities, group by group, until nothing changes."""
+        changed = True
+        rounds = 0
+        while changed and rounds < self.max_rounds:
+            changed = False
+            rounds += 1
+            for gi, g in enumerate(self.groups):
+                if self._narrow_group(gi, g):
+                    changed = True
+
+    def _narrow_group(self, gi: int, g: list[int]) -> bool:
+        sets = [self.cands[i] for i in g]
+        sig = tuple(len(x) if x else 0 for x in sets)
+        if self.seen.get(gi) == sig:
+            return False  # nothing new since this group was last tried
+        self.seen[gi] = sig
+        if any(not s for s in sets) or all(len(s) == 1 for s in sets):  # type: ignore[arg-type]
+            return False
+        ok = self._adding_up(g, sets)  # type: ignore[arg-type]
+        return ok is not None and self._keep(g, ok)
+
+    def _adding_up(self, g: list[int], sets: list[list[tuple[int, ...]]]
+                   ) -> list[set[tuple[int, ...]]] | None:
+        size = 1
+        for s in sets:
+            size *= len(s)
+        if size > MAX_GROUP_COMBOS:
+            return _exact_sums(g, sets, self.vals, self.units)
+        return _best_sums(g, sets, self.vec, self.tols, self.n)
+
+    def _keep(self, g: list[int], ok: list[set[tuple[int, ...]]]) -> bool:
+        """Keeps the placements in ``ok``; whether a row lost any."""
+        changed = False
+        for m, i in enumerate(g):
+            new = [c for c in self.cands[i] if c in ok[m]]  # type: ignore[union-attr]
+            if len(new) < len(self.cands[i]):  # type: ignore[arg-type]
+                self.cands[i] = new
+                self.evidence[i] = True
+                changed = True
+        return changed
+
+    def column_frequency(self) -> list[int]:
+        """How many rows placed with evidence fill each column."""
+        freq = [0] * self.n
+        for i, cs in enumerate(self.cands):
+            if cs and self.evidence[i] and self.units[i].amounts:
+                for c in _agreed(cs, len(self.units[i].amounts)) or []:
+                    if c >= 0:
+                        freq[c] += 1
+        return freq
+
+    def narrow_by_frequency(self, level: list[int], lv: int, freq: list[int]) -> None:
+        """Rows of level ``lv`` keep the placements into the columns other rows fill most."""
+        for i, cs in enumerate(self.cands):
             if level[i] != lv or not cs or len(cs) < 2:
                 continue
             fs = [sum(freq[c] for c in cols) for cols in cs]
             top_f = max(fs)
             narrowed = [c for c, f in zip(cs, fs, strict=True) if f == top_f]
             if len(narrowed) == 1:
-                evidence[i] = True
-            cands[i] = narrowed
-        propagate()
-    for lv in range(4):
-        for i, cs in enumerate(cands):
-            if level[i] != lv or not cs or len(cs) < 2 or tiers is None or not evidence[i]:
+                self.evidence[i] = True
+            self.cands[i] = narrowed
+
+    def narrow_by_tiers(self, level: list[int], lv: int, tiers: list[int]) -> None:
+        """Rows of level ``lv`` placed with evidence keep the placements using the fewest
+        columns of tier 2, then of tier 1."""
+        for i, cs in enumerate(self.cands):
+            if level[i] != lv or not cs or len(cs) < 2 or not self.evidence[i]:
                 continue
             cost = [(sum(tiers[c] == 2 for c in cols), sum(tiers[c] == 1 for c in cols))
                     for cols in cs]
             least = min(cost)
-            cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == least]
-        propagate()
-    out: list[list[int] | None] = []
-    for i, (u, cs) in enumerate(zip(units, cands, strict=True)):
-        if not u.amounts:
-            out.append([])
-        elif not cs or not evidence[i]:
-            out.append(None)
-        else:
-            out.append(_agreed(cs, len(u.amounts)))
-    return out
+            self.cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == least]
+
+    def placements(self) -> list[list[int] | None]:
+        out: list[list[int] | None] = []
+        for i, (u, cs) in enumerate(zip(self.units, self.cands, strict=True)):
+            if not u.amounts:
+                out.append([])
+            elif not cs or not self.evidence[i]:
+                out.append(None)
+            else:
+                out.append(_agreed(cs, len(u.amounts)))
+        return out
 
 
 # ------------------------------------------------------------------ the reader
