@@ -46,6 +46,10 @@ class TextLayoutSettings:
     min_stream_amount_lines: int = 2  # lines with figures for a flattened markdown page
     code_indent: int = 3  # display columns a 项 part is indented under its 款 part at least
     max_label_width: int = 16  # display columns of a header label whose 、 lists words, not prose
+    default_column_pitch: int = 4  # display columns between amount columns when none is measured
+    min_header_slack: float = 2.0  # display columns a heading may lie off its columns' middle
+    min_drifted_label: int = 2  # characters of each of two labels over one column, one drifted
+    max_wrap_lines: int = 3  # header lines below a label that its wrapped continuation may lie
 
 
 SETTINGS = TextLayoutSettings()
@@ -544,119 +548,211 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
     it, spans the widest run of them, up to halfway to the next heading on its line, whose
     middle lies within half a column of its own. A label centred over its column and
     continued within two lines below in that column is one wrapped label."""
-    regions = column_regions(cols)
-    n = len(cols)
-    pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
-                   if a.amount and b.amount) or [4]
-    slack = max(2.0, pitch[len(pitch) // 2] / 2)
+    g = _HeaderGeometry.of(cols, wide)
+    placed = {i: g.place_line(toks[i]) for i in head}
+    return _HeaderLabels(g, head, placed, _repeated_blocks(head, placed)).cells()
 
-    def region_of(x: float) -> int:
-        for j, (a, b) in enumerate(regions):
+
+@dataclass
+class _HeaderGeometry:
+    """Where a header's fragments fall: the columns, the stretch of a line each owns, and
+    how far off its column's middle a label may lie and still be over it alone."""
+
+    cols: list[Column]
+    wide: int
+    regions: list[tuple[float, float]]
+    slack: float
+
+    @classmethod
+    def of(cls, cols: list[Column], wide: int,
+           s: TextLayoutSettings = SETTINGS) -> _HeaderGeometry:
+        pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
+                       if a.amount and b.amount) or [s.default_column_pitch]
+        slack = max(s.min_header_slack, pitch[len(pitch) // 2] / 2)
+        return cls(cols, wide, column_regions(cols), slack)
+
+    def region_of(self, x: float) -> int:
+        for j, (a, b) in enumerate(self.regions):
             if a <= x < b:
                 return j
-        return n - 1
+        return len(self.cols) - 1
 
-    def middle(a: int, b: int) -> float:
-        left = regions[a][0] if a > 0 else cols[0].lo
-        right = regions[b][1] if b < n - 1 else cols[-1].hi
+    def middle(self, a: int, b: int) -> float:
+        n = len(self.cols)
+        left = self.regions[a][0] if a > 0 else self.cols[0].lo
+        right = self.regions[b][1] if b < n - 1 else self.cols[-1].hi
         return (left + right) / 2
 
-    placed: dict[int, dict[int, list[Token]]] = {}
-    text_cols = [j for j, c in enumerate(cols) if not c.amount and (
-        j + 1 == n or not any(d.amount for d in cols[:j]))]  # left of the first amount
-    for i in head:
-        per: dict[int, list[Token]] = {}
-        left = [t for t in toks[i] if text_cols and
-                region_of(_printed_centre([t], wide)) <= text_cols[-1]]
-        if len(left) == len(text_cols) >= 2 and len(text_cols) == text_cols[-1] + 1:
-            # as many labels as text columns left of the figures: one each, in order
-            # (a header centred over wide name columns drifts into its neighbour's region)
-            for j, t in zip(text_cols, left, strict=True):
-                per[j] = [t]
-        for t in toks[i]:
-            if any(t is x for x in per.get(region_of(_printed_centre([t], wide)), [])) or \
-                    any(t is x for ts in per.values() for x in ts):
+    def region_of_token(self, t: Token) -> int:
+        return self.region_of(_printed_centre([t], self.wide))
+
+    def place_line(self, line: list[Token]) -> dict[int, list[Token]]:
+        """A header line's fragments by column."""
+        per = self._one_label_per_text_column(line)
+        for t in line:
+            if any(t is x for ts in per.values() for x in ts):
                 continue
-            per.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
+            per.setdefault(self.region_of_token(t), []).append(t)
+        self._move_drifted_labels(per)
+        return per
+
+    def _one_label_per_text_column(self, line: list[Token]) -> dict[int, list[Token]]:
+        """As many labels as text columns left of the figures: one each, in order (a header
+        centred over wide name columns drifts into its neighbour's region)."""
+        n = len(self.cols)
+        text_cols = [j for j, c in enumerate(self.cols) if not c.amount and (
+            j + 1 == n or not any(d.amount for d in self.cols[:j]))]  # left of the first amount
+        left = [t for t in line if text_cols and self.region_of_token(t) <= text_cols[-1]]
+        if len(left) == len(text_cols) >= 2 and len(text_cols) == text_cols[-1] + 1:
+            return {j: [t] for j, t in zip(text_cols, left, strict=True)}
+        return {}
+
+    def _move_drifted_labels(self, per: dict[int, list[Token]],
+                             s: TextLayoutSettings = SETTINGS) -> None:
+        """Two labels of a line over one column and none over the next: the right one heads
+        the next (a wide cell's label drifts from its figures)."""
         for k in sorted(per, reverse=True):
             ts = per[k]
-            if len(ts) >= 2 and k + 1 < n and k + 1 not in per and \
-                    len(ts[-1].text) >= 2 and len(ts[-2].text) >= 2:
-                # two labels of a line over one column and none over the next: the right
-                # one heads the next (a wide cell's label drifts from its figures)
+            if len(ts) >= 2 and k + 1 < len(self.cols) and k + 1 not in per and \
+                    len(ts[-1].text) >= s.min_drifted_label and \
+                    len(ts[-2].text) >= s.min_drifted_label:
                 per[k + 1] = [ts.pop()]
-        placed[i] = per
-    blocks = _repeated_blocks(head, placed)
-    out: dict[int, list[Cell]] = {}
-    prev_line: dict[int, int] = {}
-    spanned: set[int] = set()  # columns whose latest label is a heading over several
-    last: dict[int, Cell] = {}  # the latest label cell of each column
-    ext: dict[int, tuple[int, int]] = {}  # and the printed extent of its latest line
-    for pos, i in enumerate(head):
-        below = {j for r in head[pos + 1:] for j in placed[r]}
-        # a column labelled 合计/总计 below is the grand total: no heading's part
-        totals = {j for r in head[pos + 1:] for j, ts in placed[r].items()
+
+    def run_bounds(self, k: int, below: set[int], stop: set[int], left: float,
+                   right: float) -> tuple[int, int]:
+        """The columns around k labelled below, up to a stop column or halfway to the
+        neighbouring headings (``left``, ``right``)."""
+        cols = self.cols
+        lo = k
+        while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in stop and cols[lo - 1].cx > left:
+            lo -= 1
+        hi = k
+        while hi + 1 < len(cols) and hi + 1 in below and hi + 1 not in stop and \
+                cols[hi + 1].cx < right:
+            hi += 1
+        return lo, hi
+
+    def widest_centred(self, k: int, lo: int, hi: int, cx: float) -> tuple[int, int]:
+        """The widest run of columns within [lo, hi] holding k whose middle lies within
+        ``slack`` of ``cx`` (the nearer of equal widths); (k, k) when none."""
+        a = b = k
+        best = (0, 0.0)
+        for x in range(lo, k + 1):
+            for y in range(k, hi + 1):
+                d = abs(self.middle(x, y) - cx)
+                if d <= self.slack and (y - x, -d) > best:
+                    best = (y - x, -d)
+                    a, b = x, y
+        return a, b
+
+
+@dataclass(frozen=True)
+class _LabelsBelow:
+    """Columns labelled on the header lines below one line: all of them; those labelled
+    合计/总计 (the grand total: no heading's part); those also labelled 小计 (其中, of
+    which, heads the parts, never their 小计)."""
+
+    cols: set[int]
+    totals: set[int]
+    subtotals: set[int]
+
+    @classmethod
+    def of(cls, lines: list[int], placed: dict[int, dict[int, list[Token]]]) -> _LabelsBelow:
+        cols = {j for r in lines for j in placed[r]}
+        totals = {j for r in lines for j, ts in placed[r].items()
                   if _TOTAL_HEAD.match(_join_tokens(ts))}
-        # 其中 (of which) heads the parts, never their 小计
-        subtotals = totals | {j for r in head[pos + 1:] for j, ts in placed[r].items()
+        subtotals = totals | {j for r in lines for j, ts in placed[r].items()
                               if _SUBTOTAL_HEAD.match(_join_tokens(ts))}
-        keys = sorted(placed[i])
+        return cls(cols, totals, subtotals)
+
+
+@dataclass
+class _HeaderLabels:
+    """The header's label cells, line by line from the top, with what the lines above
+    left in each column."""
+
+    g: _HeaderGeometry
+    head: list[int]
+    placed: dict[int, dict[int, list[Token]]]
+    blocks: dict[int, tuple[int, int, list[int]]]
+    prev_line: dict[int, int] = field(default_factory=dict)  # latest header line per column
+    spanned: set[int] = field(default_factory=set)  # latest label a heading over several
+    last: dict[int, Cell] = field(default_factory=dict)  # the latest label cell per column
+    ext: dict[int, tuple[int, int]] = field(default_factory=dict)  # its latest line's extent
+
+    def cells(self) -> dict[int, list[Cell]]:
+        out = {i: self._line_cells(pos, i) for pos, i in enumerate(self.head)}
+        return {i: cells for i, cells in out.items() if cells}
+
+    def _line_cells(self, pos: int, i: int) -> list[Cell]:
+        below = _LabelsBelow.of(self.head[pos + 1:], self.placed)
+        keys = sorted(self.placed[i])
         cells: list[Cell] = []
-        for m, k in enumerate(keys):
-            ts = placed[i][k]
-            cx = _printed_centre(ts, wide)
-            a = b = k
-            x0, x1 = ts[0].x0, printed_end(ts[-1], wide)
-            # a label wrapped over lines of its column, one line apart or two (a line of
-            # the neighbours' labels printed between, vertically centred): the lower line
-            # lies under the upper one
-            up = ext.get(k)
-            heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
-            continues = up is not None and pos - prev_line.get(k, -9) <= 3 and \
-                k not in spanned and min(up[1], x1) > max(up[0], x0) and not heading
-            if k in blocks and i not in blocks[k][2] and not continues:
-                # over a block of labels repeated under every heading: it heads whole blocks
-                a, b = _heading_blocks(k, m, keys, placed[i], blocks, below, totals, cx,
-                                       middle)
-            elif not continues and k in below and (
-                    heading or abs(middle(k, k) - cx) > slack / 2):
-                # the run it may span: labelled below, halfway to its neighbours on the line
-                left = (cx + (placed[i][keys[m - 1]][-1].x1 if m else -1e9)) / 2
-                right = (cx + (placed[i][keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
-                stop = subtotals if heading else totals
-                lo = k
-                while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in stop and \
-                        cols[lo - 1].cx > left:
-                    lo -= 1
-                hi = k
-                while hi + 1 < n and hi + 1 in below and hi + 1 not in stop and \
-                        cols[hi + 1].cx < right:
-                    hi += 1
-                best = (0, 0.0)
-                for x in range(lo, k + 1):
-                    for y in range(k, hi + 1):
-                        d = abs(middle(x, y) - cx)
-                        if d <= slack and (y - x, -d) > best:
-                            best = (y - x, -d)
-                            a, b = x, y
-            wrapped = continues and a == b
-            prev_line[k] = pos
-            ext[k] = (min(x0, up[0]), max(x1, up[1])) if wrapped and up else (x0, x1)
-            if a != b:
-                spanned.update(range(a, b + 1))
-            else:
-                spanned.discard(k)
-            if wrapped and k in last:
-                cell = last[k]  # the wrapped label is one cell
-                cell.text = _join_tokens([Token(cell.text, 0, 0, 0, 0), *ts])
-                assert cell.chars is not None
-                cell.chars = (cell.chars[0], ts[-1].end)
-                continue
-            cell = Cell(_join_tokens(ts), a, b - a + 1, chars=(ts[0].start, ts[-1].end))
-            last[k] = cell
-            cells.append(cell)
-        out[i] = cells
-    return {i: cells for i, cells in out.items() if cells}
+        for m in range(len(keys)):
+            cell = self._label_cell(pos, i, m, keys, below)
+            if cell is not None:
+                cells.append(cell)
+        return cells
+
+    def _label_cell(self, pos: int, i: int, m: int, keys: list[int],
+                    below: _LabelsBelow) -> Cell | None:
+        """The cell of the label over column keys[m]; None when it continues the label
+        above it (a wrapped label is one cell)."""
+        k = keys[m]
+        ts = self.placed[i][k]
+        x0, x1 = ts[0].x0, printed_end(ts[-1], self.g.wide)
+        up = self.ext.get(k)
+        heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
+        continues = self._continues(pos, k, up, x0, x1) and not heading
+        a, b = self._span(i, m, keys, heading, continues, below)
+        wrapped = continues and a == b
+        self.prev_line[k] = pos
+        self.ext[k] = (min(x0, up[0]), max(x1, up[1])) if wrapped and up else (x0, x1)
+        if a != b:
+            self.spanned.update(range(a, b + 1))
+        else:
+            self.spanned.discard(k)
+        if wrapped and k in self.last:
+            _append_label(self.last[k], ts)
+            return None
+        cell = Cell(_join_tokens(ts), a, b - a + 1, chars=(ts[0].start, ts[-1].end))
+        self.last[k] = cell
+        return cell
+
+    def _continues(self, pos: int, k: int, up: tuple[int, int] | None, x0: int, x1: int,
+                   s: TextLayoutSettings = SETTINGS) -> bool:
+        """A label wrapped over lines of its column, one line apart or two (a line of the
+        neighbours' labels printed between, vertically centred): the lower line lies under
+        the upper one."""
+        return up is not None and pos - self.prev_line.get(k, -9) <= s.max_wrap_lines and \
+            k not in self.spanned and min(up[1], x1) > max(up[0], x0)
+
+    def _span(self, i: int, m: int, keys: list[int], heading: bool, continues: bool,
+              below: _LabelsBelow) -> tuple[int, int]:
+        """The first and last column the label over keys[m] heads."""
+        k = keys[m]
+        line = self.placed[i]
+        cx = _printed_centre(line[k], self.g.wide)
+        if k in self.blocks and i not in self.blocks[k][2] and not continues:
+            # over a block of labels repeated under every heading: it heads whole blocks
+            return _heading_blocks(k, m, keys, line, self.blocks, below.cols, below.totals,
+                                   cx, self.g.middle)
+        if not continues and k in below.cols and (
+                heading or abs(self.g.middle(k, k) - cx) > self.g.slack / 2):
+            # the run it may span: labelled below, halfway to its neighbours on the line
+            left = (cx + (line[keys[m - 1]][-1].x1 if m else -1e9)) / 2
+            right = (cx + (line[keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
+            stop = below.subtotals if heading else below.totals
+            lo, hi = self.g.run_bounds(k, below.cols, stop, left, right)
+            return self.g.widest_centred(k, lo, hi, cx)
+        return k, k
+
+
+def _append_label(cell: Cell, ts: list[Token]) -> None:
+    """The next line of a wrapped label, joined to its cell."""
+    cell.text = _join_tokens([Token(cell.text, 0, 0, 0, 0), *ts])
+    assert cell.chars is not None
+    cell.chars = (cell.chars[0], ts[-1].end)
 
 
 def _leaf_lines(head: list[int]) -> list[int]:
