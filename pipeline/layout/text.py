@@ -50,6 +50,7 @@ class TextLayoutSettings:
     min_header_slack: float = 2.0  # display columns a heading may lie off its columns' middle
     min_drifted_label: int = 2  # characters of each of two labels over one column, one drifted
     max_wrap_lines: int = 3  # header lines below a label that its wrapped continuation may lie
+    min_columns: int = 2  # columns of an aligned table's body at least
 
 
 SETTINGS = TextLayoutSettings()
@@ -1017,6 +1018,46 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     """A grid from a header and a body of aligned lines (fragment lines included), measured
     with the CJK width that aligns its amounts best (no line with two amounts on one right
     edge, then the fewest right edges)."""
+    toks, wide = _best_width_tokens(lines, head, body, s)
+    for i in head:
+        toks[i] = _spaced_labels(toks[i])
+    for i in body:
+        toks[i] = _year_labels(toks[i])
+    data = [i for i in body if is_data_line(toks[i], s)]
+    state = {} if state is None else state
+    header_text = _header_text(lines, head, toks)
+    if _goes_on_from_page_before(page, state, wide, toks, data, head, header_text, s):
+        # a table cut at a page break: its rows go on in the columns of the page before
+        # (the header it may repeat names them again)
+        cols = _carried_columns(state["columns"][1], s)
+    elif _flattened_rows([toks[i] for i in data]):
+        # flattened rows: one figure each, read in order; two-sided rows (names after
+        # figures) cannot be told apart without alignment and stay lines
+        return _flattened_table(page, lines, head, body, toks, s)
+    else:
+        measured = _measured_columns(toks, head, body, data, wide, s)
+        if measured is None:
+            return None
+        cols = measured
+    state["columns"] = (wide, cols)
+    state["page"] = page.number
+    state["header"] = header_text  # a header printed again goes on in these columns
+    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=len(cols),
+                ruled=False, spanned_header=True)
+    for i, cells in _header_cells(head, toks, cols, wide).items():
+        grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
+    grid.header_rows = len(grid.rows)
+    for row in _body_rows(lines, body, toks, cols, s):
+        grid.rows.append(GridRow(_cells(row, len(cols)), page.number,
+                                 span=(row.line.start, row.line.end)))
+    if grid.header_rows:
+        _fold_unlabelled(grid, [c.amount for c in cols])
+    return grid
+
+
+def _best_width_tokens(lines: list[TextLine], head: list[int], body: list[int],
+                       s: TextLayoutSettings) -> tuple[list[list[Token]], int]:
+    """The tokens of the table's lines with the CJK width that aligns its amounts best."""
     best: tuple[tuple[int, int, int], list[list[Token]], int] | None = None
     wanted = set(head) | set(body)
     for wide in CJK_WIDTHS:
@@ -1025,54 +1066,64 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
         if best is None or score < best[0]:
             best = (score, toks, wide)
     assert best is not None
-    _, toks, wide = best
-    for i in head:
-        toks[i] = _spaced_labels(toks[i])
-    for i in body:
-        toks[i] = _year_labels(toks[i])
-    data = [i for i in body if is_data_line(toks[i], s)]
-    state = {} if state is None else state
-    prev = state.get("columns")
-    # the header's words (none when most of its lines are numbered row names, 十四、…):
-    # a header other than the one of the table on the page before starts another table
+    return best[1], best[2]
+
+
+def _header_text(lines: list[TextLine], head: list[int], toks: list[list[Token]]) -> str:
+    """The header's words (none when most of its lines are numbered row names, 十四、…):
+    a header other than the one of the table on the page before starts another table."""
     named = sum(1 for i in head if toks[i] and _ORDINAL_NAME.match(toks[i][0].text))
-    header_text = "" if named * 2 >= len(head) else "".join(
+    return "" if named * 2 >= len(head) else "".join(
         re.sub(r"\s+", "", lines[i].text) for i in head)
-    if prev is not None and prev[0] == wide and state.get("page") != page.number and \
-            _fits([toks[i] for i in data], prev[1], s.edge_tolerance) and (
-                not header_text or header_text == state.get("header") or
-                not state.get("header")) \
-            and (not head or _fits([toks[i] for i in data if len(
-                [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
-        # a table cut at a page break: its rows go on in the columns of the page before
-        # (the header it may repeat names them again)
-        cols = [Column(c.amount, c.anchor, c.lo, c.hi,
-                       [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
-                       if c.amount else list(c.edges), c.code) for c in prev[1]]
-    elif _unaligned([toks[i] for i in data]) and (max(
-            sum(t.is_amount for t in toks[i]) for i in data) == 1 or any(
-            a.is_amount and not b.is_amount for i in data for a, b in pairwise(toks[i]))):
-        # flattened rows: one figure each, read in order; two-sided rows (names after
-        # figures) cannot be told apart without alignment and stay lines
-        return _flattened_table(page, lines, head, body, toks, s)
-    else:
-        cols = body_columns([toks[i] for i in data], s,
-                            [toks[i] for i in body if i not in data])
-        if len(cols) < 2:
-            return None
-        measure_columns([toks[i] for i in data], cols, wide)
-        extra = _empty_columns(head, toks, cols, wide)
-        if extra:
-            cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
-    state["columns"] = (wide, cols)
-    state["page"] = page.number
-    state["header"] = header_text  # a header printed again goes on in these columns
-    ncols = len(cols)
-    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
-                ruled=False, spanned_header=True)
-    for i, cells in _header_cells(head, toks, cols, wide).items():
-        grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
-    grid.header_rows = len(grid.rows)
+
+
+def _goes_on_from_page_before(page: Page, state: dict, wide: int, toks: list[list[Token]],
+                              data: list[int], head: list[int], header_text: str,
+                              s: TextLayoutSettings) -> bool:
+    """The table of the page before, cut at the page break: measured with the same width,
+    its rows fit that table's columns, and its header (if any) is that table's again."""
+    prev = state.get("columns")
+    if prev is None or prev[0] != wide or state.get("page") == page.number:
+        return False
+    if not _fits([toks[i] for i in data], prev[1], s.edge_tolerance):
+        return False
+    if header_text and header_text != state.get("header") and state.get("header"):
+        return False
+    return not head or _fits([toks[i] for i in data if len(
+        [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)
+
+
+def _carried_columns(prev: list[Column], s: TextLayoutSettings) -> list[Column]:
+    """The columns of the page before, an amount column's edges widened by the tolerance."""
+    return [Column(c.amount, c.anchor, c.lo, c.hi,
+                   [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
+                   if c.amount else list(c.edges), c.code) for c in prev]
+
+
+def _flattened_rows(rows: list[list[Token]]) -> bool:
+    """Data rows with no alignment that print one figure each, or names after figures."""
+    return _unaligned(rows) and (max(sum(t.is_amount for t in ts) for ts in rows) == 1 or any(
+        a.is_amount and not b.is_amount for ts in rows for a, b in pairwise(ts)))
+
+
+def _measured_columns(toks: list[list[Token]], head: list[int], body: list[int],
+                      data: list[int], wide: int, s: TextLayoutSettings) -> list[Column] | None:
+    """The body's columns with their printed extents, and the columns only the header
+    labels; None when the body has fewer than ``min_columns``."""
+    cols = body_columns([toks[i] for i in data], s, [toks[i] for i in body if i not in data])
+    if len(cols) < s.min_columns:
+        return None
+    measure_columns([toks[i] for i in data], cols, wide)
+    extra = _empty_columns(head, toks, cols, wide)
+    if extra:
+        cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
+    return cols
+
+
+def _body_rows(lines: list[TextLine], body: list[int], toks: list[list[Token]],
+               cols: list[Column], s: TextLayoutSettings) -> list[_Row]:
+    """The body's rows: data and label rows, with the fragment lines of their names (and a
+    figure printed below) joined to them."""
     rows: list[_Row] = []
     pending: list[_Row] = []  # fragment lines waiting for the data row below them
     last_data = -99
@@ -1083,26 +1134,10 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
         for t in toks[i]:
             placed.setdefault(place_token(t, cols), []).append(t)
         if is_data_line(toks[i], s) or is_label_row(toks[i], s):
-            row = _Row(i, lines[i], placed)
-            above = rows[-1] if rows else None
-            if is_data_line(toks[i], s) and not pending and above is not None and \
-                    above.index == i - 1 and is_label_row(toks[above.index], s) and \
-                    not any(j in placed for j in above.texts):
-                # a name printed on the line above its figures (a wrapped name centred on
-                # them): the label row and this line are one row
-                rows.pop()
-                _merge_fragment(row, above, before=True)
-                row.wrapped = True
-            if pending and all(t.is_amount for t in toks[i]):
-                row.wrapped = True  # its name began above its figures: it may end below
-            for frag in pending:
-                _merge_fragment(row, frag, before=True)
+            rows.append(_table_row(i, lines[i], toks, placed, rows, pending, s))
             pending = []
-            rows.append(row)
             last_data = i
-        elif rows and i == last_data + 1 and (rows[-1].wrapped or
-                                               not _next_is_row(body, toks, i, s) or (
-                _lone_figure(toks[i]) and is_label_row(toks[i - 1], s))):
+        elif rows and i == last_data + 1 and _ends_row_above(rows[-1], body, toks, i, s):
             # the end of the row above: its name's last line, or its figure printed below
             _merge_fragment(rows[-1], _Row(i, lines[i], placed), before=False)
         else:
@@ -1110,12 +1145,34 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     if pending and rows:
         for frag in pending:
             _merge_fragment(rows[-1], frag, before=False)
-    for row in rows:
-        grid.rows.append(GridRow(_cells(row, ncols), page.number,
-                                 span=(row.line.start, row.line.end)))
-    if grid.header_rows:
-        _fold_unlabelled(grid, [c.amount for c in cols])
-    return grid
+    return rows
+
+
+def _table_row(i: int, line: TextLine, toks: list[list[Token]], placed: dict[int, list[Token]],
+               rows: list[_Row], pending: list[_Row], s: TextLayoutSettings) -> _Row:
+    """Row ``i`` with the fragment lines above it; a label row right above it whose name
+    sits in none of its columns is taken off ``rows`` into it."""
+    row = _Row(i, line, placed)
+    above = rows[-1] if rows else None
+    if is_data_line(toks[i], s) and not pending and above is not None and \
+            above.index == i - 1 and is_label_row(toks[above.index], s) and \
+            not any(j in placed for j in above.texts):
+        # a name printed on the line above its figures (a wrapped name centred on
+        # them): the label row and this line are one row
+        rows.pop()
+        _merge_fragment(row, above, before=True)
+        row.wrapped = True
+    if pending and all(t.is_amount for t in toks[i]):
+        row.wrapped = True  # its name began above its figures: it may end below
+    for frag in pending:
+        _merge_fragment(row, frag, before=True)
+    return row
+
+
+def _ends_row_above(above: _Row, body: list[int], toks: list[list[Token]], i: int,
+                    s: TextLayoutSettings) -> bool:
+    return above.wrapped or not _next_is_row(body, toks, i, s) or (
+        _lone_figure(toks[i]) and is_label_row(toks[i - 1], s))
 
 
 def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
