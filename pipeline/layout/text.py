@@ -51,6 +51,9 @@ class TextLayoutSettings:
     min_drifted_label: int = 2  # characters of each of two labels over one column, one drifted
     max_wrap_lines: int = 3  # header lines below a label that its wrapped continuation may lie
     min_columns: int = 2  # columns of an aligned table's body at least
+    min_data_rows: int = 2  # data lines that make a body of aligned lines a table
+    min_first_row_amounts: int = 2  # amounts on a body's first line that make it a table
+    min_coded_rows: int = 2  # coded rows (with a named figure) of a table cut at a page
 
 
 SETTINGS = TextLayoutSettings()
@@ -1239,59 +1242,16 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
         if not data[i] and not coded[i]:
             i += 1
             continue
-        body = [i]
-        lone: set[int] = set()
-        j = i + 1
-        gap = blank = 0
-        while j < n:
-            if data[j]:
-                body.append(j)
-                gap = blank = 0
-            elif not toks[j]:
-                blank += 1
-                if blank > s.max_blank_run:
-                    break
-            elif is_label_row(toks[j], s):
-                body.append(j)  # a row printed without figures (二、外交支出)
-                gap = blank = 0
-            elif j - 1 in body and _lone_figure(toks[j]) and is_label_row(toks[j - 1], s):
-                body.append(j)  # the figure of the row above, printed on a line of its own
-                lone.add(j)
-                gap = blank = 0
-            elif _stray_figures(toks[j]):
-                body.append(j)  # a figure wrapped in its cell (21,118.5 / 1): read past it
-            elif is_fragment_line(toks[j], s) and gap < s.max_gap_lines:
-                body.append(j)
-                gap += 1
-            else:
-                break
-            j += 1
+        body, lone, j = _body_from(i, toks, data, s)
         while body and not data[body[-1]] and not coded[body[-1]] and body[-1] not in lone:
             body.pop()  # trailing fragments belong to what follows, unless merged below
         if not any(data[k] for k in body):  # coded rows without a figure below them: not a table here
             i += 1
             continue
-        # a fragment right after the last data row (the end of its wrapped name)
-        last = body[-1]
-        if last + 1 < n and is_fragment_line(toks[last + 1], s) and \
-                len(toks[last + 1]) == 1 and not _TITLE_LINE.search(lines[last + 1].text) and \
-                (last + 2 >= n or not toks[last + 2] or not is_fragment_line(toks[last + 2], s)):
-            body.append(last + 1)
-        n_data = sum(1 for k in body if data[k])
-        multi = sum(1 for k in body if data[k] and sum(t.is_amount for t in toks[k]) >= 1)
-        n_coded = sum(1 for k in body if coded[k])
-        # lines that print a name and its figure together
-        named = sum(1 for k in body if data[k] and any(
-            not t.is_numberlike for t in toks[k]))
-        if n_data >= 2 or (multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= 2) or (
-                named >= 1 and n_coded >= 2):  # the coded rows of a table cut at a page
+        _take_closing_fragment(body, lines, toks, s)
+        if _is_table_body(body, toks, data, coded, s):
             head = _header_rows(lines, toks, body[0], s)
-            if head and head[-1] == body[0] - 1 and is_label_row(toks[head[-1]], s) and \
-                    _ORDINAL_NAME.match(toks[head[-1]][0].text) and \
-                    not any(not t.is_numberlike for t in toks[body[0]]):
-                # the first row's name printed on the line above its figures (pdfplumber):
-                # a row of the body, not the header's last line
-                body.insert(0, head.pop())
+            _first_row_from_header(head, body, toks, s)
             grid = aligned_table(page, lines, head, body, s, state)
             if grid is not None:
                 out.append(grid)
@@ -1299,6 +1259,79 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
                 used.update(range(body[0], body[-1] + 1))
         i = max(j, body[-1] + 1)
     return out, used
+
+
+def _body_from(i: int, toks: list[list[Token]], data: list[bool], s: TextLayoutSettings
+               ) -> tuple[list[int], set[int], int]:
+    """The body lines from data or coded line ``i`` on: data and label rows, lone figures of
+    the row above, stray figures and a few fragment lines, up to a run of blank lines or
+    another line; the lone figures among them; the line it stopped at."""
+    n = len(toks)
+    body = [i]
+    lone: set[int] = set()
+    j = i + 1
+    gap = blank = 0
+    while j < n:
+        if data[j]:
+            body.append(j)
+            gap = blank = 0
+        elif not toks[j]:
+            blank += 1
+            if blank > s.max_blank_run:
+                break
+        elif is_label_row(toks[j], s):
+            body.append(j)  # a row printed without figures (二、外交支出)
+            gap = blank = 0
+        elif j - 1 in body and _lone_figure(toks[j]) and is_label_row(toks[j - 1], s):
+            body.append(j)  # the figure of the row above, printed on a line of its own
+            lone.add(j)
+            gap = blank = 0
+        elif _stray_figures(toks[j]):
+            body.append(j)  # a figure wrapped in its cell (21,118.5 / 1): read past it
+        elif is_fragment_line(toks[j], s) and gap < s.max_gap_lines:
+            body.append(j)
+            gap += 1
+        else:
+            break
+        j += 1
+    return body, lone, j
+
+
+def _take_closing_fragment(body: list[int], lines: list[TextLine], toks: list[list[Token]],
+                           s: TextLayoutSettings) -> None:
+    """A fragment right after the last data row (the end of its wrapped name) joins the
+    body."""
+    n = len(lines)
+    last = body[-1]
+    if last + 1 < n and is_fragment_line(toks[last + 1], s) and \
+            len(toks[last + 1]) == 1 and not _TITLE_LINE.search(lines[last + 1].text) and \
+            (last + 2 >= n or not toks[last + 2] or not is_fragment_line(toks[last + 2], s)):
+        body.append(last + 1)
+
+
+def _is_table_body(body: list[int], toks: list[list[Token]], data: list[bool],
+                   coded: list[bool], s: TextLayoutSettings) -> bool:
+    """Enough data rows; or a first row of several figures; or the coded rows of a table
+    cut at a page with a line that prints a name and its figure together."""
+    n_data = sum(1 for k in body if data[k])
+    multi = sum(1 for k in body if data[k] and sum(t.is_amount for t in toks[k]) >= 1)
+    n_coded = sum(1 for k in body if coded[k])
+    # lines that print a name and its figure together
+    named = sum(1 for k in body if data[k] and any(
+        not t.is_numberlike for t in toks[k]))
+    return n_data >= s.min_data_rows or (
+        multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= s.min_first_row_amounts) or (
+        named >= 1 and n_coded >= s.min_coded_rows)  # the coded rows of a table cut at a page
+
+
+def _first_row_from_header(head: list[int], body: list[int], toks: list[list[Token]],
+                           s: TextLayoutSettings) -> None:
+    """The first row's name printed on the line above its figures (pdfplumber): a row of
+    the body, not the header's last line."""
+    if head and head[-1] == body[0] - 1 and is_label_row(toks[head[-1]], s) and \
+            _ORDINAL_NAME.match(toks[head[-1]][0].text) and \
+            not any(not t.is_numberlike for t in toks[body[0]]):
+        body.insert(0, head.pop())
 
 
 # ------------------------------------------------------------------ separated cells
@@ -1330,71 +1363,102 @@ def _has_amount(row: GridRow) -> bool:
 
 
 def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block], set[int]]:
-    blocks: list[Block] = []
-    used: set[int] = set()
-    grid: Grid | None = None
-    piped: set[int] = set()  # ids of grids read from markdown pipe rows
-    flat: dict[int, tuple[int, TextLine]] = {}  # rows printed without pipes: line, by row id
-    pending: list[tuple[int, TextLine]] = []
-    held = False  # the header above was held open across a heading printed apart
+    reader = _SeparatedTables(page)
     for idx, ln in enumerate(page.lines):
-        if _SEPARATOR_ROW.match(ln.text) and grid is not None:
-            used.add(idx)
-            if id(grid) in piped and len(grid.rows) > 1 and not _has_amount(grid.rows[-1]) \
-                    and any(_has_amount(r) for r in grid.rows[:-1]):
-                # a header row over a separator opens a new markdown table: the pieces of
-                # a document without page breaks are read apart, as the PDF's pages are
-                head = grid.rows.pop()
-                grid = Grid(page=page.number, top=idx - 1, ncols=len(head.cells), ruled=False,
-                            rows=[head])
-                blocks.append(grid)
-                piped.add(id(grid))
-            continue
+        reader.read(idx, ln)
+    return reader.blocks_out(state)
+
+
+@dataclass
+class _SeparatedTables:
+    """Tab- or pipe-separated rows of a page read line by line into grids."""
+
+    page: Page
+    blocks: list[Block] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+    grid: Grid | None = None  # the grid the rows go into
+    piped: set[int] = field(default_factory=set)  # ids of grids read from markdown pipe rows
+    # rows printed without pipes: line, by row id
+    flat: dict[int, tuple[int, TextLine]] = field(default_factory=dict)
+    pending: list[tuple[int, TextLine]] = field(default_factory=list)
+    held: bool = False  # the header above was held open across a heading printed apart
+
+    def read(self, idx: int, ln: TextLine) -> None:
+        if _SEPARATOR_ROW.match(ln.text) and self.grid is not None:
+            self._separator(idx, self.grid)
+            return
         cells = _split_cells(ln.text, ln.start)
         if cells is not None:
-            if held and grid is not None and len(cells) != grid.ncols:
-                grid = None  # a header piece of another width: another table
-            held = False
-            if grid is None:
-                grid = Grid(page=page.number, top=idx, ncols=0, ruled=False)
-                blocks.append(grid)
-                if "\t" not in ln.text:
-                    piped.add(id(grid))
-            grid.ncols = max(grid.ncols, len(cells))
-            for k, fl in pending:  # flattened rows between two pipe rows of the table
-                row = GridRow([], page.number, span=(fl.start, fl.end))
-                flat[id(row)] = (k, fl)
-                grid.rows.append(row)
-                used.add(k)
-            pending = []
-            grid.rows.append(GridRow(cells, page.number, span=(ln.start, ln.end)))
-            used.add(idx)
-            continue
+            self._cells_row(idx, ln, cells)
+            return
         if not ln.text.strip():
-            continue  # blank lines do not end a table: converters scatter them
-        if grid is not None and id(grid) in piped and _flattened_row(ln):
-            pending.append((idx, ln))  # a row the converter printed without its pipes
-            continue
-        if grid is not None and id(grid) in piped and not pending and \
+            return  # blank lines do not end a table: converters scatter them
+        self._plain_line(idx, ln)
+
+    def _separator(self, idx: int, grid: Grid) -> None:
+        self.used.add(idx)
+        if id(grid) in self.piped and len(grid.rows) > 1 and not _has_amount(grid.rows[-1]) \
+                and any(_has_amount(r) for r in grid.rows[:-1]):
+            # a header row over a separator opens a new markdown table: the pieces of
+            # a document without page breaks are read apart, as the PDF's pages are
+            head = grid.rows.pop()
+            self.grid = Grid(page=self.page.number, top=idx - 1, ncols=len(head.cells),
+                             ruled=False, rows=[head])
+            self.blocks.append(self.grid)
+            self.piped.add(id(self.grid))
+
+    def _cells_row(self, idx: int, ln: TextLine, cells: list[Cell]) -> None:
+        if self.held and self.grid is not None and len(cells) != self.grid.ncols:
+            self.grid = None  # a header piece of another width: another table
+        self.held = False
+        grid = self.grid if self.grid is not None else self._open(idx, ln)
+        grid.ncols = max(grid.ncols, len(cells))
+        for k, fl in self.pending:  # flattened rows between two pipe rows of the table
+            row = GridRow([], self.page.number, span=(fl.start, fl.end))
+            self.flat[id(row)] = (k, fl)
+            grid.rows.append(row)
+            self.used.add(k)
+        self.pending = []
+        grid.rows.append(GridRow(cells, self.page.number, span=(ln.start, ln.end)))
+        self.used.add(idx)
+
+    def _open(self, idx: int, ln: TextLine) -> Grid:
+        grid = Grid(page=self.page.number, top=idx, ncols=0, ruled=False)
+        self.grid = grid
+        self.blocks.append(grid)
+        if "\t" not in ln.text:
+            self.piped.add(id(grid))
+        return grid
+
+    def _plain_line(self, idx: int, ln: TextLine) -> None:
+        grid = self.grid
+        if grid is not None and id(grid) in self.piped and _flattened_row(ln):
+            self.pending.append((idx, ln))  # a row the converter printed without its pipes
+            return
+        if grid is not None and id(grid) in self.piped and not self.pending and \
                 _header_fragment(ln) and not any(_has_amount(r) for r in grid.rows):
-            held = True  # a heading printed apart from the header pieces around it
-            continue
-        grid = None
-        held = False
-        pending = []
-    for b in blocks:
-        if isinstance(b, Grid) and id(b) in piped:
-            used -= _place_flattened_rows(b, flat)
-    out: list[Block] = []
-    for b in blocks:
-        if isinstance(b, Grid) and id(b) in piped:
-            lines, repaired = repair_pipe_grid(b, state)
-            out.extend(lines)
-            if repaired is not None:
-                out.append(repaired)
-        else:
-            out.append(b)
-    return out, used
+            self.held = True  # a heading printed apart from the header pieces around it
+            return
+        self.grid = None
+        self.held = False
+        self.pending = []
+
+    def blocks_out(self, state: dict | None) -> tuple[list[Block], set[int]]:
+        """The blocks read, pipe grids repaired (flattened rows placed first), and the
+        line indexes they took."""
+        for b in self.blocks:
+            if isinstance(b, Grid) and id(b) in self.piped:
+                self.used -= _place_flattened_rows(b, self.flat)
+        out: list[Block] = []
+        for b in self.blocks:
+            if isinstance(b, Grid) and id(b) in self.piped:
+                lines, repaired = repair_pipe_grid(b, state)
+                out.extend(lines)
+                if repaired is not None:
+                    out.append(repaired)
+            else:
+                out.append(b)
+        return out, self.used
 
 
 def _flattened_row(ln: TextLine) -> bool:
