@@ -54,6 +54,11 @@ class TextLayoutSettings:
     min_data_rows: int = 2  # data lines that make a body of aligned lines a table
     min_first_row_amounts: int = 2  # amounts on a body's first line that make it a table
     min_coded_rows: int = 2  # coded rows (with a named figure) of a table cut at a page
+    amountlike_slack: int = 1  # display columns an amount-like token may end past a column's edges
+    empty_column_pitch: int = 8  # display columns between amount columns when none is measured
+    min_empty_column_half: float = 3.0  # display columns of half a column only the header labels
+    min_column_label: int = 2  # characters of a header label that may name a column of its own
+    label_overhang: int = 1  # display columns a label may reach past half its column's width
 
 
 SETTINGS = TextLayoutSettings()
@@ -414,22 +419,51 @@ def _merge_exclusive(cols: list[Column], rows: list[list[Token]]) -> list[Column
 def place_token(t: Token, cols: list[Column]) -> int:
     """The index of the body column a token of a body line belongs to."""
     if t.is_amount or _amountlike(t):
-        for j, c in enumerate(cols):
-            if c.amount and min(c.edges) - (0 if t.is_amount else 1) <= t.x1 <= max(c.edges) + (
-                    0 if t.is_amount else 1):
-                return j
-        if t.is_amount:
-            return min((j for j, c in enumerate(cols) if c.amount),
-                       key=lambda j: abs(cols[j].anchor - t.x1), default=0)
+        j = _amount_column(t, cols)
+        if j is not None:
+            return j
     code = bool(_INTEGER_TOKEN.match(t.text))
+    j = _column_at_edge(t, cols, code)
+    if j is not None:
+        return j
+    best = _nearest_text_column(t, cols, code)
+    if best >= 0:
+        return best
+    texts = [j for j, c in enumerate(cols) if not c.amount and c.code == code]
+    if texts:  # beyond a column of figures: the nearest column of its kind
+        return min(texts, key=lambda j: abs(cols[j].anchor - t.x0))
+    return min(range(len(cols)), key=lambda j: abs(cols[j].cx - t.cx))
+
+
+def _amount_column(t: Token, cols: list[Column], s: TextLayoutSettings = SETTINGS
+                   ) -> int | None:
+    """The amount column whose edges hold the token's right edge (an amount-like token's
+    within ``amountlike_slack``); for an amount, else the amount column nearest it."""
+    slack = 0 if t.is_amount else s.amountlike_slack
+    for j, c in enumerate(cols):
+        if c.amount and min(c.edges) - slack <= t.x1 <= max(c.edges) + slack:
+            return j
+    if t.is_amount:
+        return min((j for j, c in enumerate(cols) if c.amount),
+                   key=lambda j: abs(cols[j].anchor - t.x1), default=0)
+    return None
+
+
+def _column_at_edge(t: Token, cols: list[Column], code: bool) -> int | None:
+    """The text column with an edge where the token starts, one of its kind (codes or
+    names) first."""
     for j, c in enumerate(cols):
         if not c.amount and c.code == code and t.x0 in c.edges:
             return j
     for j, c in enumerate(cols):
         if not c.amount and t.x0 in c.edges:
             return j
-    # text sharing no edge: the nearest text column with no amount column between, of
-    # names for a name, of codes for a code where there is one
+    return None
+
+
+def _nearest_text_column(t: Token, cols: list[Column], code: bool) -> int:
+    """Text sharing no edge: the nearest text column with no amount column between, of
+    names for a name, of codes for a code where there is one; -1 when none."""
     best, dist = -1, (2, 10 ** 9)
     for j, c in enumerate(cols):
         if c.amount:
@@ -440,12 +474,7 @@ def place_token(t: Token, cols: list[Column]) -> int:
         d = (0 if c.code == code else 1, abs(c.anchor - t.x0))
         if d < dist:
             best, dist = j, d
-    if best >= 0:
-        return best
-    texts = [j for j, c in enumerate(cols) if not c.amount and c.code == code]
-    if texts:  # beyond a column of figures: the nearest column of its kind
-        return min(texts, key=lambda j: abs(cols[j].anchor - t.x0))
-    return min(range(len(cols)), key=lambda j: abs(cols[j].cx - t.cx))
+    return best
 
 
 def _code_column(j: int, cols: list[Column], rows: list[list[Token]]) -> bool:
@@ -836,8 +865,8 @@ def _heading_blocks(k: int, m: int, keys: list[int], line: dict[int, list[Token]
     return spans[best[0]][0], spans[best[1]][1]
 
 
-def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int
-                   ) -> list[Column]:
+def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int,
+                   s: TextLayoutSettings = SETTINGS) -> list[Column]:
     """Columns the header labels but no figure of the body fills (财政专户管理资金 of a
     department that has none): header fragments right of the first amount column whose
     middle lies further than half a column from every column. Fragments of such a column
@@ -846,55 +875,76 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
     if not amount_cols:
         return []
     pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
-                   if a.amount and b.amount) or [8]
-    half = max(3.0, pitch[len(pitch) // 2] / 2)
+                   if a.amount and b.amount) or [s.empty_column_pitch]
+    half = max(s.min_empty_column_half, pitch[len(pitch) // 2] / 2)
     start = amount_cols[0].lo
     found: list[list[float]] = []  # [x0, x1) of each such column's fragments
-    regions = column_regions(cols)
-
-    def region_of(x: float) -> int:
-        return next((j for j, (a, b) in enumerate(regions) if a <= x < b), len(cols) - 1)
-
+    g = _HeaderGeometry(cols, wide, column_regions(cols), half)
     for i in head:
-        # two labels of a line over one amount column: the one nearer its figures has it
-        over: dict[int, list[Token]] = {}
+        beaten = _beaten_labels(toks[i], g, start, s)
         for t in toks[i]:
-            if len(t.text) >= 2 and t.x0 >= start:
-                over.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
-        beaten: list[Token] = []
-        for j, ts in over.items():
-            if cols[j].amount and len(ts) >= 2:
-                mid = (cols[j].lo + cols[j].hi) / 2
-                keep = min(ts, key=lambda t: abs(_printed_centre([t], wide) - mid))
-                beaten.extend(t for t in ts if t is not keep)
-        for t in toks[i]:
-            if len(t.text) < 2 or t.x0 < start:
+            if len(t.text) < s.min_column_label or t.x0 < start:
                 continue
-            cx = _printed_centre([t], wide)
-            j = region_of(cx)
-            x0, x1 = t.x0, printed_end(t, wide)
-            under = {region_of(_printed_centre([u], wide)) for r in head if r > i for u in toks[r]
-                     if x0 - half <= _printed_centre([u], wide) <= x1 + half}
-            if len(under) >= 2:
-                continue  # a heading over labelled columns, not a column of its own
-            if not any(t is b for b in beaten) and (
-                    not cols[j].amount or abs((cols[j].lo + cols[j].hi) / 2 - cx) <= max(
-                        half, (cols[j].hi - cols[j].lo) / 2 + 1) or (
-                        j > 0 and not cols[j - 1].amount)):
-                continue  # a label over its own column (a column of figures after names
-                # is as wide as its header: two-sided summary tables)
-            for f in found:
-                if min(f[1], x1) > max(f[0], x0):
-                    f[0], f[1] = min(f[0], x0), max(f[1], x1)
-                    break
-            else:
-                found.append([x0, x1])
+            if _spans_labelled_columns(t, i, head, toks, g) or \
+                    _over_own_column(t, g, beaten, s):
+                continue
+            _widen_or_add(found, t.x0, printed_end(t, wide))
     out: list[Column] = []
     for x0, x1 in found:
         cx = (x0 + x1) / 2
         right = int(cx + half)
         out.append(Column(True, right, int(cx - half) + 1, right, [right]))
     return out
+
+
+def _beaten_labels(line: list[Token], g: _HeaderGeometry, start: float,
+                   s: TextLayoutSettings) -> list[Token]:
+    """Two labels of a line over one amount column: the one nearer its figures has it;
+    the others."""
+    over: dict[int, list[Token]] = {}
+    for t in line:
+        if len(t.text) >= s.min_column_label and t.x0 >= start:
+            over.setdefault(g.region_of_token(t), []).append(t)
+    beaten: list[Token] = []
+    for j, ts in over.items():
+        if g.cols[j].amount and len(ts) >= 2:
+            mid = (g.cols[j].lo + g.cols[j].hi) / 2
+            keep = min(ts, key=lambda t: abs(_printed_centre([t], g.wide) - mid))
+            beaten.extend(t for t in ts if t is not keep)
+    return beaten
+
+
+def _spans_labelled_columns(t: Token, i: int, head: list[int], toks: list[list[Token]],
+                            g: _HeaderGeometry) -> bool:
+    """A heading over labelled columns (labels below it, within ``slack`` of its extent,
+    in two columns or more), not a column of its own."""
+    half = g.slack
+    x0, x1 = t.x0, printed_end(t, g.wide)
+    under = {g.region_of_token(u) for r in head if r > i for u in toks[r]
+             if x0 - half <= _printed_centre([u], g.wide) <= x1 + half}
+    return len(under) >= 2
+
+
+def _over_own_column(t: Token, g: _HeaderGeometry, beaten: list[Token],
+                     s: TextLayoutSettings) -> bool:
+    """A label over its own column (a column of figures after names is as wide as its
+    header: two-sided summary tables)."""
+    cx = _printed_centre([t], g.wide)
+    j = g.region_of(cx)
+    c = g.cols[j]
+    return not any(t is b for b in beaten) and (
+        not c.amount or abs((c.lo + c.hi) / 2 - cx) <= max(
+            g.slack, (c.hi - c.lo) / 2 + s.label_overhang) or (
+            j > 0 and not g.cols[j - 1].amount))
+
+
+def _widen_or_add(found: list[list[float]], x0: float, x1: float) -> None:
+    """Fragments of one column on several lines (a wrapped label) are one column."""
+    for f in found:
+        if min(f[1], x1) > max(f[0], x0):
+            f[0], f[1] = min(f[0], x0), max(f[1], x1)
+            return
+    found.append([x0, x1])
 
 
 def _lone_figure(ts: list[Token]) -> bool:
@@ -1183,41 +1233,49 @@ def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
     figures but none in a row with it, is that column: its figures were pushed a few
     columns along by the figure before them (pdfplumber prints '183,484.57 36,655.19')."""
     while True:
-        head, body = grid.rows[:grid.header_rows], grid.rows[grid.header_rows:]
-        labelled = {k for r in head for c in r.cells if c.text
-                    for k in range(c.col, c.col + c.span)}
-        filled = [{c.col for c in r.cells if c.text} for r in body]
-        move = None
-        for j in range(grid.ncols):
-            if not amount[j] or j in labelled or not any(j in f for f in filled):
-                continue
-            for nb in (j - 1, j + 1):
-                if 0 <= nb < grid.ncols and amount[nb] and nb in labelled and \
-                        any(nb in f for f in filled) and \
-                        not any(j in f and nb in f for f in filled):
-                    move = (j, nb)
-                    break
-            if move:
-                break
+        move = _unlabelled_beside_labelled(grid, amount)
         if move is None:
             return
         j, nb = move
         for r in grid.rows:
-            cells = []
-            for c in r.cells:
-                if c.col == j:
-                    if not c.text:
-                        continue
-                    c.col = nb
-                cells.append(c)
-            r.cells = [c for c in cells if c.text or c.col != nb or not any(
-                x.col == nb and x.text for x in cells)]
-            for c in r.cells:
-                if c.col > j:
-                    c.col -= 1
-            r.cells.sort(key=lambda c: c.col)
+            _move_cells(r, j, nb)
         del amount[j]
         grid.ncols -= 1
+
+
+def _unlabelled_beside_labelled(grid: Grid, amount: list[bool]) -> tuple[int, int] | None:
+    """The first unlabelled column of figures and the labelled neighbour it belongs to."""
+    head, body = grid.rows[:grid.header_rows], grid.rows[grid.header_rows:]
+    labelled = {k for r in head for c in r.cells if c.text
+                for k in range(c.col, c.col + c.span)}
+    filled = [{c.col for c in r.cells if c.text} for r in body]
+    for j in range(grid.ncols):
+        if not amount[j] or j in labelled or not any(j in f for f in filled):
+            continue
+        for nb in (j - 1, j + 1):
+            if 0 <= nb < grid.ncols and amount[nb] and nb in labelled and \
+                    any(nb in f for f in filled) and \
+                    not any(j in f and nb in f for f in filled):
+                return j, nb
+    return None
+
+
+def _move_cells(r: GridRow, j: int, nb: int) -> None:
+    """Column j's filled cells into column nb (whose blank cell in that row goes), and the
+    columns after j one to the left."""
+    cells = []
+    for c in r.cells:
+        if c.col == j:
+            if not c.text:
+                continue
+            c.col = nb
+        cells.append(c)
+    r.cells = [c for c in cells if c.text or c.col != nb or not any(
+        x.col == nb and x.text for x in cells)]
+    for c in r.cells:
+        if c.col > j:
+            c.col -= 1
+    r.cells.sort(key=lambda c: c.col)
 
 
 def _next_is_row(body: list[int], toks: list[list[Token]], i: int,
