@@ -124,6 +124,10 @@ class StreamSettings:
     running_min_chars: int = 6  # shorter lines (页码, 单位) are not taken for one
     max_aligned_share: float = 0.15  # amount lines with a wide gap (aligned columns) at most
     max_propagate_rounds: int = 6  # passes over a table's sum identities until none narrows
+    one_per_line_share: float = 0.8  # of a page's amount lines holding one token: cell per line
+    max_title_tokens: int = 4  # tokens of a line that may be a table's title
+    max_unit_line_chars: int = 40  # characters of a line naming the unit (单位：万元) at most
+    max_row_chars: int = 40  # characters of a body line without amounts: longer, running text
 
 
 SETTINGS = StreamSettings()
@@ -1414,6 +1418,63 @@ def _join_spaced(ts: list[Token]) -> list[Token]:
     return out
 
 
+@dataclass
+class _PageRead:
+    """A page being read: its lines and tokens, the table open on it, what it gave."""
+
+    page: Page
+    lines: list[TextLine]
+    toks: list[list[Token]]
+    cur: _Table | None
+    blocks: list[Block] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+    title_seen: bool = False
+
+
+def _first_amount_line(lines: list[TextLine], toks: list[list[Token]], i: int,
+                       s: StreamSettings = SETTINGS) -> int:
+    """The first line from ``i`` holding an amount, an end mark or a title."""
+    n = len(lines)
+    j = i
+    while j < n:
+        ts = toks[j]
+        text = lines[j].text.strip()
+        if ts and (any(_is_amount(x.text) for x in ts) or _END.search(text)
+                   or (classify_title(text) and len(ts) <= s.max_title_tokens)):
+            break
+        j += 1
+    return j
+
+
+def _name_lines_above(lines: list[TextLine], toks: list[list[Token]], i: int, j: int) -> int:
+    """The first of the code and name lines right above the first amount (line ``j``),
+    a few lines back at most (``j`` when none)."""
+    first = j
+    k = j - 1
+    back = 0
+    while k > i and back < MAX_NAME_BACKUP:
+        if not toks[k]:
+            k -= 1
+            continue
+        txt = lines[k].text.strip()
+        if _CODE.match(txt) or _PART.match(txt) or _CODED_NAME.match(txt):
+            first = k
+            k -= 1
+            back += 1
+            continue
+        if (first == j or (first < j and _CODE.match(lines[first].text.strip()))) and \
+                (first == j or back == 0):
+            first = k
+            # the name's code on the line above it (205 / 教育支出 / 452,738.18)
+            c = k - 1
+            while c > i and not toks[c]:
+                c -= 1
+            if c > i and _CODE.match(lines[c].text.strip()):
+                first = c
+        break
+    return first
+
+
 class _StreamReader:
     def __init__(self) -> None:
         self.one_per_line = False
@@ -1423,138 +1484,109 @@ class _StreamReader:
     def page(self, page: Page) -> list[Block]:
         lines = page.lines
         toks = [_join_spaced(line_tokens(ln)) for ln in lines]
-        amount_lines = [ts for ts in toks if any(_is_amount(t.text) for t in ts)]
-        if amount_lines:
-            single = sum(1 for ts in amount_lines if len(ts) == 1)
-            self.one_per_line = single >= 0.8 * len(amount_lines)
-        blocks: list[Block] = []
-        used: set[int] = set()
-        cur = self.open  # a table continued from the page before, if its body goes on
-        title_seen = False
+        self._measure_one_per_line(toks)
+        # cur: a table continued from the page before, if its body goes on
+        p = _PageRead(page, lines, toks, cur=self.open)
         i = 0
         n = len(lines)
         while i < n:
-            ts = toks[i]
-            text = lines[i].text.strip()
-            if not ts:
-                i += 1
-                continue
-            kind = classify_title(text) if len(ts) <= 4 else None
-            if (kind is not None or is_number_label(text)) and cur is not None and \
-                    cur.title and cur.header is not None and \
-                    self._same_title(cur, lines, toks, i, kind):
-                # the table's number label and title printed again (on its next page): the
-                # table goes on, its header printed again is skipped
-                cur.head_idx.append(i)
-                cur.repeat = True
-                i += 1
-                continue
-            if kind is None and (is_number_label(text) or _BRACKETED.fullmatch(text)) and \
-                    cur is not None and cur.header is None and not cur.units and not cur.pending:
-                # the number label printed under its title, or the title's last part in
-                # brackets on a line of its own (（按支出功能分类科目－不含上年结转）)
-                cur.head_idx.append(i)
-                i += 1
-                continue
-            if kind is not None or is_number_label(text):
-                if cur is not None:
-                    self._emit(cur, page, lines, blocks, used)
-                    cur = None
-                if kind is not None and "绩效" not in text:  # indicators are read apart
-                    cur = _Table(kind=kind, top=i, title=re.sub(r"\s+", "", text))
-                    title_seen = True
-                i += 1
-                continue
-            if _page_no(lines, i) or (_meta_line(lines, i) or (detect_unit(text) and len(text) < 40)):
-                i += 1
-                continue
-            if cur is None:
-                i += 1
-                continue
-            if _END.search(text) and not any(_is_amount(t.text) for t in ts):
-                self._emit(cur, page, lines, blocks, used)
-                cur = None
-                i += 1
-                continue
-            if cur.header is None and not (cur is self.open and not title_seen):
-                i = self._read_header(cur, lines, toks, i)
-                continue
-            if cur.repeat or (cur is self.open and not title_seen and not cur.units):
-                cur.repeat = False
-                k = self._repeated_header(cur, lines, toks, i)
-                if k > i:
-                    i = k
-                    continue
-            nxt = self._read_body(cur, lines, toks, i)
-            if nxt == i:  # running text ends the table
-                self._emit(cur, page, lines, blocks, used)
-                cur = None
-                nxt = i + 1
-            i = nxt
-        if cur is not None:
-            self._emit(cur, page, lines, blocks, used, keep_open=True)
+            i = self._page_line(p, i)
+        if p.cur is not None:
+            self._emit(p.cur, page, lines, p.blocks, p.used, keep_open=True)
         else:
             self.open = None
-        blocks.extend(unused_lines(lines, used, page.number))
+        blocks = p.blocks
+        blocks.extend(unused_lines(lines, p.used, page.number))
         blocks.sort(key=lambda b: b.top)
         return blocks
+
+    def _measure_one_per_line(self, toks: list[list[Token]], s: StreamSettings = SETTINGS
+                              ) -> None:
+        """Text printing one cell per line: most lines holding an amount hold nothing else."""
+        amount_lines = [ts for ts in toks if any(_is_amount(t.text) for t in ts)]
+        if amount_lines:
+            single = sum(1 for ts in amount_lines if len(ts) == 1)
+            self.one_per_line = single >= s.one_per_line_share * len(amount_lines)
+
+    def _page_line(self, p: _PageRead, i: int, s: StreamSettings = SETTINGS) -> int:
+        """Reads from line ``i`` of the page; returns the next line to read."""
+        ts = p.toks[i]
+        text = p.lines[i].text.strip()
+        if not ts:
+            return i + 1
+        kind = classify_title(text) if len(ts) <= s.max_title_tokens else None
+        if self._title_line(p, i, text, kind):
+            return i + 1
+        if _page_no(p.lines, i) or (_meta_line(p.lines, i) or (
+                detect_unit(text) and len(text) < s.max_unit_line_chars)):
+            return i + 1
+        if p.cur is None:
+            return i + 1
+        if _END.search(text) and not any(_is_amount(t.text) for t in ts):
+            self._end_table(p)
+            return i + 1
+        return self._table_line(p, p.cur, i)
+
+    def _title_line(self, p: _PageRead, i: int, text: str, kind: TableKind | None) -> bool:
+        """A title or number label line: the open table's own printed again, a part of its
+        title, or a new table's (which ends the open one); False for any other line."""
+        cur = p.cur
+        number = is_number_label(text)
+        if (kind is not None or number) and cur is not None and \
+                cur.title and cur.header is not None and \
+                self._same_title(cur, p.lines, p.toks, i, kind):
+            # the table's number label and title printed again (on its next page): the
+            # table goes on, its header printed again is skipped
+            cur.head_idx.append(i)
+            cur.repeat = True
+            return True
+        if kind is None and (number or _BRACKETED.fullmatch(text)) and \
+                cur is not None and cur.header is None and not cur.units and not cur.pending:
+            # the number label printed under its title, or the title's last part in
+            # brackets on a line of its own (（按支出功能分类科目－不含上年结转）)
+            cur.head_idx.append(i)
+            return True
+        if kind is not None or number:
+            if cur is not None:
+                self._end_table(p)
+            if kind is not None and "绩效" not in text:  # indicators are read apart
+                p.cur = _Table(kind=kind, top=i, title=re.sub(r"\s+", "", text))
+                p.title_seen = True
+            return True
+        return False
+
+    def _end_table(self, p: _PageRead) -> None:
+        assert p.cur is not None
+        self._emit(p.cur, p.page, p.lines, p.blocks, p.used)
+        p.cur = None
+
+    def _table_line(self, p: _PageRead, cur: _Table, i: int) -> int:
+        """Line ``i`` inside the open table: its header, its header printed again, or its
+        body; returns the next line to read."""
+        if cur.header is None and not (cur is self.open and not p.title_seen):
+            return self._read_header(cur, p.lines, p.toks, i)
+        if cur.repeat or (cur is self.open and not p.title_seen and not cur.units):
+            cur.repeat = False
+            k = self._repeated_header(cur, p.lines, p.toks, i)
+            if k > i:
+                return k
+        nxt = self._read_body(cur, p.lines, p.toks, i)
+        if nxt == i:  # running text ends the table
+            self._end_table(p)
+            nxt = i + 1
+        return nxt
 
     # --- header
     def _read_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
                      i: int) -> int:
         """Header lines from ``i`` up to the first row; returns the first row's line."""
-        n = len(lines)
-        j = i
-        while j < n:
-            ts = toks[j]
-            text = lines[j].text.strip()
-            if ts and (any(_is_amount(x.text) for x in ts) or _END.search(text)
-                       or (classify_title(text) and len(ts) <= 4)):
-                break
-            j += 1
-        if j >= n or not any(_is_amount(x.text) for x in toks[j]):
+        j = _first_amount_line(lines, toks, i)
+        if j >= len(lines) or not any(_is_amount(x.text) for x in toks[j]):
             # no amount follows: not a table (or an empty one); leave the lines as text
             t.header = Header()
             t.head_idx = []
             return j
-        # the first row's code and name lines sit above its first amount
-        first = j
-        above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
-        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
-            _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
-        above_toks = next((toks[k] for k in range(j - 1, i - 1, -1) if toks[k]), [])
-        if self._label_completes_header(t, lines, toks, i, j) or \
-                _column_labels_line(above_toks, t.kind):
-            pass  # the label(s) above the amounts head columns: no row's name
-        elif self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
-                                   and label_above) or \
-                not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
-            k = j - 1
-            back = 0
-            while k > i and back < MAX_NAME_BACKUP:
-                if not toks[k]:
-                    k -= 1
-                    continue
-                txt = lines[k].text.strip()
-                if _CODE.match(txt) or _PART.match(txt) or _CODED_NAME.match(txt):
-                    first = k
-                    k -= 1
-                    back += 1
-                    continue
-                if first == j or (first < j and _CODE.match(lines[first].text.strip())):
-                    if first == j or back == 0:
-                        first = k
-                        # the name's code on the line above it (205 / 教育支出 / 452,738.18)
-                        c = k - 1
-                        while c > i and not toks[c]:
-                            c -= 1
-                        if c > i and _CODE.match(lines[c].text.strip()):
-                            first = c
-                    break
-                break
-            # a label line right above the amounts: it belongs to the first row
-            if first == j and j - 1 >= i and toks[j - 1]:
-                first = j - 1
+        first = self._first_row_line(t, lines, toks, i, j)
         head = [k for k in range(i, first) if toks[k] and not _page_no(lines, k)
                 and not _meta_line(lines, k)]
         moved = self._total_label_in_header(t, lines, toks, head, first, j)
@@ -1566,6 +1598,27 @@ class _StreamReader:
         t.header = parse_header(frags, t.kind, None)
         if t.header.serial and head and _INTEGER.match(lines[head[-1]].text.strip()):
             t.serial = int(lines[head[-1]].text.strip())  # the first row's 序号, above its label
+        return first
+
+    def _first_row_line(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
+                        i: int, j: int) -> int:
+        """The first row's code and name lines sit above its first amount (line ``j``):
+        the first of them."""
+        above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
+        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
+            _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
+        above_toks = next((toks[k] for k in range(j - 1, i - 1, -1) if toks[k]), [])
+        if self._label_completes_header(t, lines, toks, i, j) or \
+                _column_labels_line(above_toks, t.kind):
+            return j  # the label(s) above the amounts head columns: no row's name
+        if not (self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
+                                      and label_above) or
+                not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j])):
+            return j
+        first = _name_lines_above(lines, toks, i, j)
+        # a label line right above the amounts: it belongs to the first row
+        if first == j and j - 1 >= i and toks[j - 1]:
+            first = j - 1
         return first
 
     def _total_label_in_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
