@@ -1475,6 +1475,58 @@ def _name_lines_above(lines: list[TextLine], toks: list[list[Token]], i: int, j:
     return first
 
 
+def _second_classification(unit: _Unit | None, tk: Token, j: int) -> bool:
+    """A token of the second classification (its code, then its name) of a row that has
+    a name and no amount yet, added to it; False for any other token."""
+    if unit is None or unit.amounts:
+        return False
+    if unit.name and ((_CODE.match(tk.text) and not unit.code2) or
+                      (_PART.match(tk.text) and unit.code2 and not unit.name2)):
+        unit.code2.append(tk)  # the second classification's code
+        unit.last_line = j
+        return True
+    if unit.code2 and not (_is_amount(tk.text) or _DASH.match(tk.text)):
+        unit.name2.append(tk)
+        unit.last_line = j
+        return True
+    return False
+
+
+def _amount_token(toks: list[list[Token]], j: int, ts: list[Token], tk: Token,
+                  unit: _Unit | None, code_after_name: bool) -> bool:
+    """An amount or dash; or an integer after a row's label (a code there starts a new
+    row)."""
+    if _is_amount(tk.text) or _DASH.match(tk.text) is not None:
+        return True
+    return bool(_INTEGER.match(tk.text) and unit is not None and
+                (unit.name or unit.amounts) and not code_after_name and not (
+                    (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
+                    and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)))
+
+
+def _code_token(t: _Table, toks: list[list[Token]], j: int, ts: list[Token], tk: Token,
+                unit: _Unit | None, line_code: bool, code_after_name: bool) -> bool:
+    """A classification code, or a part of one, that opens a row or belongs to the current
+    row (which has no name yet)."""
+    if not (unit is None or unit.amounts or not unit.name or code_after_name):
+        return False
+    return bool(_CODE.match(tk.text) or line_code or code_after_name or
+                _code_part(t, toks, j, ts, tk, unit))
+
+
+def _code_part(t: _Table, toks: list[list[Token]], j: int, ts: list[Token], tk: Token,
+               unit: _Unit | None) -> bool:
+    """A 款 or 项 part: after a row's code, or after a row's amounts and before a name;
+    or opening a page that continues a coded table."""
+    if not _PART.match(tk.text):
+        return False
+    if unit is not None:
+        return bool((unit.code and not unit.name) or (
+            unit.amounts and _next_is_text(toks, j, ts.index(tk))))
+    return bool(tk is ts[0] and t.pending and _next_is_text(toks, j, 0)
+                and any(v.code for _, us, _, _ in t.pending for v in us))
+
+
 class _StreamReader:
     def __init__(self) -> None:
         self.one_per_line = False
@@ -1720,7 +1772,7 @@ class _StreamReader:
 
     # --- body
     def _read_body(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
-                   i: int) -> int:
+                   i: int, s: StreamSettings = SETTINGS) -> int:
         """Rows from line ``i`` to the end of the table's body; returns the next line."""
         n = len(lines)
         j = i
@@ -1731,95 +1783,109 @@ class _StreamReader:
             if not ts:
                 j += 1
                 continue
-            if (classify_title(text) and len(ts) <= 4) or is_number_label(text) or \
-                    (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or \
-                    (_page_no(lines, j) and not self._serial_line(t, ts, toks, j)) or \
-                    _META.search(text):
+            if self._body_ends(t, lines, toks, j, text):
                 break  # (a number alone on its line is the next row's 序号, not a page's)
             if self._header_again(t, ts):
                 t.head_idx.append(j)  # its header printed again (a page break not marked)
                 j += 1
                 continue
-            if len(text) > 40 and not any(_is_amount(x.text) for x in ts):
+            if len(text) > s.max_row_chars and not any(_is_amount(x.text) for x in ts):
                 break  # running text
-            pos = 0
-            second = t.header is not None and t.header.second is not None
-            if self._serial_opens(t, ts) or self._blank_item_line_number(t, ts) or \
-                    self._serial_line(t, ts, toks, j):
-                if t.header is not None and t.header.serial:
-                    t.serial += 1  # the row's number in a 序号 column: not an amount
-                ts = ts[1:]
+            rest = self._without_serial(t, ts, toks, j)
+            if rest is not None:
+                ts = rest
                 unit = None
                 if not ts:
                     j += 1
                     continue
-            if unit is not None and unit.amounts and unit.last_line < j and \
-                    _is_grand_total(ts, t) and not unit.total:
-                unit = _Unit(line=j, total=True)  # the total row, its label printed elsewhere
-                t.units.append(unit)
-            for tk in ts:
-                if second and unit is not None and unit.name and not unit.amounts and (
-                        (_CODE.match(tk.text) and not unit.code2) or
-                        (_PART.match(tk.text) and unit.code2 and not unit.name2)):
-                    unit.code2.append(tk)  # the second classification's code
-                    unit.last_line = j
-                    continue
-                if second and unit is not None and unit.code2 and not unit.amounts and \
-                        not (_is_amount(tk.text) or _DASH.match(tk.text)):
-                    unit.name2.append(tk)
-                    unit.last_line = j
-                    continue
-                is_amt = _is_amount(tk.text) or _DASH.match(tk.text) is not None
-                # a code after a row's name that printed no amount (blank cells vanished)
-                # starts the next row, in a table of coded rows
-                code_after_name = bool(
-                    _CODE.match(tk.text) and unit is not None and unit.name and
-                    not unit.amounts and (unit.code or (t.header and t.header.code_label))
-                    and _next_is_text(toks, j, ts.index(tk)))
-                # a unit's code opening a row of its own (113001 无锡市信访局（本级） …)
-                line_code = bool(tk is ts[0] and len(ts) > 1 and not self.one_per_line
-                                 and _UNIT_CODE.match(tk.text) and not _is_amount(ts[1].text)
-                                 and not _INTEGER.match(ts[1].text))
-                code_after_name = code_after_name or line_code
-                if not is_amt and _INTEGER.match(tk.text) and unit is not None and \
-                        (unit.name or unit.amounts) and not code_after_name and not (
-                            (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
-                            and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)):
-                    is_amt = True  # an integer after a label is an amount, a code a new row
-                if is_amt:
-                    if unit is None:
-                        unit = _Unit(line=j, position=pos)
-                        t.units.append(unit)
-                    unit.amounts.append(tk)
-                    unit.last_line = j
-                elif (_CODE.match(tk.text) or line_code or (_PART.match(tk.text) and unit is not None
-                                              and ((unit.code and not unit.name) or (
-                                                  unit.amounts and _next_is_text(
-                                                      toks, j, ts.index(tk))))) or code_after_name or (
-                        # a part opening a page that continues a coded table
-                        _PART.match(tk.text) and unit is None and tk is ts[0]
-                        and t.pending and _next_is_text(toks, j, 0)
-                        and any(v.code for _, us, _, _ in t.pending for v in us))) and \
-                        (unit is None or unit.amounts or not unit.name or code_after_name):
-                    if unit is None or unit.amounts or unit.name:
-                        unit = _Unit(line=j, position=pos)
-                        t.units.append(unit)
-                        pos += 1
-                    unit.code.append(tk)
-                    unit.last_line = j
-                else:
-                    if unit is None or unit.amounts or (unit.name and self._new_label(t, unit, tk, j)):
-                        if unit is not None and unit.amounts and not self.one_per_line and \
-                                self._tail_of(unit, toks, j, ts):
-                            unit.name.append(tk)
-                            continue
-                        unit = _Unit(line=j, position=pos)
-                        t.units.append(unit)
-                        pos += 1
-                    unit.name.append(tk)
-                    unit.last_line = j
+            unit = self._body_line(t, toks, j, ts, unit)
             j += 1
         return j
+
+    def _body_ends(self, t: _Table, lines: list[TextLine], toks: list[list[Token]], j: int,
+                   text: str, s: StreamSettings = SETTINGS) -> bool:
+        """Line ``j`` ends the body: a title, number label, end mark, page number or
+        metadata line."""
+        ts = toks[j]
+        return bool((classify_title(text) and len(ts) <= s.max_title_tokens) or
+                    is_number_label(text) or
+                    (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or
+                    (_page_no(lines, j) and not self._serial_line(t, ts, toks, j)) or
+                    _META.search(text))
+
+    def _without_serial(self, t: _Table, ts: list[Token], toks: list[list[Token]], j: int
+                        ) -> list[Token] | None:
+        """The line without the row's number in a 序号 column (not an amount) when it
+        opens with one; None when it does not."""
+        if not (self._serial_opens(t, ts) or self._blank_item_line_number(t, ts) or
+                self._serial_line(t, ts, toks, j)):
+            return None
+        if t.header is not None and t.header.serial:
+            t.serial += 1
+        return ts[1:]
+
+    def _body_line(self, t: _Table, toks: list[list[Token]], j: int, ts: list[Token],
+                   unit: _Unit | None) -> _Unit | None:
+        """The tokens of body line ``j`` into rows (units); returns the row read last."""
+        pos = 0
+        second = t.header is not None and t.header.second is not None
+        if unit is not None and unit.amounts and unit.last_line < j and \
+                _is_grand_total(ts, t) and not unit.total:
+            unit = _Unit(line=j, total=True)  # the total row, its label printed elsewhere
+            t.units.append(unit)
+        for tk in ts:
+            if second and _second_classification(unit, tk, j):
+                continue
+            unit, pos = self._body_token(t, toks, j, ts, tk, unit, pos)
+        return unit
+
+    def _body_token(self, t: _Table, toks: list[list[Token]], j: int, ts: list[Token],
+                    tk: Token, unit: _Unit | None, pos: int) -> tuple[_Unit | None, int]:
+        """Token ``tk`` of line ``j`` as an amount, a code or a name, of the current row or
+        of a new one; returns the current row and the next row's position on the line."""
+        code_after_name, line_code = self._code_opens_row(t, toks, j, ts, tk, unit)
+        if _amount_token(toks, j, ts, tk, unit, code_after_name):
+            if unit is None:
+                unit = _Unit(line=j, position=pos)
+                t.units.append(unit)
+            unit.amounts.append(tk)
+            unit.last_line = j
+            return unit, pos
+        if _code_token(t, toks, j, ts, tk, unit, line_code, code_after_name):
+            if unit is None or unit.amounts or unit.name:
+                unit = _Unit(line=j, position=pos)
+                t.units.append(unit)
+                pos += 1
+            unit.code.append(tk)
+            unit.last_line = j
+            return unit, pos
+        if unit is None or unit.amounts or (unit.name and self._new_label(t, unit, tk, j)):
+            if unit is not None and unit.amounts and not self.one_per_line and \
+                    self._tail_of(unit, toks, j, ts):
+                unit.name.append(tk)
+                return unit, pos
+            unit = _Unit(line=j, position=pos)
+            t.units.append(unit)
+            pos += 1
+        unit.name.append(tk)
+        unit.last_line = j
+        return unit, pos
+
+    def _code_opens_row(self, t: _Table, toks: list[list[Token]], j: int, ts: list[Token],
+                        tk: Token, unit: _Unit | None) -> tuple[bool, bool]:
+        """Whether ``tk`` is a code that starts the next row (after a row's name that
+        printed no amount, or a unit's code opening a line), and whether it is the latter."""
+        # a code after a row's name that printed no amount (blank cells vanished)
+        # starts the next row, in a table of coded rows
+        code_after_name = bool(
+            _CODE.match(tk.text) and unit is not None and unit.name and
+            not unit.amounts and (unit.code or (t.header and t.header.code_label))
+            and _next_is_text(toks, j, ts.index(tk)))
+        # a unit's code opening a row of its own (113001 无锡市信访局（本级） …)
+        line_code = bool(tk is ts[0] and len(ts) > 1 and not self.one_per_line
+                         and _UNIT_CODE.match(tk.text) and not _is_amount(ts[1].text)
+                         and not _INTEGER.match(ts[1].text))
+        return code_after_name or line_code, line_code
 
     def _serial_opens(self, t: _Table, ts: list[Token]) -> bool:
         """The line opens with the next number of the table's 序号 column (1, 2, 3 …), in
