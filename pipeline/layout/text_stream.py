@@ -128,6 +128,7 @@ class StreamSettings:
     max_title_tokens: int = 4  # tokens of a line that may be a table's title
     max_unit_line_chars: int = 40  # characters of a line naming the unit (单位：万元) at most
     max_row_chars: int = 40  # characters of a body line without amounts: longer, running text
+    kuan_sum_tolerance: int = 2  # rounding units of a 款's amount its 项 rows' sum may miss
 
 
 SETTINGS = StreamSettings()
@@ -516,28 +517,7 @@ def _flatten(labels: list[str], kind: TableKind, n: int | None,
     out = list(labels)
     i = 0
     while i < len(out):
-        k = _key(out[i], kind)
-        kids: list[int] = []
-        if re.fullmatch(r"其中[:：]?", out[i]) and i + 1 < len(out) and _SUBTOTAL.match(out[i + 1]):
-            # 其中 (of which) over 小计 | 基本支出 | 项目支出: it heads the parts, not 小计
-            kids = [j for j in range(i + 2, len(out))
-                    if isinstance(_key(out[j], kind), ColumnKey) and "/" not in out[j]]
-        elif "/" not in out[i]:
-            for parent, children in _CHILDREN:
-                if k is parent:
-                    kids = [j for j in range(i + 1, len(out))
-                            if _key(out[j], kind) in children and "/" not in out[j]]
-                    break
-            sub = [j for j in range(i + 1, len(out)) if out[j] == "小计"]
-            if sub and (kids or k is False):
-                # its 小计 is the first one after it; its 其中 columns follow that 小计
-                s0 = sub[0]
-                tail = []
-                for j in range(s0 + 1, len(out)):
-                    if not out[j].startswith("其中"):
-                        break
-                    tail.append(j)
-                kids = sorted({s0, *kids, *tail})
+        kids = _heading_children(out, i, kind)
         if kids:
             moved = {j: f"{out[i]}/{out[j]}" for j in kids}
             if relocate:
@@ -549,13 +529,44 @@ def _flatten(labels: list[str], kind: TableKind, n: int | None,
             continue
         i += 1
     if n is not None and len(out) > n:
-        # a heading over every column (本年收入, 预算数) printed above them
-        extra = [j for j, lb in enumerate(out) if "/" not in lb and _key(lb, kind) is _K.total
-                 and not re.fullmatch(r"合计|总计|.*[合总]计", lb)]
-        for j in extra[: len(out) - n]:
-            out[j] = ""
-        out = [lb for lb in out if lb]
+        out = _without_overall_headings(out, kind, n)
     return out
+
+
+def _heading_children(out: list[str], i: int, kind: TableKind) -> list[int]:
+    """The labels under label ``i`` when it is a group heading: those whose keys are its
+    children, its 小计 and the 其中 columns after that 小计; empty when it heads none."""
+    k = _key(out[i], kind)
+    if re.fullmatch(r"其中[:：]?", out[i]) and i + 1 < len(out) and _SUBTOTAL.match(out[i + 1]):
+        # 其中 (of which) over 小计 | 基本支出 | 项目支出: it heads the parts, not 小计
+        return [j for j in range(i + 2, len(out))
+                if isinstance(_key(out[j], kind), ColumnKey) and "/" not in out[j]]
+    if "/" in out[i]:
+        return []
+    kids = next(([j for j in range(i + 1, len(out))
+                  if _key(out[j], kind) in children and "/" not in out[j]]
+                 for parent, children in _CHILDREN if k is parent), [])
+    sub = [j for j in range(i + 1, len(out)) if out[j] == "小计"]
+    if sub and (kids or k is False):
+        # its 小计 is the first one after it; its 其中 columns follow that 小计
+        s0 = sub[0]
+        tail = []
+        for j in range(s0 + 1, len(out)):
+            if not out[j].startswith("其中"):
+                break
+            tail.append(j)
+        kids = sorted({s0, *kids, *tail})
+    return kids
+
+
+def _without_overall_headings(out: list[str], kind: TableKind, n: int) -> list[str]:
+    """A heading over every column (本年收入, 预算数) printed above them: dropped while the
+    labels outnumber the ``n`` amounts."""
+    extra = [j for j, lb in enumerate(out) if "/" not in lb and _key(lb, kind) is _K.total
+             and not re.fullmatch(r"合计|总计|.*[合总]计", lb)]
+    for j in extra[: len(out) - n]:
+        out[j] = ""
+    return [lb for lb in out if lb]
 
 
 def label_orders(labels: list[str], kind: TableKind, n: int | None) -> list[list[str]]:
@@ -956,49 +967,72 @@ def _exact_sums(g: list[int], sets: list[list[tuple[int, ...]]], vals: list[list
     scale = 10 ** places
     width = max((c for s in sets for cols in s for c in cols), default=-1) + 1
     tol = len(g)  # one unit of the last printed decimal per row
-
-    def ivec(i: int, cols: tuple[int, ...]) -> list[int]:
-        v = [0] * width
-        for c, x in zip(cols, vals[i], strict=True):
-            v[c] = int(x * scale)
-        return v
-
-    vecs = [[ivec(g[m], cols) for cols in sets[m]] for m in range(len(g))]
+    vecs = [[_int_vector(cols, vals[g[m]], width, scale) for cols in sets[m]]
+            for m in range(len(g))]
     alive = [[True] * len(sets[m]) for m in range(len(g))]
-    m_rows = len(g)
     for c in range(width):
-        dv = [sorted({v[c] for v in vecs[m]}) for m in range(m_rows)]
-        if all(len(d) == 1 for d in dv):
-            continue
-        # amounts that are never negative: a partial sum above the largest parent value
-        # can reach no parent value
-        cap = max(dv[0]) + tol if all(x >= 0 for d in dv for x in d) else None
-        fwd: list[set[int]] = [{0}]
-        for m in range(1, m_rows):
-            fwd.append({f + x for f in fwd[-1] for x in dv[m] if cap is None or f + x <= cap})
-            if len(fwd[-1]) > MAX_SUM_STATES:
-                break
-        else:
-            bwd: list[set[int]] = [set() for _ in range(m_rows + 1)]
-            bwd[m_rows] = {0}
-            for m in range(m_rows - 1, 0, -1):
-                bwd[m] = {f + x for f in bwd[m + 1] for x in dv[m] if cap is None or f + x <= cap}
-            tops = [t for t in dv[0] if any(abs(t - f) <= tol for f in fwd[-1])]
-            for ci, v in enumerate(vecs[0]):
-                if v[c] not in tops:
-                    alive[0][ci] = False
-            for m in range(1, m_rows):
-                after = sorted(bwd[m + 1])
-                for ci, v in enumerate(vecs[m]):
-                    if not alive[m][ci]:
-                        continue
-                    need = [t - f - v[c] for t in tops for f in fwd[m - 1]]
-                    if not any(_near(after, x, tol) for x in need):
-                        alive[m][ci] = False
+        _drop_unsummable(c, vecs, alive, tol)
     if any(not any(a) for a in alive) or all(all(a) for a in alive):
         return None
     return [{cols for cols, a in zip(sets[m], alive[m], strict=True) if a}
-            for m in range(m_rows)]
+            for m in range(len(g))]
+
+
+def _int_vector(cols: tuple[int, ...], vals: list[Decimal], width: int, scale: int) -> list[int]:
+    """A row's amounts placed in ``cols``, in units of the last printed decimal."""
+    v = [0] * width
+    for c, x in zip(cols, vals, strict=True):
+        v[c] = int(x * scale)
+    return v
+
+
+def _drop_unsummable(c: int, vecs: list[list[list[int]]], alive: list[list[bool]],
+                     tol: int) -> None:
+    """In column ``c``: marks dead each placement of a row with which no choice of the
+    other rows' makes the first row (the parent) the sum of the others within ``tol``."""
+    m_rows = len(vecs)
+    dv = [sorted({v[c] for v in vecs[m]}) for m in range(m_rows)]
+    if all(len(d) == 1 for d in dv):
+        return
+    # amounts that are never negative: a partial sum above the largest parent value
+    # can reach no parent value
+    cap = max(dv[0]) + tol if all(x >= 0 for d in dv for x in d) else None
+    fwd = _forward_sums(dv, cap)
+    if fwd is None:
+        return
+    bwd = _backward_sums(dv, cap)
+    tops = [t for t in dv[0] if any(abs(t - f) <= tol for f in fwd[-1])]
+    for ci, v in enumerate(vecs[0]):
+        if v[c] not in tops:
+            alive[0][ci] = False
+    for m in range(1, m_rows):
+        after = sorted(bwd[m + 1])
+        for ci, v in enumerate(vecs[m]):
+            if not alive[m][ci]:
+                continue
+            need = [t - f - v[c] for t in tops for f in fwd[m - 1]]
+            if not any(_near(after, x, tol) for x in need):
+                alive[m][ci] = False
+
+
+def _forward_sums(dv: list[list[int]], cap: int | None) -> list[set[int]] | None:
+    """The partial sums of the child rows 1..m, for each m; None past MAX_SUM_STATES."""
+    fwd: list[set[int]] = [{0}]
+    for m in range(1, len(dv)):
+        fwd.append({f + x for f in fwd[-1] for x in dv[m] if cap is None or f + x <= cap})
+        if len(fwd[-1]) > MAX_SUM_STATES:
+            return None
+    return fwd
+
+
+def _backward_sums(dv: list[list[int]], cap: int | None) -> list[set[int]]:
+    """The partial sums of the child rows m..last, for each m."""
+    m_rows = len(dv)
+    bwd: list[set[int]] = [set() for _ in range(m_rows + 1)]
+    bwd[m_rows] = {0}
+    for m in range(m_rows - 1, 0, -1):
+        bwd[m] = {f + x for f in bwd[m + 1] for x in dv[m] if cap is None or f + x <= cap}
+    return bwd
 
 
 def _near(sorted_vals: list[int], x: int, tol: int) -> bool:
@@ -1188,55 +1222,81 @@ def _first_value(u: _Unit) -> Decimal:
     return _dec(u.amounts[0]) if u.amounts else Decimal(0)
 
 
-def _carry_codes(units: list[_Unit]) -> None:
+def _carry_codes(units: list[_Unit], s: StreamSettings = SETTINGS) -> None:
     """Rows printing only their own 款 or 项 part (``08 进修及培训`` under ``205``) get the
     full code: a part after a 类 is a 款, after a 款 a 项; after a 项 it is another 项 of the
     same 款 until the 项 rows under that 款 add up to its amount, then a new 款 (when the 款
     shows no amount: a new 款 when its own amount is the sum of the part rows under it)."""
-    prev = ""
-    kuan: _Unit | None = None  # the 款 row the 项 rows now printed belong to
-    xiang_sum = Decimal(0)
+    st = _CodeRun()
     for i, u in enumerate(units):
         text = "".join(t.text for t in u.code)
         if not text:
             continue
         if len(u.code) > 1 or not _PART.match(text):
-            if _CODE.match(text):
-                prev = text
-                if len(text) == 5:
-                    kuan, xiang_sum = u, Decimal(0)
-                elif len(text) == 7 and kuan is not None:
-                    xiang_sum += _first_value(u)
-            u.code = [Token(text, u.code[0].x0, u.code[-1].x1, u.code[0].start, u.code[-1].end)] \
-                if len(u.code) > 1 else u.code
+            st.printed(u, text)
             continue
-        if len(prev) in (3, 5):
-            full = prev + text
-        elif len(prev) == 7:
-            full = prev[:5] + text
-            whole = _first_value(kuan) if kuan is not None and kuan.amounts else None
-            if whole is not None and whole != 0:
-                if abs(xiang_sum - whole) <= _tol(kuan.amounts) * 2:  # type: ignore[union-attr]
-                    full = prev[:3] + text
-            else:
-                below: list[Decimal] = []
-                for v in units[i + 1:]:
-                    vt = "".join(t.text for t in v.code)
-                    if not _PART.match(vt):
-                        break
-                    below.append(_first_value(v))
-                    if sum(below) == _first_value(u) and _first_value(u) != 0:
-                        full = prev[:3] + text
-                        break
-        else:
+        full = _full_code(units, i, text, st, s)
+        if full is None:
             continue
-        prev = full
+        st.prev = full
         if len(full) == 5:
-            kuan, xiang_sum = u, Decimal(0)
+            st.kuan, st.xiang_sum = u, Decimal(0)
         else:
-            xiang_sum += _first_value(u)
+            st.xiang_sum += _first_value(u)
         tk = u.code[0]
         u.code = [Token(full, tk.x0, tk.x1, tk.start, tk.end)]
+
+
+@dataclass
+class _CodeRun:
+    """The code of the row above, and the 款 row the 项 rows now printed belong to with
+    the sum of their amounts."""
+
+    prev: str = ""
+    kuan: _Unit | None = None
+    xiang_sum: Decimal = Decimal(0)
+
+    def printed(self, u: _Unit, text: str) -> None:
+        """A row printing its code whole (or split over tokens, joined into one)."""
+        if _CODE.match(text):
+            self.prev = text
+            if len(text) == 5:
+                self.kuan, self.xiang_sum = u, Decimal(0)
+            elif len(text) == 7 and self.kuan is not None:
+                self.xiang_sum += _first_value(u)
+        u.code = [Token(text, u.code[0].x0, u.code[-1].x1, u.code[0].start, u.code[-1].end)] \
+            if len(u.code) > 1 else u.code
+
+
+def _full_code(units: list[_Unit], i: int, part: str, st: _CodeRun,
+               s: StreamSettings) -> str | None:
+    """The full code of row ``i`` printing only ``part``; None after no code."""
+    prev = st.prev
+    if len(prev) in (3, 5):
+        return prev + part
+    if len(prev) != 7:
+        return None
+    kuan = st.kuan
+    whole = _first_value(kuan) if kuan is not None and kuan.amounts else None
+    if whole is not None and whole != 0:
+        if abs(st.xiang_sum - whole) <= _tol(kuan.amounts) * s.kuan_sum_tolerance:  # type: ignore[union-attr]
+            return prev[:3] + part
+    elif _parts_add_up(units, i):
+        return prev[:3] + part
+    return prev[:5] + part
+
+
+def _parts_add_up(units: list[_Unit], i: int) -> bool:
+    """Row ``i``'s amount (not zero) is the sum of a run of the part rows after it."""
+    below: list[Decimal] = []
+    for v in units[i + 1:]:
+        vt = "".join(t.text for t in v.code)
+        if not _PART.match(vt):
+            break
+        below.append(_first_value(v))
+        if sum(below) == _first_value(units[i]) and _first_value(units[i]) != 0:
+            return True
+    return False
 
 
 def _spread_merged(units: list[_Unit]) -> None:
@@ -1525,6 +1585,60 @@ def _code_part(t: _Table, toks: list[list[Token]], j: int, ts: list[Token], tk: 
             unit.amounts and _next_is_text(toks, j, ts.index(tk))))
     return bool(tk is ts[0] and t.pending and _next_is_text(toks, j, 0)
                 and any(v.code for _, us, _, _ in t.pending for v in us))
+
+
+def _two_sided_head(h: Header) -> list[Cell]:
+    """The header row of a two-sided table: each side's name column, then its amounts."""
+    a, b = h.side_names
+    nl = len(h.left)
+    head = [Cell(f"{a}/{h.name_label}", 0)]
+    head += [Cell(f"{a}/{lb}", 1 + j) for j, lb in enumerate(h.left)]
+    head += [Cell(f"{b}/{h.name_label}", 1 + nl)]
+    head += [Cell(f"{b}/{lb}", 2 + nl + j) for j, lb in enumerate(h.right)]
+    return head
+
+
+@dataclass
+class _Sides:
+    """Which half of a two-sided table (0: left, 1: right) each row is, read in order."""
+
+    names: tuple[str, str]  # the sides' names (收入, 支出)
+    nl: int  # amount columns of the left half
+    on_line: dict[int, int] = field(default_factory=dict)  # rows per printed line
+    prev_line: int = -1
+    prev_side: int = -1
+    last_no: list[int] = field(default_factory=lambda: [0, 0])  # each side's last ordinal
+
+    def side_of(self, u: _Unit) -> int:
+        name = _name_text(u.name)
+        no = _ordinal_no(name)
+        side = self._side(u, name, no)
+        self.prev_line, self.prev_side = u.line, side
+        if no:
+            self.last_no[side] = no
+        return side
+
+    def _side(self, u: _Unit, name: str, no: int) -> int:
+        a, b = self.names
+        last_no = self.last_no
+        if self.prev_line == u.line and self.prev_side == 0:
+            return 1  # the second unit on a printed line is the right half
+        if self.on_line[u.line] >= 2 and u.position == 0:
+            return 0  # the first of two on a printed line is the left half
+        if bool(_EXPENDITURE_WORDS.search(name)) != bool(_INCOME_WORDS.search(name)) \
+                and not _TOTAL.match(name):
+            return 1 if _EXPENDITURE_WORDS.search(name) else 0  # its words say which
+        if no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
+            return 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
+        if no and no == last_no[0] + 1:
+            return 0  # both sides go on with it: the left half is printed first
+        if len(u.amounts) > self.nl:
+            return 1
+        if _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
+            return 0 if _TOTAL.match(name) and a in name else 1
+        if _INCOME_WORDS.search(name) or (a in name):
+            return 0
+        return 1
 
 
 class _StreamReader:
@@ -2096,49 +2210,19 @@ class _StreamReader:
         grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
         a, b = h.side_names
         if not t.emitted:
-            head = [Cell(f"{a}/{h.name_label}", 0)]
-            head += [Cell(f"{a}/{lb}", 1 + j) for j, lb in enumerate(h.left)]
-            head += [Cell(f"{b}/{h.name_label}", 1 + nl)]
-            head += [Cell(f"{b}/{lb}", 2 + nl + j) for j, lb in enumerate(h.right)]
-            grid.rows.append(GridRow(head, page.number))
+            grid.rows.append(GridRow(_two_sided_head(h), page.number))
         lkeys = [_key(f"{a}/{lb}", t.kind) for lb in h.left]
         rkeys = [_key(f"{b}/{lb}", t.kind) for lb in h.right]
         lids, rids = _identities(lkeys, t.kind), _identities(rkeys, t.kind)
-        prev_line, prev_side = -1, -1
-        on_line: dict[int, int] = {}
+        sides = _Sides(h.side_names, nl)
         for u in units:
-            on_line[u.line] = on_line.get(u.line, 0) + 1
-        last_no = [0, 0]  # the ordinal (一、二、…) each side printed last
+            sides.on_line[u.line] = sides.on_line.get(u.line, 0) + 1
         for u in units:
-            name = _name_text(u.name)
-            k = len(u.amounts)
-            no = _ordinal_no(name)
-            if prev_line == u.line and prev_side == 0:
-                side = 1  # the second unit on a printed line is the right half
-            elif on_line[u.line] >= 2 and u.position == 0:
-                side = 0  # the first of two on a printed line is the left half
-            elif bool(_EXPENDITURE_WORDS.search(name)) != bool(_INCOME_WORDS.search(name)) \
-                    and not _TOTAL.match(name):
-                side = 1 if _EXPENDITURE_WORDS.search(name) else 0  # its words say which
-            elif no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
-                side = 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
-            elif no and no == last_no[0] + 1:
-                side = 0  # both sides go on with it: the left half is printed first
-            elif k > nl:
-                side = 1
-            elif _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
-                side = 0 if _TOTAL.match(name) and a in name else 1
-            elif _INCOME_WORDS.search(name) or (a in name):
-                side = 0
-            else:
-                side = 1
-            prev_line, prev_side = u.line, side
-            if no:
-                last_no[side] = no
+            side = sides.side_of(u)
             n, ids, base = (nl, lids, 1) if side == 0 else (nr, rids, 2 + nl)
             cols = place(u.amounts, n, ids) if u.amounts else []
             if cols is None:
-                cols = list(range(k)) if k <= n and n == 1 else None
+                cols = list(range(len(u.amounts))) if len(u.amounts) <= n and n == 1 else None
             cells = [self._cell(u.name, base - 1)]
             if cols is None:
                 continue  # an ambiguous half-row is left out rather than put in a wrong column
