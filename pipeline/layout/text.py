@@ -46,6 +46,19 @@ class TextLayoutSettings:
     min_stream_amount_lines: int = 2  # lines with figures for a flattened markdown page
     code_indent: int = 3  # display columns a 项 part is indented under its 款 part at least
     max_label_width: int = 16  # display columns of a header label whose 、 lists words, not prose
+    default_column_pitch: int = 4  # display columns between amount columns when none is measured
+    min_header_slack: float = 2.0  # display columns a heading may lie off its columns' middle
+    min_drifted_label: int = 2  # characters of each of two labels over one column, one drifted
+    max_wrap_lines: int = 3  # header lines below a label that its wrapped continuation may lie
+    min_columns: int = 2  # columns of an aligned table's body at least
+    min_data_rows: int = 2  # data lines that make a body of aligned lines a table
+    min_first_row_amounts: int = 2  # amounts on a body's first line that make it a table
+    min_coded_rows: int = 2  # coded rows (with a named figure) of a table cut at a page
+    amountlike_slack: int = 1  # display columns an amount-like token may end past a column's edges
+    empty_column_pitch: int = 8  # display columns between amount columns when none is measured
+    min_empty_column_half: float = 3.0  # display columns of half a column only the header labels
+    min_column_label: int = 2  # characters of a header label that may name a column of its own
+    label_overhang: int = 1  # display columns a label may reach past half its column's width
 
 
 SETTINGS = TextLayoutSettings()
@@ -406,22 +419,51 @@ def _merge_exclusive(cols: list[Column], rows: list[list[Token]]) -> list[Column
 def place_token(t: Token, cols: list[Column]) -> int:
     """The index of the body column a token of a body line belongs to."""
     if t.is_amount or _amountlike(t):
-        for j, c in enumerate(cols):
-            if c.amount and min(c.edges) - (0 if t.is_amount else 1) <= t.x1 <= max(c.edges) + (
-                    0 if t.is_amount else 1):
-                return j
-        if t.is_amount:
-            return min((j for j, c in enumerate(cols) if c.amount),
-                       key=lambda j: abs(cols[j].anchor - t.x1), default=0)
+        j = _amount_column(t, cols)
+        if j is not None:
+            return j
     code = bool(_INTEGER_TOKEN.match(t.text))
+    j = _column_at_edge(t, cols, code)
+    if j is not None:
+        return j
+    best = _nearest_text_column(t, cols, code)
+    if best >= 0:
+        return best
+    texts = [j for j, c in enumerate(cols) if not c.amount and c.code == code]
+    if texts:  # beyond a column of figures: the nearest column of its kind
+        return min(texts, key=lambda j: abs(cols[j].anchor - t.x0))
+    return min(range(len(cols)), key=lambda j: abs(cols[j].cx - t.cx))
+
+
+def _amount_column(t: Token, cols: list[Column], s: TextLayoutSettings = SETTINGS
+                   ) -> int | None:
+    """The amount column whose edges hold the token's right edge (an amount-like token's
+    within ``amountlike_slack``); for an amount, else the amount column nearest it."""
+    slack = 0 if t.is_amount else s.amountlike_slack
+    for j, c in enumerate(cols):
+        if c.amount and min(c.edges) - slack <= t.x1 <= max(c.edges) + slack:
+            return j
+    if t.is_amount:
+        return min((j for j, c in enumerate(cols) if c.amount),
+                   key=lambda j: abs(cols[j].anchor - t.x1), default=0)
+    return None
+
+
+def _column_at_edge(t: Token, cols: list[Column], code: bool) -> int | None:
+    """The text column with an edge where the token starts, one of its kind (codes or
+    names) first."""
     for j, c in enumerate(cols):
         if not c.amount and c.code == code and t.x0 in c.edges:
             return j
     for j, c in enumerate(cols):
         if not c.amount and t.x0 in c.edges:
             return j
-    # text sharing no edge: the nearest text column with no amount column between, of
-    # names for a name, of codes for a code where there is one
+    return None
+
+
+def _nearest_text_column(t: Token, cols: list[Column], code: bool) -> int:
+    """Text sharing no edge: the nearest text column with no amount column between, of
+    names for a name, of codes for a code where there is one; -1 when none."""
     best, dist = -1, (2, 10 ** 9)
     for j, c in enumerate(cols):
         if c.amount:
@@ -432,12 +474,7 @@ def place_token(t: Token, cols: list[Column]) -> int:
         d = (0 if c.code == code else 1, abs(c.anchor - t.x0))
         if d < dist:
             best, dist = j, d
-    if best >= 0:
-        return best
-    texts = [j for j, c in enumerate(cols) if not c.amount and c.code == code]
-    if texts:  # beyond a column of figures: the nearest column of its kind
-        return min(texts, key=lambda j: abs(cols[j].anchor - t.x0))
-    return min(range(len(cols)), key=lambda j: abs(cols[j].cx - t.cx))
+    return best
 
 
 def _code_column(j: int, cols: list[Column], rows: list[list[Token]]) -> bool:
@@ -544,119 +581,211 @@ def _header_cells(head: list[int], toks: list[list[Token]], cols: list[Column], 
     it, spans the widest run of them, up to halfway to the next heading on its line, whose
     middle lies within half a column of its own. A label centred over its column and
     continued within two lines below in that column is one wrapped label."""
-    regions = column_regions(cols)
-    n = len(cols)
-    pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
-                   if a.amount and b.amount) or [4]
-    slack = max(2.0, pitch[len(pitch) // 2] / 2)
+    g = _HeaderGeometry.of(cols, wide)
+    placed = {i: g.place_line(toks[i]) for i in head}
+    return _HeaderLabels(g, head, placed, _repeated_blocks(head, placed)).cells()
 
-    def region_of(x: float) -> int:
-        for j, (a, b) in enumerate(regions):
+
+@dataclass
+class _HeaderGeometry:
+    """Where a header's fragments fall: the columns, the stretch of a line each owns, and
+    how far off its column's middle a label may lie and still be over it alone."""
+
+    cols: list[Column]
+    wide: int
+    regions: list[tuple[float, float]]
+    slack: float
+
+    @classmethod
+    def of(cls, cols: list[Column], wide: int,
+           s: TextLayoutSettings = SETTINGS) -> _HeaderGeometry:
+        pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
+                       if a.amount and b.amount) or [s.default_column_pitch]
+        slack = max(s.min_header_slack, pitch[len(pitch) // 2] / 2)
+        return cls(cols, wide, column_regions(cols), slack)
+
+    def region_of(self, x: float) -> int:
+        for j, (a, b) in enumerate(self.regions):
             if a <= x < b:
                 return j
-        return n - 1
+        return len(self.cols) - 1
 
-    def middle(a: int, b: int) -> float:
-        left = regions[a][0] if a > 0 else cols[0].lo
-        right = regions[b][1] if b < n - 1 else cols[-1].hi
+    def middle(self, a: int, b: int) -> float:
+        n = len(self.cols)
+        left = self.regions[a][0] if a > 0 else self.cols[0].lo
+        right = self.regions[b][1] if b < n - 1 else self.cols[-1].hi
         return (left + right) / 2
 
-    placed: dict[int, dict[int, list[Token]]] = {}
-    text_cols = [j for j, c in enumerate(cols) if not c.amount and (
-        j + 1 == n or not any(d.amount for d in cols[:j]))]  # left of the first amount
-    for i in head:
-        per: dict[int, list[Token]] = {}
-        left = [t for t in toks[i] if text_cols and
-                region_of(_printed_centre([t], wide)) <= text_cols[-1]]
-        if len(left) == len(text_cols) >= 2 and len(text_cols) == text_cols[-1] + 1:
-            # as many labels as text columns left of the figures: one each, in order
-            # (a header centred over wide name columns drifts into its neighbour's region)
-            for j, t in zip(text_cols, left, strict=True):
-                per[j] = [t]
-        for t in toks[i]:
-            if any(t is x for x in per.get(region_of(_printed_centre([t], wide)), [])) or \
-                    any(t is x for ts in per.values() for x in ts):
+    def region_of_token(self, t: Token) -> int:
+        return self.region_of(_printed_centre([t], self.wide))
+
+    def place_line(self, line: list[Token]) -> dict[int, list[Token]]:
+        """A header line's fragments by column."""
+        per = self._one_label_per_text_column(line)
+        for t in line:
+            if any(t is x for ts in per.values() for x in ts):
                 continue
-            per.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
+            per.setdefault(self.region_of_token(t), []).append(t)
+        self._move_drifted_labels(per)
+        return per
+
+    def _one_label_per_text_column(self, line: list[Token]) -> dict[int, list[Token]]:
+        """As many labels as text columns left of the figures: one each, in order (a header
+        centred over wide name columns drifts into its neighbour's region)."""
+        n = len(self.cols)
+        text_cols = [j for j, c in enumerate(self.cols) if not c.amount and (
+            j + 1 == n or not any(d.amount for d in self.cols[:j]))]  # left of the first amount
+        left = [t for t in line if text_cols and self.region_of_token(t) <= text_cols[-1]]
+        if len(left) == len(text_cols) >= 2 and len(text_cols) == text_cols[-1] + 1:
+            return {j: [t] for j, t in zip(text_cols, left, strict=True)}
+        return {}
+
+    def _move_drifted_labels(self, per: dict[int, list[Token]],
+                             s: TextLayoutSettings = SETTINGS) -> None:
+        """Two labels of a line over one column and none over the next: the right one heads
+        the next (a wide cell's label drifts from its figures)."""
         for k in sorted(per, reverse=True):
             ts = per[k]
-            if len(ts) >= 2 and k + 1 < n and k + 1 not in per and \
-                    len(ts[-1].text) >= 2 and len(ts[-2].text) >= 2:
-                # two labels of a line over one column and none over the next: the right
-                # one heads the next (a wide cell's label drifts from its figures)
+            if len(ts) >= 2 and k + 1 < len(self.cols) and k + 1 not in per and \
+                    len(ts[-1].text) >= s.min_drifted_label and \
+                    len(ts[-2].text) >= s.min_drifted_label:
                 per[k + 1] = [ts.pop()]
-        placed[i] = per
-    blocks = _repeated_blocks(head, placed)
-    out: dict[int, list[Cell]] = {}
-    prev_line: dict[int, int] = {}
-    spanned: set[int] = set()  # columns whose latest label is a heading over several
-    last: dict[int, Cell] = {}  # the latest label cell of each column
-    ext: dict[int, tuple[int, int]] = {}  # and the printed extent of its latest line
-    for pos, i in enumerate(head):
-        below = {j for r in head[pos + 1:] for j in placed[r]}
-        # a column labelled 合计/总计 below is the grand total: no heading's part
-        totals = {j for r in head[pos + 1:] for j, ts in placed[r].items()
+
+    def run_bounds(self, k: int, below: set[int], stop: set[int], left: float,
+                   right: float) -> tuple[int, int]:
+        """The columns around k labelled below, up to a stop column or halfway to the
+        neighbouring headings (``left``, ``right``)."""
+        cols = self.cols
+        lo = k
+        while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in stop and cols[lo - 1].cx > left:
+            lo -= 1
+        hi = k
+        while hi + 1 < len(cols) and hi + 1 in below and hi + 1 not in stop and \
+                cols[hi + 1].cx < right:
+            hi += 1
+        return lo, hi
+
+    def widest_centred(self, k: int, lo: int, hi: int, cx: float) -> tuple[int, int]:
+        """The widest run of columns within [lo, hi] holding k whose middle lies within
+        ``slack`` of ``cx`` (the nearer of equal widths); (k, k) when none."""
+        a = b = k
+        best = (0, 0.0)
+        for x in range(lo, k + 1):
+            for y in range(k, hi + 1):
+                d = abs(self.middle(x, y) - cx)
+                if d <= self.slack and (y - x, -d) > best:
+                    best = (y - x, -d)
+                    a, b = x, y
+        return a, b
+
+
+@dataclass(frozen=True)
+class _LabelsBelow:
+    """Columns labelled on the header lines below one line: all of them; those labelled
+    合计/总计 (the grand total: no heading's part); those also labelled 小计 (其中, of
+    which, heads the parts, never their 小计)."""
+
+    cols: set[int]
+    totals: set[int]
+    subtotals: set[int]
+
+    @classmethod
+    def of(cls, lines: list[int], placed: dict[int, dict[int, list[Token]]]) -> _LabelsBelow:
+        cols = {j for r in lines for j in placed[r]}
+        totals = {j for r in lines for j, ts in placed[r].items()
                   if _TOTAL_HEAD.match(_join_tokens(ts))}
-        # 其中 (of which) heads the parts, never their 小计
-        subtotals = totals | {j for r in head[pos + 1:] for j, ts in placed[r].items()
+        subtotals = totals | {j for r in lines for j, ts in placed[r].items()
                               if _SUBTOTAL_HEAD.match(_join_tokens(ts))}
-        keys = sorted(placed[i])
+        return cls(cols, totals, subtotals)
+
+
+@dataclass
+class _HeaderLabels:
+    """The header's label cells, line by line from the top, with what the lines above
+    left in each column."""
+
+    g: _HeaderGeometry
+    head: list[int]
+    placed: dict[int, dict[int, list[Token]]]
+    blocks: dict[int, tuple[int, int, list[int]]]
+    prev_line: dict[int, int] = field(default_factory=dict)  # latest header line per column
+    spanned: set[int] = field(default_factory=set)  # latest label a heading over several
+    last: dict[int, Cell] = field(default_factory=dict)  # the latest label cell per column
+    ext: dict[int, tuple[int, int]] = field(default_factory=dict)  # its latest line's extent
+
+    def cells(self) -> dict[int, list[Cell]]:
+        out = {i: self._line_cells(pos, i) for pos, i in enumerate(self.head)}
+        return {i: cells for i, cells in out.items() if cells}
+
+    def _line_cells(self, pos: int, i: int) -> list[Cell]:
+        below = _LabelsBelow.of(self.head[pos + 1:], self.placed)
+        keys = sorted(self.placed[i])
         cells: list[Cell] = []
-        for m, k in enumerate(keys):
-            ts = placed[i][k]
-            cx = _printed_centre(ts, wide)
-            a = b = k
-            x0, x1 = ts[0].x0, printed_end(ts[-1], wide)
-            # a label wrapped over lines of its column, one line apart or two (a line of
-            # the neighbours' labels printed between, vertically centred): the lower line
-            # lies under the upper one
-            up = ext.get(k)
-            heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
-            continues = up is not None and pos - prev_line.get(k, -9) <= 3 and \
-                k not in spanned and min(up[1], x1) > max(up[0], x0) and not heading
-            if k in blocks and i not in blocks[k][2] and not continues:
-                # over a block of labels repeated under every heading: it heads whole blocks
-                a, b = _heading_blocks(k, m, keys, placed[i], blocks, below, totals, cx,
-                                       middle)
-            elif not continues and k in below and (
-                    heading or abs(middle(k, k) - cx) > slack / 2):
-                # the run it may span: labelled below, halfway to its neighbours on the line
-                left = (cx + (placed[i][keys[m - 1]][-1].x1 if m else -1e9)) / 2
-                right = (cx + (placed[i][keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
-                stop = subtotals if heading else totals
-                lo = k
-                while lo - 1 >= 0 and lo - 1 in below and lo - 1 not in stop and \
-                        cols[lo - 1].cx > left:
-                    lo -= 1
-                hi = k
-                while hi + 1 < n and hi + 1 in below and hi + 1 not in stop and \
-                        cols[hi + 1].cx < right:
-                    hi += 1
-                best = (0, 0.0)
-                for x in range(lo, k + 1):
-                    for y in range(k, hi + 1):
-                        d = abs(middle(x, y) - cx)
-                        if d <= slack and (y - x, -d) > best:
-                            best = (y - x, -d)
-                            a, b = x, y
-            wrapped = continues and a == b
-            prev_line[k] = pos
-            ext[k] = (min(x0, up[0]), max(x1, up[1])) if wrapped and up else (x0, x1)
-            if a != b:
-                spanned.update(range(a, b + 1))
-            else:
-                spanned.discard(k)
-            if wrapped and k in last:
-                cell = last[k]  # the wrapped label is one cell
-                cell.text = _join_tokens([Token(cell.text, 0, 0, 0, 0), *ts])
-                assert cell.chars is not None
-                cell.chars = (cell.chars[0], ts[-1].end)
-                continue
-            cell = Cell(_join_tokens(ts), a, b - a + 1, chars=(ts[0].start, ts[-1].end))
-            last[k] = cell
-            cells.append(cell)
-        out[i] = cells
-    return {i: cells for i, cells in out.items() if cells}
+        for m in range(len(keys)):
+            cell = self._label_cell(pos, i, m, keys, below)
+            if cell is not None:
+                cells.append(cell)
+        return cells
+
+    def _label_cell(self, pos: int, i: int, m: int, keys: list[int],
+                    below: _LabelsBelow) -> Cell | None:
+        """The cell of the label over column keys[m]; None when it continues the label
+        above it (a wrapped label is one cell)."""
+        k = keys[m]
+        ts = self.placed[i][k]
+        x0, x1 = ts[0].x0, printed_end(ts[-1], self.g.wide)
+        up = self.ext.get(k)
+        heading = _join_tokens(ts).startswith("其中")  # 其中 heads the parts below it
+        continues = self._continues(pos, k, up, x0, x1) and not heading
+        a, b = self._span(i, m, keys, heading, continues, below)
+        wrapped = continues and a == b
+        self.prev_line[k] = pos
+        self.ext[k] = (min(x0, up[0]), max(x1, up[1])) if wrapped and up else (x0, x1)
+        if a != b:
+            self.spanned.update(range(a, b + 1))
+        else:
+            self.spanned.discard(k)
+        if wrapped and k in self.last:
+            _append_label(self.last[k], ts)
+            return None
+        cell = Cell(_join_tokens(ts), a, b - a + 1, chars=(ts[0].start, ts[-1].end))
+        self.last[k] = cell
+        return cell
+
+    def _continues(self, pos: int, k: int, up: tuple[int, int] | None, x0: int, x1: int,
+                   s: TextLayoutSettings = SETTINGS) -> bool:
+        """A label wrapped over lines of its column, one line apart or two (a line of the
+        neighbours' labels printed between, vertically centred): the lower line lies under
+        the upper one."""
+        return up is not None and pos - self.prev_line.get(k, -9) <= s.max_wrap_lines and \
+            k not in self.spanned and min(up[1], x1) > max(up[0], x0)
+
+    def _span(self, i: int, m: int, keys: list[int], heading: bool, continues: bool,
+              below: _LabelsBelow) -> tuple[int, int]:
+        """The first and last column the label over keys[m] heads."""
+        k = keys[m]
+        line = self.placed[i]
+        cx = _printed_centre(line[k], self.g.wide)
+        if k in self.blocks and i not in self.blocks[k][2] and not continues:
+            # over a block of labels repeated under every heading: it heads whole blocks
+            return _heading_blocks(k, m, keys, line, self.blocks, below.cols, below.totals,
+                                   cx, self.g.middle)
+        if not continues and k in below.cols and (
+                heading or abs(self.g.middle(k, k) - cx) > self.g.slack / 2):
+            # the run it may span: labelled below, halfway to its neighbours on the line
+            left = (cx + (line[keys[m - 1]][-1].x1 if m else -1e9)) / 2
+            right = (cx + (line[keys[m + 1]][0].x0 if m + 1 < len(keys) else 1e9)) / 2
+            stop = below.subtotals if heading else below.totals
+            lo, hi = self.g.run_bounds(k, below.cols, stop, left, right)
+            return self.g.widest_centred(k, lo, hi, cx)
+        return k, k
+
+
+def _append_label(cell: Cell, ts: list[Token]) -> None:
+    """The next line of a wrapped label, joined to its cell."""
+    cell.text = _join_tokens([Token(cell.text, 0, 0, 0, 0), *ts])
+    assert cell.chars is not None
+    cell.chars = (cell.chars[0], ts[-1].end)
 
 
 def _leaf_lines(head: list[int]) -> list[int]:
@@ -736,8 +865,8 @@ def _heading_blocks(k: int, m: int, keys: list[int], line: dict[int, list[Token]
     return spans[best[0]][0], spans[best[1]][1]
 
 
-def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int
-                   ) -> list[Column]:
+def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column], wide: int,
+                   s: TextLayoutSettings = SETTINGS) -> list[Column]:
     """Columns the header labels but no figure of the body fills (财政专户管理资金 of a
     department that has none): header fragments right of the first amount column whose
     middle lies further than half a column from every column. Fragments of such a column
@@ -746,55 +875,76 @@ def _empty_columns(head: list[int], toks: list[list[Token]], cols: list[Column],
     if not amount_cols:
         return []
     pitch = sorted(b.anchor - a.anchor for a, b in pairwise(cols)
-                   if a.amount and b.amount) or [8]
-    half = max(3.0, pitch[len(pitch) // 2] / 2)
+                   if a.amount and b.amount) or [s.empty_column_pitch]
+    half = max(s.min_empty_column_half, pitch[len(pitch) // 2] / 2)
     start = amount_cols[0].lo
     found: list[list[float]] = []  # [x0, x1) of each such column's fragments
-    regions = column_regions(cols)
-
-    def region_of(x: float) -> int:
-        return next((j for j, (a, b) in enumerate(regions) if a <= x < b), len(cols) - 1)
-
+    g = _HeaderGeometry(cols, wide, column_regions(cols), half)
     for i in head:
-        # two labels of a line over one amount column: the one nearer its figures has it
-        over: dict[int, list[Token]] = {}
+        beaten = _beaten_labels(toks[i], g, start, s)
         for t in toks[i]:
-            if len(t.text) >= 2 and t.x0 >= start:
-                over.setdefault(region_of(_printed_centre([t], wide)), []).append(t)
-        beaten: list[Token] = []
-        for j, ts in over.items():
-            if cols[j].amount and len(ts) >= 2:
-                mid = (cols[j].lo + cols[j].hi) / 2
-                keep = min(ts, key=lambda t: abs(_printed_centre([t], wide) - mid))
-                beaten.extend(t for t in ts if t is not keep)
-        for t in toks[i]:
-            if len(t.text) < 2 or t.x0 < start:
+            if len(t.text) < s.min_column_label or t.x0 < start:
                 continue
-            cx = _printed_centre([t], wide)
-            j = region_of(cx)
-            x0, x1 = t.x0, printed_end(t, wide)
-            under = {region_of(_printed_centre([u], wide)) for r in head if r > i for u in toks[r]
-                     if x0 - half <= _printed_centre([u], wide) <= x1 + half}
-            if len(under) >= 2:
-                continue  # a heading over labelled columns, not a column of its own
-            if not any(t is b for b in beaten) and (
-                    not cols[j].amount or abs((cols[j].lo + cols[j].hi) / 2 - cx) <= max(
-                        half, (cols[j].hi - cols[j].lo) / 2 + 1) or (
-                        j > 0 and not cols[j - 1].amount)):
-                continue  # a label over its own column (a column of figures after names
-                # is as wide as its header: two-sided summary tables)
-            for f in found:
-                if min(f[1], x1) > max(f[0], x0):
-                    f[0], f[1] = min(f[0], x0), max(f[1], x1)
-                    break
-            else:
-                found.append([x0, x1])
+            if _spans_labelled_columns(t, i, head, toks, g) or \
+                    _over_own_column(t, g, beaten, s):
+                continue
+            _widen_or_add(found, t.x0, printed_end(t, wide))
     out: list[Column] = []
     for x0, x1 in found:
         cx = (x0 + x1) / 2
         right = int(cx + half)
         out.append(Column(True, right, int(cx - half) + 1, right, [right]))
     return out
+
+
+def _beaten_labels(line: list[Token], g: _HeaderGeometry, start: float,
+                   s: TextLayoutSettings) -> list[Token]:
+    """Two labels of a line over one amount column: the one nearer its figures has it;
+    the others."""
+    over: dict[int, list[Token]] = {}
+    for t in line:
+        if len(t.text) >= s.min_column_label and t.x0 >= start:
+            over.setdefault(g.region_of_token(t), []).append(t)
+    beaten: list[Token] = []
+    for j, ts in over.items():
+        if g.cols[j].amount and len(ts) >= 2:
+            mid = (g.cols[j].lo + g.cols[j].hi) / 2
+            keep = min(ts, key=lambda t: abs(_printed_centre([t], g.wide) - mid))
+            beaten.extend(t for t in ts if t is not keep)
+    return beaten
+
+
+def _spans_labelled_columns(t: Token, i: int, head: list[int], toks: list[list[Token]],
+                            g: _HeaderGeometry) -> bool:
+    """A heading over labelled columns (labels below it, within ``slack`` of its extent,
+    in two columns or more), not a column of its own."""
+    half = g.slack
+    x0, x1 = t.x0, printed_end(t, g.wide)
+    under = {g.region_of_token(u) for r in head if r > i for u in toks[r]
+             if x0 - half <= _printed_centre([u], g.wide) <= x1 + half}
+    return len(under) >= 2
+
+
+def _over_own_column(t: Token, g: _HeaderGeometry, beaten: list[Token],
+                     s: TextLayoutSettings) -> bool:
+    """A label over its own column (a column of figures after names is as wide as its
+    header: two-sided summary tables)."""
+    cx = _printed_centre([t], g.wide)
+    j = g.region_of(cx)
+    c = g.cols[j]
+    return not any(t is b for b in beaten) and (
+        not c.amount or abs((c.lo + c.hi) / 2 - cx) <= max(
+            g.slack, (c.hi - c.lo) / 2 + s.label_overhang) or (
+            j > 0 and not g.cols[j - 1].amount))
+
+
+def _widen_or_add(found: list[list[float]], x0: float, x1: float) -> None:
+    """Fragments of one column on several lines (a wrapped label) are one column."""
+    for f in found:
+        if min(f[1], x1) > max(f[0], x0):
+            f[0], f[1] = min(f[0], x0), max(f[1], x1)
+            return
+    found.append([x0, x1])
 
 
 def _lone_figure(ts: list[Token]) -> bool:
@@ -921,6 +1071,46 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     """A grid from a header and a body of aligned lines (fragment lines included), measured
     with the CJK width that aligns its amounts best (no line with two amounts on one right
     edge, then the fewest right edges)."""
+    toks, wide = _best_width_tokens(lines, head, body, s)
+    for i in head:
+        toks[i] = _spaced_labels(toks[i])
+    for i in body:
+        toks[i] = _year_labels(toks[i])
+    data = [i for i in body if is_data_line(toks[i], s)]
+    state = {} if state is None else state
+    header_text = _header_text(lines, head, toks)
+    if _goes_on_from_page_before(page, state, wide, toks, data, head, header_text, s):
+        # a table cut at a page break: its rows go on in the columns of the page before
+        # (the header it may repeat names them again)
+        cols = _carried_columns(state["columns"][1], s)
+    elif _flattened_rows([toks[i] for i in data]):
+        # flattened rows: one figure each, read in order; two-sided rows (names after
+        # figures) cannot be told apart without alignment and stay lines
+        return _flattened_table(page, lines, head, body, toks, s)
+    else:
+        measured = _measured_columns(toks, head, body, data, wide, s)
+        if measured is None:
+            return None
+        cols = measured
+    state["columns"] = (wide, cols)
+    state["page"] = page.number
+    state["header"] = header_text  # a header printed again goes on in these columns
+    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=len(cols),
+                ruled=False, spanned_header=True)
+    for i, cells in _header_cells(head, toks, cols, wide).items():
+        grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
+    grid.header_rows = len(grid.rows)
+    for row in _body_rows(lines, body, toks, cols, s):
+        grid.rows.append(GridRow(_cells(row, len(cols)), page.number,
+                                 span=(row.line.start, row.line.end)))
+    if grid.header_rows:
+        _fold_unlabelled(grid, [c.amount for c in cols])
+    return grid
+
+
+def _best_width_tokens(lines: list[TextLine], head: list[int], body: list[int],
+                       s: TextLayoutSettings) -> tuple[list[list[Token]], int]:
+    """The tokens of the table's lines with the CJK width that aligns its amounts best."""
     best: tuple[tuple[int, int, int], list[list[Token]], int] | None = None
     wanted = set(head) | set(body)
     for wide in CJK_WIDTHS:
@@ -929,54 +1119,64 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
         if best is None or score < best[0]:
             best = (score, toks, wide)
     assert best is not None
-    _, toks, wide = best
-    for i in head:
-        toks[i] = _spaced_labels(toks[i])
-    for i in body:
-        toks[i] = _year_labels(toks[i])
-    data = [i for i in body if is_data_line(toks[i], s)]
-    state = {} if state is None else state
-    prev = state.get("columns")
-    # the header's words (none when most of its lines are numbered row names, 十四、…):
-    # a header other than the one of the table on the page before starts another table
+    return best[1], best[2]
+
+
+def _header_text(lines: list[TextLine], head: list[int], toks: list[list[Token]]) -> str:
+    """The header's words (none when most of its lines are numbered row names, 十四、…):
+    a header other than the one of the table on the page before starts another table."""
     named = sum(1 for i in head if toks[i] and _ORDINAL_NAME.match(toks[i][0].text))
-    header_text = "" if named * 2 >= len(head) else "".join(
+    return "" if named * 2 >= len(head) else "".join(
         re.sub(r"\s+", "", lines[i].text) for i in head)
-    if prev is not None and prev[0] == wide and state.get("page") != page.number and \
-            _fits([toks[i] for i in data], prev[1], s.edge_tolerance) and (
-                not header_text or header_text == state.get("header") or
-                not state.get("header")) \
-            and (not head or _fits([toks[i] for i in data if len(
-                [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)):
-        # a table cut at a page break: its rows go on in the columns of the page before
-        # (the header it may repeat names them again)
-        cols = [Column(c.amount, c.anchor, c.lo, c.hi,
-                       [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
-                       if c.amount else list(c.edges), c.code) for c in prev[1]]
-    elif _unaligned([toks[i] for i in data]) and (max(
-            sum(t.is_amount for t in toks[i]) for i in data) == 1 or any(
-            a.is_amount and not b.is_amount for i in data for a, b in pairwise(toks[i]))):
-        # flattened rows: one figure each, read in order; two-sided rows (names after
-        # figures) cannot be told apart without alignment and stay lines
-        return _flattened_table(page, lines, head, body, toks, s)
-    else:
-        cols = body_columns([toks[i] for i in data], s,
-                            [toks[i] for i in body if i not in data])
-        if len(cols) < 2:
-            return None
-        measure_columns([toks[i] for i in data], cols, wide)
-        extra = _empty_columns(head, toks, cols, wide)
-        if extra:
-            cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
-    state["columns"] = (wide, cols)
-    state["page"] = page.number
-    state["header"] = header_text  # a header printed again goes on in these columns
-    ncols = len(cols)
-    grid = Grid(page=page.number, top=float(head[0] if head else body[0]), ncols=ncols,
-                ruled=False, spanned_header=True)
-    for i, cells in _header_cells(head, toks, cols, wide).items():
-        grid.rows.append(GridRow(cells, page.number, span=(lines[i].start, lines[i].end)))
-    grid.header_rows = len(grid.rows)
+
+
+def _goes_on_from_page_before(page: Page, state: dict, wide: int, toks: list[list[Token]],
+                              data: list[int], head: list[int], header_text: str,
+                              s: TextLayoutSettings) -> bool:
+    """The table of the page before, cut at the page break: measured with the same width,
+    its rows fit that table's columns, and its header (if any) is that table's again."""
+    prev = state.get("columns")
+    if prev is None or prev[0] != wide or state.get("page") == page.number:
+        return False
+    if not _fits([toks[i] for i in data], prev[1], s.edge_tolerance):
+        return False
+    if header_text and header_text != state.get("header") and state.get("header"):
+        return False
+    return not head or _fits([toks[i] for i in data if len(
+        [t for t in toks[i] if t.is_amount]) >= 2], prev[1], 0)
+
+
+def _carried_columns(prev: list[Column], s: TextLayoutSettings) -> list[Column]:
+    """The columns of the page before, an amount column's edges widened by the tolerance."""
+    return [Column(c.amount, c.anchor, c.lo, c.hi,
+                   [*c.edges, c.anchor - s.edge_tolerance, c.anchor + s.edge_tolerance]
+                   if c.amount else list(c.edges), c.code) for c in prev]
+
+
+def _flattened_rows(rows: list[list[Token]]) -> bool:
+    """Data rows with no alignment that print one figure each, or names after figures."""
+    return _unaligned(rows) and (max(sum(t.is_amount for t in ts) for ts in rows) == 1 or any(
+        a.is_amount and not b.is_amount for ts in rows for a, b in pairwise(ts)))
+
+
+def _measured_columns(toks: list[list[Token]], head: list[int], body: list[int],
+                      data: list[int], wide: int, s: TextLayoutSettings) -> list[Column] | None:
+    """The body's columns with their printed extents, and the columns only the header
+    labels; None when the body has fewer than ``min_columns``."""
+    cols = body_columns([toks[i] for i in data], s, [toks[i] for i in body if i not in data])
+    if len(cols) < s.min_columns:
+        return None
+    measure_columns([toks[i] for i in data], cols, wide)
+    extra = _empty_columns(head, toks, cols, wide)
+    if extra:
+        cols = sorted(cols + extra, key=lambda c: c.anchor - 0.5 if c.amount else c.anchor)
+    return cols
+
+
+def _body_rows(lines: list[TextLine], body: list[int], toks: list[list[Token]],
+               cols: list[Column], s: TextLayoutSettings) -> list[_Row]:
+    """The body's rows: data and label rows, with the fragment lines of their names (and a
+    figure printed below) joined to them."""
     rows: list[_Row] = []
     pending: list[_Row] = []  # fragment lines waiting for the data row below them
     last_data = -99
@@ -987,26 +1187,10 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
         for t in toks[i]:
             placed.setdefault(place_token(t, cols), []).append(t)
         if is_data_line(toks[i], s) or is_label_row(toks[i], s):
-            row = _Row(i, lines[i], placed)
-            above = rows[-1] if rows else None
-            if is_data_line(toks[i], s) and not pending and above is not None and \
-                    above.index == i - 1 and is_label_row(toks[above.index], s) and \
-                    not any(j in placed for j in above.texts):
-                # a name printed on the line above its figures (a wrapped name centred on
-                # them): the label row and this line are one row
-                rows.pop()
-                _merge_fragment(row, above, before=True)
-                row.wrapped = True
-            if pending and all(t.is_amount for t in toks[i]):
-                row.wrapped = True  # its name began above its figures: it may end below
-            for frag in pending:
-                _merge_fragment(row, frag, before=True)
+            rows.append(_table_row(i, lines[i], toks, placed, rows, pending, s))
             pending = []
-            rows.append(row)
             last_data = i
-        elif rows and i == last_data + 1 and (rows[-1].wrapped or
-                                               not _next_is_row(body, toks, i, s) or (
-                _lone_figure(toks[i]) and is_label_row(toks[i - 1], s))):
+        elif rows and i == last_data + 1 and _ends_row_above(rows[-1], body, toks, i, s):
             # the end of the row above: its name's last line, or its figure printed below
             _merge_fragment(rows[-1], _Row(i, lines[i], placed), before=False)
         else:
@@ -1014,12 +1198,34 @@ def aligned_table(page: Page, lines: list[TextLine], head: list[int], body: list
     if pending and rows:
         for frag in pending:
             _merge_fragment(rows[-1], frag, before=False)
-    for row in rows:
-        grid.rows.append(GridRow(_cells(row, ncols), page.number,
-                                 span=(row.line.start, row.line.end)))
-    if grid.header_rows:
-        _fold_unlabelled(grid, [c.amount for c in cols])
-    return grid
+    return rows
+
+
+def _table_row(i: int, line: TextLine, toks: list[list[Token]], placed: dict[int, list[Token]],
+               rows: list[_Row], pending: list[_Row], s: TextLayoutSettings) -> _Row:
+    """Row ``i`` with the fragment lines above it; a label row right above it whose name
+    sits in none of its columns is taken off ``rows`` into it."""
+    row = _Row(i, line, placed)
+    above = rows[-1] if rows else None
+    if is_data_line(toks[i], s) and not pending and above is not None and \
+            above.index == i - 1 and is_label_row(toks[above.index], s) and \
+            not any(j in placed for j in above.texts):
+        # a name printed on the line above its figures (a wrapped name centred on
+        # them): the label row and this line are one row
+        rows.pop()
+        _merge_fragment(row, above, before=True)
+        row.wrapped = True
+    if pending and all(t.is_amount for t in toks[i]):
+        row.wrapped = True  # its name began above its figures: it may end below
+    for frag in pending:
+        _merge_fragment(row, frag, before=True)
+    return row
+
+
+def _ends_row_above(above: _Row, body: list[int], toks: list[list[Token]], i: int,
+                    s: TextLayoutSettings) -> bool:
+    return above.wrapped or not _next_is_row(body, toks, i, s) or (
+        _lone_figure(toks[i]) and is_label_row(toks[i - 1], s))
 
 
 def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
@@ -1027,41 +1233,49 @@ def _fold_unlabelled(grid: Grid, amount: list[bool]) -> None:
     figures but none in a row with it, is that column: its figures were pushed a few
     columns along by the figure before them (pdfplumber prints '183,484.57 36,655.19')."""
     while True:
-        head, body = grid.rows[:grid.header_rows], grid.rows[grid.header_rows:]
-        labelled = {k for r in head for c in r.cells if c.text
-                    for k in range(c.col, c.col + c.span)}
-        filled = [{c.col for c in r.cells if c.text} for r in body]
-        move = None
-        for j in range(grid.ncols):
-            if not amount[j] or j in labelled or not any(j in f for f in filled):
-                continue
-            for nb in (j - 1, j + 1):
-                if 0 <= nb < grid.ncols and amount[nb] and nb in labelled and \
-                        any(nb in f for f in filled) and \
-                        not any(j in f and nb in f for f in filled):
-                    move = (j, nb)
-                    break
-            if move:
-                break
+        move = _unlabelled_beside_labelled(grid, amount)
         if move is None:
             return
         j, nb = move
         for r in grid.rows:
-            cells = []
-            for c in r.cells:
-                if c.col == j:
-                    if not c.text:
-                        continue
-                    c.col = nb
-                cells.append(c)
-            r.cells = [c for c in cells if c.text or c.col != nb or not any(
-                x.col == nb and x.text for x in cells)]
-            for c in r.cells:
-                if c.col > j:
-                    c.col -= 1
-            r.cells.sort(key=lambda c: c.col)
+            _move_cells(r, j, nb)
         del amount[j]
         grid.ncols -= 1
+
+
+def _unlabelled_beside_labelled(grid: Grid, amount: list[bool]) -> tuple[int, int] | None:
+    """The first unlabelled column of figures and the labelled neighbour it belongs to."""
+    head, body = grid.rows[:grid.header_rows], grid.rows[grid.header_rows:]
+    labelled = {k for r in head for c in r.cells if c.text
+                for k in range(c.col, c.col + c.span)}
+    filled = [{c.col for c in r.cells if c.text} for r in body]
+    for j in range(grid.ncols):
+        if not amount[j] or j in labelled or not any(j in f for f in filled):
+            continue
+        for nb in (j - 1, j + 1):
+            if 0 <= nb < grid.ncols and amount[nb] and nb in labelled and \
+                    any(nb in f for f in filled) and \
+                    not any(j in f and nb in f for f in filled):
+                return j, nb
+    return None
+
+
+def _move_cells(r: GridRow, j: int, nb: int) -> None:
+    """Column j's filled cells into column nb (whose blank cell in that row goes), and the
+    columns after j one to the left."""
+    cells = []
+    for c in r.cells:
+        if c.col == j:
+            if not c.text:
+                continue
+            c.col = nb
+        cells.append(c)
+    r.cells = [c for c in cells if c.text or c.col != nb or not any(
+        x.col == nb and x.text for x in cells)]
+    for c in r.cells:
+        if c.col > j:
+            c.col -= 1
+    r.cells.sort(key=lambda c: c.col)
 
 
 def _next_is_row(body: list[int], toks: list[list[Token]], i: int,
@@ -1086,59 +1300,16 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
         if not data[i] and not coded[i]:
             i += 1
             continue
-        body = [i]
-        lone: set[int] = set()
-        j = i + 1
-        gap = blank = 0
-        while j < n:
-            if data[j]:
-                body.append(j)
-                gap = blank = 0
-            elif not toks[j]:
-                blank += 1
-                if blank > s.max_blank_run:
-                    break
-            elif is_label_row(toks[j], s):
-                body.append(j)  # a row printed without figures (二、外交支出)
-                gap = blank = 0
-            elif j - 1 in body and _lone_figure(toks[j]) and is_label_row(toks[j - 1], s):
-                body.append(j)  # the figure of the row above, printed on a line of its own
-                lone.add(j)
-                gap = blank = 0
-            elif _stray_figures(toks[j]):
-                body.append(j)  # a figure wrapped in its cell (21,118.5 / 1): read past it
-            elif is_fragment_line(toks[j], s) and gap < s.max_gap_lines:
-                body.append(j)
-                gap += 1
-            else:
-                break
-            j += 1
+        body, lone, j = _body_from(i, toks, data, s)
         while body and not data[body[-1]] and not coded[body[-1]] and body[-1] not in lone:
             body.pop()  # trailing fragments belong to what follows, unless merged below
         if not any(data[k] for k in body):  # coded rows without a figure below them: not a table here
             i += 1
             continue
-        # a fragment right after the last data row (the end of its wrapped name)
-        last = body[-1]
-        if last + 1 < n and is_fragment_line(toks[last + 1], s) and \
-                len(toks[last + 1]) == 1 and not _TITLE_LINE.search(lines[last + 1].text) and \
-                (last + 2 >= n or not toks[last + 2] or not is_fragment_line(toks[last + 2], s)):
-            body.append(last + 1)
-        n_data = sum(1 for k in body if data[k])
-        multi = sum(1 for k in body if data[k] and sum(t.is_amount for t in toks[k]) >= 1)
-        n_coded = sum(1 for k in body if coded[k])
-        # lines that print a name and its figure together
-        named = sum(1 for k in body if data[k] and any(
-            not t.is_numberlike for t in toks[k]))
-        if n_data >= 2 or (multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= 2) or (
-                named >= 1 and n_coded >= 2):  # the coded rows of a table cut at a page
+        _take_closing_fragment(body, lines, toks, s)
+        if _is_table_body(body, toks, data, coded, s):
             head = _header_rows(lines, toks, body[0], s)
-            if head and head[-1] == body[0] - 1 and is_label_row(toks[head[-1]], s) and \
-                    _ORDINAL_NAME.match(toks[head[-1]][0].text) and \
-                    not any(not t.is_numberlike for t in toks[body[0]]):
-                # the first row's name printed on the line above its figures (pdfplumber):
-                # a row of the body, not the header's last line
-                body.insert(0, head.pop())
+            _first_row_from_header(head, body, toks, s)
             grid = aligned_table(page, lines, head, body, s, state)
             if grid is not None:
                 out.append(grid)
@@ -1146,6 +1317,79 @@ def find_aligned_tables(page: Page, s: TextLayoutSettings = SETTINGS, state: dic
                 used.update(range(body[0], body[-1] + 1))
         i = max(j, body[-1] + 1)
     return out, used
+
+
+def _body_from(i: int, toks: list[list[Token]], data: list[bool], s: TextLayoutSettings
+               ) -> tuple[list[int], set[int], int]:
+    """The body lines from data or coded line ``i`` on: data and label rows, lone figures of
+    the row above, stray figures and a few fragment lines, up to a run of blank lines or
+    another line; the lone figures among them; the line it stopped at."""
+    n = len(toks)
+    body = [i]
+    lone: set[int] = set()
+    j = i + 1
+    gap = blank = 0
+    while j < n:
+        if data[j]:
+            body.append(j)
+            gap = blank = 0
+        elif not toks[j]:
+            blank += 1
+            if blank > s.max_blank_run:
+                break
+        elif is_label_row(toks[j], s):
+            body.append(j)  # a row printed without figures (二、外交支出)
+            gap = blank = 0
+        elif j - 1 in body and _lone_figure(toks[j]) and is_label_row(toks[j - 1], s):
+            body.append(j)  # the figure of the row above, printed on a line of its own
+            lone.add(j)
+            gap = blank = 0
+        elif _stray_figures(toks[j]):
+            body.append(j)  # a figure wrapped in its cell (21,118.5 / 1): read past it
+        elif is_fragment_line(toks[j], s) and gap < s.max_gap_lines:
+            body.append(j)
+            gap += 1
+        else:
+            break
+        j += 1
+    return body, lone, j
+
+
+def _take_closing_fragment(body: list[int], lines: list[TextLine], toks: list[list[Token]],
+                           s: TextLayoutSettings) -> None:
+    """A fragment right after the last data row (the end of its wrapped name) joins the
+    body."""
+    n = len(lines)
+    last = body[-1]
+    if last + 1 < n and is_fragment_line(toks[last + 1], s) and \
+            len(toks[last + 1]) == 1 and not _TITLE_LINE.search(lines[last + 1].text) and \
+            (last + 2 >= n or not toks[last + 2] or not is_fragment_line(toks[last + 2], s)):
+        body.append(last + 1)
+
+
+def _is_table_body(body: list[int], toks: list[list[Token]], data: list[bool],
+                   coded: list[bool], s: TextLayoutSettings) -> bool:
+    """Enough data rows; or a first row of several figures; or the coded rows of a table
+    cut at a page with a line that prints a name and its figure together."""
+    n_data = sum(1 for k in body if data[k])
+    multi = sum(1 for k in body if data[k] and sum(t.is_amount for t in toks[k]) >= 1)
+    n_coded = sum(1 for k in body if coded[k])
+    # lines that print a name and its figure together
+    named = sum(1 for k in body if data[k] and any(
+        not t.is_numberlike for t in toks[k]))
+    return n_data >= s.min_data_rows or (
+        multi >= 1 and sum(t.is_amount for t in toks[body[0]]) >= s.min_first_row_amounts) or (
+        named >= 1 and n_coded >= s.min_coded_rows)  # the coded rows of a table cut at a page
+
+
+def _first_row_from_header(head: list[int], body: list[int], toks: list[list[Token]],
+                           s: TextLayoutSettings) -> None:
+    """The first row's name printed on the line above its figures (pdfplumber): a row of
+    the body, not the header's last line."""
+    if head and head[-1] == body[0] - 1 and is_label_row(toks[head[-1]], s) and \
+            _ORDINAL_NAME.match(toks[head[-1]][0].text) and \
+            not any(not t.is_numberlike for t in toks[body[0]]):
+        body.insert(0, head.pop())
 
 
 # ------------------------------------------------------------------ separated cells
@@ -1177,71 +1421,102 @@ def _has_amount(row: GridRow) -> bool:
 
 
 def _separated_tables(page: Page, state: dict | None = None) -> tuple[list[Block], set[int]]:
-    blocks: list[Block] = []
-    used: set[int] = set()
-    grid: Grid | None = None
-    piped: set[int] = set()  # ids of grids read from markdown pipe rows
-    flat: dict[int, tuple[int, TextLine]] = {}  # rows printed without pipes: line, by row id
-    pending: list[tuple[int, TextLine]] = []
-    held = False  # the header above was held open across a heading printed apart
+    reader = _SeparatedTables(page)
     for idx, ln in enumerate(page.lines):
-        if _SEPARATOR_ROW.match(ln.text) and grid is not None:
-            used.add(idx)
-            if id(grid) in piped and len(grid.rows) > 1 and not _has_amount(grid.rows[-1]) \
-                    and any(_has_amount(r) for r in grid.rows[:-1]):
-                # a header row over a separator opens a new markdown table: the pieces of
-                # a document without page breaks are read apart, as the PDF's pages are
-                head = grid.rows.pop()
-                grid = Grid(page=page.number, top=idx - 1, ncols=len(head.cells), ruled=False,
-                            rows=[head])
-                blocks.append(grid)
-                piped.add(id(grid))
-            continue
+        reader.read(idx, ln)
+    return reader.blocks_out(state)
+
+
+@dataclass
+class _SeparatedTables:
+    """Tab- or pipe-separated rows of a page read line by line into grids."""
+
+    page: Page
+    blocks: list[Block] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+    grid: Grid | None = None  # the grid the rows go into
+    piped: set[int] = field(default_factory=set)  # ids of grids read from markdown pipe rows
+    # rows printed without pipes: line, by row id
+    flat: dict[int, tuple[int, TextLine]] = field(default_factory=dict)
+    pending: list[tuple[int, TextLine]] = field(default_factory=list)
+    held: bool = False  # the header above was held open across a heading printed apart
+
+    def read(self, idx: int, ln: TextLine) -> None:
+        if _SEPARATOR_ROW.match(ln.text) and self.grid is not None:
+            self._separator(idx, self.grid)
+            return
         cells = _split_cells(ln.text, ln.start)
         if cells is not None:
-            if held and grid is not None and len(cells) != grid.ncols:
-                grid = None  # a header piece of another width: another table
-            held = False
-            if grid is None:
-                grid = Grid(page=page.number, top=idx, ncols=0, ruled=False)
-                blocks.append(grid)
-                if "\t" not in ln.text:
-                    piped.add(id(grid))
-            grid.ncols = max(grid.ncols, len(cells))
-            for k, fl in pending:  # flattened rows between two pipe rows of the table
-                row = GridRow([], page.number, span=(fl.start, fl.end))
-                flat[id(row)] = (k, fl)
-                grid.rows.append(row)
-                used.add(k)
-            pending = []
-            grid.rows.append(GridRow(cells, page.number, span=(ln.start, ln.end)))
-            used.add(idx)
-            continue
+            self._cells_row(idx, ln, cells)
+            return
         if not ln.text.strip():
-            continue  # blank lines do not end a table: converters scatter them
-        if grid is not None and id(grid) in piped and _flattened_row(ln):
-            pending.append((idx, ln))  # a row the converter printed without its pipes
-            continue
-        if grid is not None and id(grid) in piped and not pending and \
+            return  # blank lines do not end a table: converters scatter them
+        self._plain_line(idx, ln)
+
+    def _separator(self, idx: int, grid: Grid) -> None:
+        self.used.add(idx)
+        if id(grid) in self.piped and len(grid.rows) > 1 and not _has_amount(grid.rows[-1]) \
+                and any(_has_amount(r) for r in grid.rows[:-1]):
+            # a header row over a separator opens a new markdown table: the pieces of
+            # a document without page breaks are read apart, as the PDF's pages are
+            head = grid.rows.pop()
+            self.grid = Grid(page=self.page.number, top=idx - 1, ncols=len(head.cells),
+                             ruled=False, rows=[head])
+            self.blocks.append(self.grid)
+            self.piped.add(id(self.grid))
+
+    def _cells_row(self, idx: int, ln: TextLine, cells: list[Cell]) -> None:
+        if self.held and self.grid is not None and len(cells) != self.grid.ncols:
+            self.grid = None  # a header piece of another width: another table
+        self.held = False
+        grid = self.grid if self.grid is not None else self._open(idx, ln)
+        grid.ncols = max(grid.ncols, len(cells))
+        for k, fl in self.pending:  # flattened rows between two pipe rows of the table
+            row = GridRow([], self.page.number, span=(fl.start, fl.end))
+            self.flat[id(row)] = (k, fl)
+            grid.rows.append(row)
+            self.used.add(k)
+        self.pending = []
+        grid.rows.append(GridRow(cells, self.page.number, span=(ln.start, ln.end)))
+        self.used.add(idx)
+
+    def _open(self, idx: int, ln: TextLine) -> Grid:
+        grid = Grid(page=self.page.number, top=idx, ncols=0, ruled=False)
+        self.grid = grid
+        self.blocks.append(grid)
+        if "\t" not in ln.text:
+            self.piped.add(id(grid))
+        return grid
+
+    def _plain_line(self, idx: int, ln: TextLine) -> None:
+        grid = self.grid
+        if grid is not None and id(grid) in self.piped and _flattened_row(ln):
+            self.pending.append((idx, ln))  # a row the converter printed without its pipes
+            return
+        if grid is not None and id(grid) in self.piped and not self.pending and \
                 _header_fragment(ln) and not any(_has_amount(r) for r in grid.rows):
-            held = True  # a heading printed apart from the header pieces around it
-            continue
-        grid = None
-        held = False
-        pending = []
-    for b in blocks:
-        if isinstance(b, Grid) and id(b) in piped:
-            used -= _place_flattened_rows(b, flat)
-    out: list[Block] = []
-    for b in blocks:
-        if isinstance(b, Grid) and id(b) in piped:
-            lines, repaired = repair_pipe_grid(b, state)
-            out.extend(lines)
-            if repaired is not None:
-                out.append(repaired)
-        else:
-            out.append(b)
-    return out, used
+            self.held = True  # a heading printed apart from the header pieces around it
+            return
+        self.grid = None
+        self.held = False
+        self.pending = []
+
+    def blocks_out(self, state: dict | None) -> tuple[list[Block], set[int]]:
+        """The blocks read, pipe grids repaired (flattened rows placed first), and the
+        line indexes they took."""
+        for b in self.blocks:
+            if isinstance(b, Grid) and id(b) in self.piped:
+                self.used -= _place_flattened_rows(b, self.flat)
+        out: list[Block] = []
+        for b in self.blocks:
+            if isinstance(b, Grid) and id(b) in self.piped:
+                lines, repaired = repair_pipe_grid(b, state)
+                out.extend(lines)
+                if repaired is not None:
+                    out.append(repaired)
+            else:
+                out.append(b)
+        return out, self.used
 
 
 def _flattened_row(ln: TextLine) -> bool:
@@ -1450,171 +1725,297 @@ def repair_pipe_grid(grid: Grid, state: dict | None = None) -> tuple[list[Line],
     a header is one row whose labels join the fragments stacked over a column; a heading one
     column left of its amount column (converters misplace them around empty columns) moves
     onto it. Lines outside the table (a department or unit line inside it) come back as lines."""
-    ncols = grid.ncols
-    cells: list[list[list[_Piece]]] = []
-    sources: list[GridRow] = []  # the printed row each row of ``cells`` comes from
-    apart: list[Line] = []  # unit lines printed inside a header cell
+    cells, sources, lines = _pipe_rows(grid)
+    if _prose_grid(grid):
+        lines.extend(_prose_lines(grid, cells, sources))
+        return lines, None
+    is_data = [any(_is_amount_text(p.text) for cs in rc for p in cs) for rc in cells]
+    if not any(is_data):
+        return [], grid
+    t = _pipe_table(cells, is_data.index(True), grid.ncols)
+    groups = _column_groups(t)
+    text_group = [not t.has_amount[g[0]] and any(t.has_text[j] for j in g) for g in groups]
+    frags = _header_fragments(t, groups, text_group, sources, grid.top, lines)
+    labels, label_ps = _group_labels(frags, text_group)
+    _subtotal_labels(labels, frags, text_group)
+    code_group = _code_group(t, groups, text_group)
+    width = len(groups) + (1 if code_group is not None else 0)
+    out = Grid(page=grid.page, top=grid.top, ncols=width, ruled=False)
+    headed = bool(t.head_rows) and any(labels)
+    if headed:
+        out.rows.append(_pipe_header_row(labels, label_ps, code_group, grid.rows[0]))
+    state = {} if state is None else state
+    levels = _pipe_code_levels(t, groups[0], state) if code_group is not None else {}
+    carry = _code_carry(t, labels, text_group, state)
+    for r in t.body_rows:
+        out.rows.append(_pipe_body_row(t.cells[r], groups, text_group, code_group, carry,
+                                       levels, sources[r]))
+    if headed:
+        _labels_onto_figures(out)
+    return lines, out
+
+
+_PipeCells = list[list[list[_Piece]]]  # rows, then columns, then the pieces of a cell
+
+
+@dataclass
+class _PipeTable:
+    """The rows of a pipe table (header rows, then body rows from the first data row) and
+    what the body holds in each column."""
+
+    cells: _PipeCells
+    head_rows: list[int]
+    body_rows: list[int]
+    has_amount: list[bool]
+    has_text: list[bool]
+
+    def words(self, r: int, j: int) -> bool:
+        """Cell (r, j) holds a word: neither a code part nor an amount."""
+        return any(not _CODE_PART.match(p.text) and not _is_amount_text(p.text)
+                   for p in self.cells[r][j])
+
+    def digits(self, r: int, j: int) -> bool:
+        """Cell (r, j) holds code parts only."""
+        return bool(self.cells[r][j]) and all(_CODE_PART.match(p.text) for p in self.cells[r][j])
+
+
+def _pipe_rows(grid: Grid) -> tuple[_PipeCells, list[GridRow], list[Line]]:
+    """The pieces of every cell, a printed row split into the rows merged into it; the
+    printed row each comes from; unit lines printed inside a header cell."""
+    cells: _PipeCells = []
+    sources: list[GridRow] = []
+    apart: list[Line] = []
     for row in grid.rows:
-        parts: list[list[list[_Piece]]] = [[] for _ in range(ncols)]
-        for c in row.cells:
-            if c.col < ncols:
-                parts[c.col] = _cell_parts(c)
+        parts = _row_parts(row, grid.ncols)
         for ps in _meta_lines_apart(parts):
             apart.append(Line(_join_pieces(ps), row.page, grid.top - 0.5,
                               span=(ps[0].start, ps[-1].end)))
         for split_row in _split_rows(parts):
             cells.append(split_row)
             sources.append(row)
-    lines: list[Line] = apart
-    if _prose_grid(grid):
-        for r, row in enumerate(sources):
-            ps = [p for cs in cells[r] for p in cs]
-            if ps:
-                lines.append(Line(_join_pieces(ps), row.page, grid.top + r / 1000,
-                                  span=(ps[0].start, ps[-1].end)))
-        return lines, None
-    is_data = [any(_is_amount_text(p.text) for cs in rc for p in cs) for rc in cells]
-    if not any(is_data):
-        return [], grid
-    first = is_data.index(True)
-    head_rows = list(range(first))
-    body_rows = list(range(first, len(cells)))
-    has_amount = [any(_is_amount_text(p.text) for r in body_rows for p in cells[r][j])
+    return cells, sources, apart
+
+
+def _row_parts(row: GridRow, ncols: int) -> list[list[list[_Piece]]]:
+    parts: list[list[list[_Piece]]] = [[] for _ in range(ncols)]
+    for c in row.cells:
+        if c.col < ncols:
+            parts[c.col] = _cell_parts(c)
+    return parts
+
+
+def _prose_lines(grid: Grid, cells: _PipeCells, sources: list[GridRow]) -> list[Line]:
+    """The rows of a paragraph laid out as a table, one line each."""
+    out: list[Line] = []
+    for r, row in enumerate(sources):
+        ps = [p for cs in cells[r] for p in cs]
+        if ps:
+            out.append(Line(_join_pieces(ps), row.page, grid.top + r / 1000,
+                            span=(ps[0].start, ps[-1].end)))
+    return out
+
+
+def _pipe_table(cells: _PipeCells, first: int, ncols: int) -> _PipeTable:
+    body = list(range(first, len(cells)))
+    has_amount = [any(_is_amount_text(p.text) for r in body for p in cells[r][j])
                   for j in range(ncols)]
-    has_text = [any(not _is_amount_text(p.text) for r in body_rows for p in cells[r][j])
+    has_text = [any(not _is_amount_text(p.text) for r in body for p in cells[r][j])
                 for j in range(ncols)]
-    def words(r: int, j: int) -> bool:
-        return any(not _CODE_PART.match(p.text) and not _is_amount_text(p.text)
-                   for p in cells[r][j])
+    return _PipeTable(cells, list(range(first)), body, has_amount, has_text)
 
-    def digits(r: int, j: int) -> bool:
-        return bool(cells[r][j]) and all(_CODE_PART.match(p.text) for p in cells[r][j])
 
+def _column_groups(t: _PipeTable) -> list[list[int]]:
+    """Columns without amounts next to each other are one group (one column) unless they
+    print words side by side or codes after words; blank ones stay columns of their own."""
     groups: list[list[int]] = []
-    for j in range(ncols):
-        if not has_amount[j] and groups and not has_amount[groups[-1][0]]:
-            g = groups[-1]
-            # two columns of words side by side in one row are two columns; a column of
-            # codes after words starts the next classification (codes precede their names)
-            apart = any(any(words(r, i) for i in g) and words(r, j) for r in body_rows) or (
-                all(digits(r, j) or not cells[r][j] for r in body_rows) and any(
-                    any(words(r, i) for i in g) and digits(r, j) for r in body_rows))
-            if not apart:
-                g.append(j)
-                continue
+    for j in range(len(t.has_amount)):
+        if not t.has_amount[j] and groups and not t.has_amount[groups[-1][0]] and \
+                not _text_columns_apart(t, groups[-1], j):
+            groups[-1].append(j)
+            continue
         groups.append([j])
     split: list[list[int]] = []
     for g in groups:
-        if not has_amount[g[0]] and not any(has_text[j] for j in g):
+        if not t.has_amount[g[0]] and not any(t.has_text[j] for j in g):
             split.extend([j] for j in g)  # blank columns stay columns of their own
         else:
             split.append(g)
-    groups = split
-    text_group = [not has_amount[g[0]] and any(has_text[j] for j in g) for g in groups]
-    ng = len(groups)
-    # a text group whose body fills one of its columns, a column the header labels, is
-    # named by that label alone (预算单位 | 科目编码 | 科目名称 over a unit row of zeros)
-    only = {k: filled_cols[0] for k, g in enumerate(groups) if text_group[k] and len(
-        filled_cols := [j for j in g if has_text[j]]) == 1 and len(g) > 1 and any(
-        cells[r][filled_cols[0]] for r in head_rows)}
-    # the header: fragments per group, row by row
+    return split
+
+
+def _text_columns_apart(t: _PipeTable, g: list[int], j: int) -> bool:
+    """Two columns of words side by side in one row are two columns; a column of codes
+    after words starts the next classification (codes precede their names)."""
+    body = t.body_rows
+    return any(any(t.words(r, i) for i in g) and t.words(r, j) for r in body) or (
+        all(t.digits(r, j) or not t.cells[r][j] for r in body) and any(
+            any(t.words(r, i) for i in g) and t.digits(r, j) for r in body))
+
+
+def _only_labelled_columns(t: _PipeTable, groups: list[list[int]],
+                           text_group: list[bool]) -> dict[int, int]:
+    """A text group whose body fills one of its columns, a column the header labels, is
+    named by that label alone (预算单位 | 科目编码 | 科目名称 over a unit row of zeros)."""
+    return {k: filled_cols[0] for k, g in enumerate(groups) if text_group[k] and len(
+        filled_cols := [j for j in g if t.has_text[j]]) == 1 and len(g) > 1 and any(
+        t.cells[r][filled_cols[0]] for r in t.head_rows)}
+
+
+def _header_fragments(t: _PipeTable, groups: list[list[int]], text_group: list[bool],
+                      sources: list[GridRow], top: float,
+                      lines: list[Line]) -> list[list[list[_Piece]]]:
+    """The header: fragments per group, row by row. A header row holding a unit or
+    department line goes to ``lines`` instead."""
+    only = _only_labelled_columns(t, groups, text_group)
     frags: list[list[list[_Piece]]] = []
-    for r in head_rows:
-        per: list[list[_Piece]] = [[] for _ in range(ng)]
-        meta = [p for cs in cells[r] for p in cs if _META_CELL.search(p.text)]
-        if meta:
-            ps = [p for cs in cells[r] for p in cs]
-            lines.append(Line(_join_pieces(ps), sources[r].page, grid.top - 0.5 + r / 1000,
+    for r in t.head_rows:
+        ps = [p for cs in t.cells[r] for p in cs]
+        if any(_META_CELL.search(p.text) for p in ps):
+            lines.append(Line(_join_pieces(ps), sources[r].page, top - 0.5 + r / 1000,
                               span=(ps[0].start, ps[-1].end)))
             continue
-        for k, g in enumerate(groups):
-            filled = [j for j in g if cells[r][j]]
-            if text_group[k] and len(filled) >= 2 and k + 1 < ng and \
-                    not has_text[filled[-1]] and \
-                    not any(cells[r][j] for j in groups[k + 1]) and not text_group[k + 1]:
-                per[k + 1].extend(cells[r][filled[-1]])  # a heading one column left
-                filled = filled[:-1]
-            for j in filled:
-                if only.get(k, j) == j:
-                    per[k].extend(cells[r][j])
-        frags.append(per)
+        frags.append(_row_fragments(t, r, groups, text_group, only))
+    return frags
+
+
+def _row_fragments(t: _PipeTable, r: int, groups: list[list[int]], text_group: list[bool],
+                   only: dict[int, int]) -> list[list[_Piece]]:
+    per: list[list[_Piece]] = [[] for _ in groups]
+    for k, g in enumerate(groups):
+        filled = [j for j in g if t.cells[r][j]]
+        if _heading_one_left(t, r, k, groups, text_group, filled):
+            per[k + 1].extend(t.cells[r][filled[-1]])
+            filled = filled[:-1]
+        for j in filled:
+            if only.get(k, j) == j:
+                per[k].extend(t.cells[r][j])
+    return per
+
+
+def _heading_one_left(t: _PipeTable, r: int, k: int, groups: list[list[int]],
+                      text_group: list[bool], filled: list[int]) -> bool:
+    """The last filled cell of text group k in header row r, over a column with no text in
+    the body, heads the amount group to its right, which is blank in that row."""
+    return text_group[k] and len(filled) >= 2 and k + 1 < len(groups) and \
+        not t.has_text[filled[-1]] and \
+        not any(t.cells[r][j] for j in groups[k + 1]) and not text_group[k + 1]
+
+
+def _group_labels(frags: list[list[list[_Piece]]],
+                  text_group: list[bool]) -> tuple[list[str], list[list[_Piece]]]:
+    """Each group's label, its fragments joined top to bottom, and their pieces."""
     labels: list[str] = []
     label_ps: list[list[_Piece]] = []
-    for k in range(ng):
-        text = ""
-        ps: list[_Piece] = []
-        for per in frags:
-            if not per[k]:
-                continue
-            t = _CJK_GAP.sub("", _join_pieces(per[k]))
-            if text and _PERIOD_WORD.match(t):
-                text += "/"
-            text += t
-            ps.extend(per[k])
-        labels.append(text)
+    for k in range(len(text_group)):
+        text, ps = _stacked_label(frags, k)
+        labels.append(text if text_group[k] else _unscrambled(text))
         label_ps.append(ps)
-    labels = [_unscrambled(lb) if not text_group[k] else lb for k, lb in enumerate(labels)]
-    for k in range(ng):  # a bare 小计 under a group heading printed beside it
+    return labels, label_ps
+
+
+def _stacked_label(frags: list[list[list[_Piece]]], k: int) -> tuple[str, list[_Piece]]:
+    text = ""
+    ps: list[_Piece] = []
+    for per in frags:
+        if not per[k]:
+            continue
+        t = _CJK_GAP.sub("", _join_pieces(per[k]))
+        if text and _PERIOD_WORD.match(t):
+            text += "/"
+        text += t
+        ps.extend(per[k])
+    return text, ps
+
+
+def _subtotal_labels(labels: list[str], frags: list[list[list[_Piece]]],
+                     text_group: list[bool]) -> None:
+    """A bare 小计 under a group heading printed beside it takes that heading."""
+    for k in range(len(labels)):
         if labels[k] != "小计" or text_group[k]:
             continue
-        low = max(r for r, per in enumerate(frags) if per[k])
-        for r in range(low - 1, -1, -1):
-            near = [m for m in range(max(0, k - 1), min(ng, k + 3)) if frags[r][m]
-                    and not text_group[m] and any(frags[x][m] for x in range(r + 1, len(frags)))]
-            if near:
-                group = "".join(_CJK_GAP.sub("", _join_pieces(frags[r][m])) for m in near)
-                if not group.startswith("其中"):  # 其中 (of which) heads the parts, not 小计
-                    labels[k] = group + "/" + labels[k]
-                break
-    code_group = 0 if text_group and text_group[0] and any(
-        cells[r][j] and _CODE_PART.match(cells[r][j][0].text)
-        for r in body_rows for j in groups[0]) else None
-    width = ng + (1 if code_group is not None else 0)
-    out = Grid(page=grid.page, top=grid.top, ncols=width, ruled=False)
-    if head_rows and any(labels):
-        hcells: list[Cell] = []
-        for k in range(ng):
-            col = k + (1 if code_group is not None and k > 0 else 0)
-            if k == code_group:
-                name = _CODE_WORDS.sub("", labels[k]) or "名称"
-                hcells.append(Cell("科目编码", 0, 1))
-                hcells.append(Cell(name, 1, 1))
-                continue
-            hcells.append(_piece_cell(label_ps[k], col, labels[k]))
-        out.rows.append(GridRow(hcells, grid.rows[0].page, span=grid.rows[0].span))
-    state = {} if state is None else state
-    levels: dict[int, str] = {}
-    if code_group is not None:
-        width0 = len(groups[0])
-        levels = _header_levels([[cells[r][j] for j in groups[0]] for r in head_rows])
-        if not levels and state.get("width") == width0 and not head_rows:
-            levels = state.get("levels", {})  # a piece of the table above, cut at a page
-        if not levels:
-            levels = _code_levels([[cells[r][j] for j in groups[0]] for r in body_rows])
-        state["width"], state["levels"] = width0, levels
-    # codes continue from the piece above when this one opens without a header, or under
-    # the same header printed again (the table goes on on its next page)
+        group = _subtotal_heading(frags, k, text_group)
+        if group is not None and not group.startswith("其中"):  # 其中 heads the parts
+            labels[k] = group + "/" + labels[k]
+
+
+def _subtotal_heading(frags: list[list[list[_Piece]]], k: int,
+                      text_group: list[bool]) -> str | None:
+    """The nearest heading above group k's 小计 over amount groups around it that have
+    fragments below that heading."""
+    ng = len(text_group)
+    low = max(r for r, per in enumerate(frags) if per[k])
+    for r in range(low - 1, -1, -1):
+        near = [m for m in range(max(0, k - 1), min(ng, k + 3)) if frags[r][m]
+                and not text_group[m] and any(frags[x][m] for x in range(r + 1, len(frags)))]
+        if near:
+            return "".join(_CJK_GAP.sub("", _join_pieces(frags[r][m])) for m in near)
+    return None
+
+
+def _code_group(t: _PipeTable, groups: list[list[int]], text_group: list[bool]) -> int | None:
+    """0 when the first group is text whose body cells open with code parts, else None."""
+    if text_group and text_group[0] and any(
+            t.cells[r][j] and _CODE_PART.match(t.cells[r][j][0].text)
+            for r in t.body_rows for j in groups[0]):
+        return 0
+    return None
+
+
+def _group_col(k: int, code_group: int | None) -> int:
+    """The output column of group k: the code group takes two (code, name)."""
+    return k + (1 if code_group is not None and k > 0 else 0)
+
+
+def _pipe_header_row(labels: list[str], label_ps: list[list[_Piece]], code_group: int | None,
+                     first: GridRow) -> GridRow:
+    hcells: list[Cell] = []
+    for k, label in enumerate(labels):
+        if k == code_group:
+            hcells.append(Cell("科目编码", 0, 1))
+            hcells.append(Cell(_CODE_WORDS.sub("", label) or "名称", 1, 1))
+            continue
+        hcells.append(_piece_cell(label_ps[k], _group_col(k, code_group), label))
+    return GridRow(hcells, first.page, span=first.span)
+
+
+def _pipe_code_levels(t: _PipeTable, first: list[int], state: dict) -> dict[int, str]:
+    """The code level (类/款/项) of each column of the code group: from the header, else
+    from the table above when this piece of it was cut at a page, else from the codes."""
+    width0 = len(first)
+    levels = _header_levels([[t.cells[r][j] for j in first] for r in t.head_rows])
+    if not levels and state.get("width") == width0 and not t.head_rows:
+        levels = state.get("levels", {})  # a piece of the table above, cut at a page
+    if not levels:
+        levels = _code_levels([[t.cells[r][j] for j in first] for r in t.body_rows])
+    state["width"], state["levels"] = width0, levels
+    return levels
+
+
+def _code_carry(t: _PipeTable, labels: list[str], text_group: list[bool],
+                state: dict) -> dict[str, str]:
+    """Codes continue from the piece above when this one opens without a header, or under
+    the same header printed again (the table goes on on its next page)."""
     heads = [lb for k, lb in enumerate(labels) if not text_group[k]]  # of the amounts
-    again = bool(head_rows) and heads == state.get("labels")
-    carry: dict[str, str] = state.setdefault("carry", {}) if not head_rows or again else {}
-    if head_rows:
+    again = bool(t.head_rows) and heads == state.get("labels")
+    carry: dict[str, str] = state.setdefault("carry", {}) if not t.head_rows or again else {}
+    if t.head_rows:
         state["carry"] = carry
         state["labels"] = heads
-    for r in body_rows:
-        row = sources[r]
-        new: list[Cell] = []
-        for k, g in enumerate(groups):
-            col = k + (1 if code_group is not None and k > 0 else 0)
-            if k == code_group:
-                new.extend(_code_cells(cells[r], g, carry, levels))
-                continue
-            ps = [p for j in g for p in cells[r][j]]
-            text = _CJK_GAP.sub("", _join_pieces(ps)) if text_group[k] and ps else None
-            new.append(_piece_cell(ps, col, text))
-        out.rows.append(GridRow(new, row.page, span=row.span))
-    if head_rows and any(labels):
-        _labels_onto_figures(out)
-    return lines, out
+    return carry
+
+
+def _pipe_body_row(row: list[list[_Piece]], groups: list[list[int]], text_group: list[bool],
+                   code_group: int | None, carry: dict[str, str], levels: dict[int, str],
+                   source: GridRow) -> GridRow:
+    new: list[Cell] = []
+    for k, g in enumerate(groups):
+        if k == code_group:
+            new.extend(_code_cells(row, g, carry, levels))
+            continue
+        ps = [p for j in g for p in row[j]]
+        text = _CJK_GAP.sub("", _join_pieces(ps)) if text_group[k] and ps else None
+        new.append(_piece_cell(ps, _group_col(k, code_group), text))
+    return GridRow(new, source.page, span=source.span)
 
 
 def _labels_onto_figures(grid: Grid) -> None:

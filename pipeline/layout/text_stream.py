@@ -114,7 +114,8 @@ MAX_NAME_BACKUP = 3  # lines above a table's first amount that may hold its firs
 
 @dataclass(frozen=True)
 class StreamSettings:
-    """How much of a document must look streamed before it is read that way."""
+    """How much of a document must look streamed before it is read that way, and the limits
+    of reading it."""
 
     min_amount_lines: int = 5  # lines holding an amount: fewer, and the document has no table
     min_running_pages: int = 3  # pages a running header or footer must be printed on
@@ -122,6 +123,12 @@ class StreamSettings:
     running_edge_lines: int = 3  # the first and last non-empty lines of a page it may be
     running_min_chars: int = 6  # shorter lines (页码, 单位) are not taken for one
     max_aligned_share: float = 0.15  # amount lines with a wide gap (aligned columns) at most
+    max_propagate_rounds: int = 6  # passes over a table's sum identities until none narrows
+    one_per_line_share: float = 0.8  # of a page's amount lines holding one token: cell per line
+    max_title_tokens: int = 4  # tokens of a line that may be a table's title
+    max_unit_line_chars: int = 40  # characters of a line naming the unit (单位：万元) at most
+    max_row_chars: int = 40  # characters of a body line without amounts: longer, running text
+    kuan_sum_tolerance: int = 2  # rounding units of a 款's amount its 项 rows' sum may miss
 
 
 SETTINGS = StreamSettings()
@@ -510,28 +517,7 @@ def _flatten(labels: list[str], kind: TableKind, n: int | None,
     out = list(labels)
     i = 0
     while i < len(out):
-        k = _key(out[i], kind)
-        kids: list[int] = []
-        if re.fullmatch(r"其中[:：]?", out[i]) and i + 1 < len(out) and _SUBTOTAL.match(out[i + 1]):
-            # 其中 (of which) over 小计 | 基本支出 | 项目支出: it heads the parts, not 小计
-            kids = [j for j in range(i + 2, len(out))
-                    if isinstance(_key(out[j], kind), ColumnKey) and "/" not in out[j]]
-        elif "/" not in out[i]:
-            for parent, children in _CHILDREN:
-                if k is parent:
-                    kids = [j for j in range(i + 1, len(out))
-                            if _key(out[j], kind) in children and "/" not in out[j]]
-                    break
-            sub = [j for j in range(i + 1, len(out)) if out[j] == "小计"]
-            if sub and (kids or k is False):
-                # its 小计 is the first one after it; its 其中 columns follow that 小计
-                s0 = sub[0]
-                tail = []
-                for j in range(s0 + 1, len(out)):
-                    if not out[j].startswith("其中"):
-                        break
-                    tail.append(j)
-                kids = sorted({s0, *kids, *tail})
+        kids = _heading_children(out, i, kind)
         if kids:
             moved = {j: f"{out[i]}/{out[j]}" for j in kids}
             if relocate:
@@ -543,13 +529,44 @@ def _flatten(labels: list[str], kind: TableKind, n: int | None,
             continue
         i += 1
     if n is not None and len(out) > n:
-        # a heading over every column (本年收入, 预算数) printed above them
-        extra = [j for j, lb in enumerate(out) if "/" not in lb and _key(lb, kind) is _K.total
-                 and not re.fullmatch(r"合计|总计|.*[合总]计", lb)]
-        for j in extra[: len(out) - n]:
-            out[j] = ""
-        out = [lb for lb in out if lb]
+        out = _without_overall_headings(out, kind, n)
     return out
+
+
+def _heading_children(out: list[str], i: int, kind: TableKind) -> list[int]:
+    """The labels under label ``i`` when it is a group heading: those whose keys are its
+    children, its 小计 and the 其中 columns after that 小计; empty when it heads none."""
+    k = _key(out[i], kind)
+    if re.fullmatch(r"其中[:：]?", out[i]) and i + 1 < len(out) and _SUBTOTAL.match(out[i + 1]):
+        # 其中 (of which) over 小计 | 基本支出 | 项目支出: it heads the parts, not 小计
+        return [j for j in range(i + 2, len(out))
+                if isinstance(_key(out[j], kind), ColumnKey) and "/" not in out[j]]
+    if "/" in out[i]:
+        return []
+    kids = next(([j for j in range(i + 1, len(out))
+                  if _key(out[j], kind) in children and "/" not in out[j]]
+                 for parent, children in _CHILDREN if k is parent), [])
+    sub = [j for j in range(i + 1, len(out)) if out[j] == "小计"]
+    if sub and (kids or k is False):
+        # its 小计 is the first one after it; its 其中 columns follow that 小计
+        s0 = sub[0]
+        tail = []
+        for j in range(s0 + 1, len(out)):
+            if not out[j].startswith("其中"):
+                break
+            tail.append(j)
+        kids = sorted({s0, *kids, *tail})
+    return kids
+
+
+def _without_overall_headings(out: list[str], kind: TableKind, n: int) -> list[str]:
+    """A heading over every column (本年收入, 预算数) printed above them: dropped while the
+    labels outnumber the ``n`` amounts."""
+    extra = [j for j, lb in enumerate(out) if "/" not in lb and _key(lb, kind) is _K.total
+             and not re.fullmatch(r"合计|总计|.*[合总]计", lb)]
+    for j in extra[: len(out) - n]:
+        out[j] = ""
+    return [lb for lb in out if lb]
 
 
 def label_orders(labels: list[str], kind: TableKind, n: int | None) -> list[list[str]]:
@@ -950,49 +967,72 @@ def _exact_sums(g: list[int], sets: list[list[tuple[int, ...]]], vals: list[list
     scale = 10 ** places
     width = max((c for s in sets for cols in s for c in cols), default=-1) + 1
     tol = len(g)  # one unit of the last printed decimal per row
-
-    def ivec(i: int, cols: tuple[int, ...]) -> list[int]:
-        v = [0] * width
-        for c, x in zip(cols, vals[i], strict=True):
-            v[c] = int(x * scale)
-        return v
-
-    vecs = [[ivec(g[m], cols) for cols in sets[m]] for m in range(len(g))]
+    vecs = [[_int_vector(cols, vals[g[m]], width, scale) for cols in sets[m]]
+            for m in range(len(g))]
     alive = [[True] * len(sets[m]) for m in range(len(g))]
-    m_rows = len(g)
     for c in range(width):
-        dv = [sorted({v[c] for v in vecs[m]}) for m in range(m_rows)]
-        if all(len(d) == 1 for d in dv):
-            continue
-        # amounts that are never negative: a partial sum above the largest parent value
-        # can reach no parent value
-        cap = max(dv[0]) + tol if all(x >= 0 for d in dv for x in d) else None
-        fwd: list[set[int]] = [{0}]
-        for m in range(1, m_rows):
-            fwd.append({f + x for f in fwd[-1] for x in dv[m] if cap is None or f + x <= cap})
-            if len(fwd[-1]) > MAX_SUM_STATES:
-                break
-        else:
-            bwd: list[set[int]] = [set() for _ in range(m_rows + 1)]
-            bwd[m_rows] = {0}
-            for m in range(m_rows - 1, 0, -1):
-                bwd[m] = {f + x for f in bwd[m + 1] for x in dv[m] if cap is None or f + x <= cap}
-            tops = [t for t in dv[0] if any(abs(t - f) <= tol for f in fwd[-1])]
-            for ci, v in enumerate(vecs[0]):
-                if v[c] not in tops:
-                    alive[0][ci] = False
-            for m in range(1, m_rows):
-                after = sorted(bwd[m + 1])
-                for ci, v in enumerate(vecs[m]):
-                    if not alive[m][ci]:
-                        continue
-                    need = [t - f - v[c] for t in tops for f in fwd[m - 1]]
-                    if not any(_near(after, x, tol) for x in need):
-                        alive[m][ci] = False
+        _drop_unsummable(c, vecs, alive, tol)
     if any(not any(a) for a in alive) or all(all(a) for a in alive):
         return None
     return [{cols for cols, a in zip(sets[m], alive[m], strict=True) if a}
-            for m in range(m_rows)]
+            for m in range(len(g))]
+
+
+def _int_vector(cols: tuple[int, ...], vals: list[Decimal], width: int, scale: int) -> list[int]:
+    """A row's amounts placed in ``cols``, in units of the last printed decimal."""
+    v = [0] * width
+    for c, x in zip(cols, vals, strict=True):
+        v[c] = int(x * scale)
+    return v
+
+
+def _drop_unsummable(c: int, vecs: list[list[list[int]]], alive: list[list[bool]],
+                     tol: int) -> None:
+    """In column ``c``: marks dead each placement of a row with which no choice of the
+    other rows' makes the first row (the parent) the sum of the others within ``tol``."""
+    m_rows = len(vecs)
+    dv = [sorted({v[c] for v in vecs[m]}) for m in range(m_rows)]
+    if all(len(d) == 1 for d in dv):
+        return
+    # amounts that are never negative: a partial sum above the largest parent value
+    # can reach no parent value
+    cap = max(dv[0]) + tol if all(x >= 0 for d in dv for x in d) else None
+    fwd = _forward_sums(dv, cap)
+    if fwd is None:
+        return
+    bwd = _backward_sums(dv, cap)
+    tops = [t for t in dv[0] if any(abs(t - f) <= tol for f in fwd[-1])]
+    for ci, v in enumerate(vecs[0]):
+        if v[c] not in tops:
+            alive[0][ci] = False
+    for m in range(1, m_rows):
+        after = sorted(bwd[m + 1])
+        for ci, v in enumerate(vecs[m]):
+            if not alive[m][ci]:
+                continue
+            need = [t - f - v[c] for t in tops for f in fwd[m - 1]]
+            if not any(_near(after, x, tol) for x in need):
+                alive[m][ci] = False
+
+
+def _forward_sums(dv: list[list[int]], cap: int | None) -> list[set[int]] | None:
+    """The partial sums of the child rows 1..m, for each m; None past MAX_SUM_STATES."""
+    fwd: list[set[int]] = [{0}]
+    for m in range(1, len(dv)):
+        fwd.append({f + x for f in fwd[-1] for x in dv[m] if cap is None or f + x <= cap})
+        if len(fwd[-1]) > MAX_SUM_STATES:
+            return None
+    return fwd
+
+
+def _backward_sums(dv: list[list[int]], cap: int | None) -> list[set[int]]:
+    """The partial sums of the child rows m..last, for each m."""
+    m_rows = len(dv)
+    bwd: list[set[int]] = [set() for _ in range(m_rows + 1)]
+    bwd[m_rows] = {0}
+    for m in range(m_rows - 1, 0, -1):
+        bwd[m] = {f + x for f in bwd[m + 1] for x in dv[m] if cap is None or f + x <= cap}
+    return bwd
 
 
 def _near(sorted_vals: list[int], x: int, tol: int) -> bool:
@@ -1006,104 +1046,157 @@ def resolve(units: list[_Unit], n: int, ids: list[tuple[int, list[int]]],
     row's own identities; then the table's (a 合计 is the sum of its 类 rows, a 类 of its
     款, a 款 of its 项, in every column); then the columns the other rows fill; then the
     commonest columns."""
-    cands: list[list[tuple[int, ...]] | None] = []
-    evidence: list[bool] = []
-    for u in units:
-        if not u.amounts:
-            cands.append([()])
-            evidence.append(True)
-            continue
-        got = _candidates(u.amounts, n, ids)
-        cands.append(got[0] if got else None)
-        evidence.append(bool(got and got[0] and got[1] > 0))
-    vals = [[_dec(t) for t in u.amounts] for u in units]
-    tols = [_tol(u.amounts) for u in units]
-
-    def vec(i: int, cols: tuple[int, ...]) -> list[Decimal]:
-        v = [Decimal(0)] * n
-        for c, x in zip(cols, vals[i], strict=True):
-            v[c] = x
-        return v
-
-    groups = _groups(units)
-    seen: dict[int, tuple[int, ...]] = {}
-
-    def propagate() -> None:
-        changed = True
-        rounds = 0
-        while changed and rounds < 6:
-            changed = False
-            rounds += 1
-            for gi, g in enumerate(groups):
-                sets = [cands[i] for i in g]
-                sig = tuple(len(x) if x else 0 for x in sets)
-                if seen.get(gi) == sig:
-                    continue  # nothing new since this group was last tried
-                seen[gi] = sig
-                if any(not s for s in sets) or all(len(s) == 1 for s in sets):  # type: ignore[arg-type]
-                    continue
-                size = 1
-                for s in sets:
-                    size *= len(s)  # type: ignore[arg-type]
-                if size > MAX_GROUP_COMBOS:
-                    got = _exact_sums(g, sets, vals, units)  # type: ignore[arg-type]
-                    if got is None:
-                        continue
-                    ok = got
-                else:
-                    ok = _best_sums(g, sets, vec, tols, n)  # type: ignore[arg-type]
-                    if ok is None:
-                        continue
-                for m, i in enumerate(g):
-                    new = [c for c in cands[i] if c in ok[m]]  # type: ignore[union-attr]
-                    if len(new) < len(cands[i]):  # type: ignore[arg-type]
-                        cands[i] = new
-                        evidence[i] = True
-                        changed = True
-
-    propagate()
+    r = _Resolver.of(units, n, ids)
+    r.propagate()
     # then the columns the other rows fill (those placed without doubt), then the commonest
     # columns: a level at a time from the top (合计 and 类 rows, 款, 项, the rest), the
     # identities carrying each decision down to the rows under it
+    level = _unit_levels(units)
+    freq = r.column_frequency()
+    for lv in range(_UNIT_LEVELS):
+        r.narrow_by_frequency(level, lv, freq)
+        r.propagate()
+    for lv in range(_UNIT_LEVELS):
+        if tiers is not None:
+            r.narrow_by_tiers(level, lv, tiers)
+        r.propagate()
+    return r.placements()
+
+
+_UNIT_LEVELS = 4  # 合计 and 类 rows, 款, 项, the rest
+
+
+def _unit_levels(units: list[_Unit]) -> list[int]:
+    """Each row's level: 0 for 合计 and 类 rows, 1 for 款, 2 for 项, 3 for the rest."""
     codes = ["".join(t.text for t in u.code) for u in units]
-    level = [0 if len(c) == 3 or (not c and _is_total_unit(u))
-             else 1 if len(c) == 5 else 2 if len(c) == 7 else 3
-             for c, u in zip(codes, units, strict=True)]
-    freq = [0] * n
-    for i, cs in enumerate(cands):
-        if cs and evidence[i] and units[i].amounts:
-            for c in _agreed(cs, len(units[i].amounts)) or []:
-                if c >= 0:
-                    freq[c] += 1
-    for lv in range(4):
-        for i, cs in enumerate(cands):
+    return [0 if len(c) == 3 or (not c and _is_total_unit(u))
+            else 1 if len(c) == 5 else 2 if len(c) == 7 else 3
+            for c, u in zip(codes, units, strict=True)]
+
+
+@dataclass
+class _Resolver:
+    """Each row's candidate placements (column tuples; None: none fits) and whether they
+    are backed by evidence, narrowed step by step by ``resolve``."""
+
+    units: list[_Unit]
+    n: int
+    cands: list[list[tuple[int, ...]] | None]
+    evidence: list[bool]
+    vals: list[list[Decimal]]
+    tols: list[Decimal]
+    groups: list[list[int]]
+    seen: dict[int, tuple[int, ...]] = field(default_factory=dict)  # group: sizes last tried
+    max_rounds: int = SETTINGS.max_propagate_rounds
+
+    @classmethod
+    def of(cls, units: list[_Unit], n: int, ids: list[tuple[int, list[int]]]) -> _Resolver:
+        """The rows' own identities: the placements of each row that fit them."""
+        cands: list[list[tuple[int, ...]] | None] = []
+        evidence: list[bool] = []
+        for u in units:
+            if not u.amounts:
+                cands.append([()])
+                evidence.append(True)
+                continue
+            got = _candidates(u.amounts, n, ids)
+            cands.append(got[0] if got else None)
+            evidence.append(bool(got and got[0] and got[1] > 0))
+        vals = [[_dec(t) for t in u.amounts] for u in units]
+        tols = [_tol(u.amounts) for u in units]
+        return cls(units, n, cands, evidence, vals, tols, _groups(units))
+
+    def vec(self, i: int, cols: tuple[int, ...]) -> list[Decimal]:
+        v = [Decimal(0)] * self.n
+        for c, x in zip(cols, self.vals[i], strict=True):
+            v[c] = x
+        return v
+
+    def propagate(self) -> None:
+        """The table's identities, group by group, until nothing changes."""
+        changed = True
+        rounds = 0
+        while changed and rounds < self.max_rounds:
+            changed = False
+            rounds += 1
+            for gi, g in enumerate(self.groups):
+                if self._narrow_group(gi, g):
+                    changed = True
+
+    def _narrow_group(self, gi: int, g: list[int]) -> bool:
+        sets = [self.cands[i] for i in g]
+        sig = tuple(len(x) if x else 0 for x in sets)
+        if self.seen.get(gi) == sig:
+            return False  # nothing new since this group was last tried
+        self.seen[gi] = sig
+        if any(not s for s in sets) or all(len(s) == 1 for s in sets):  # type: ignore[arg-type]
+            return False
+        ok = self._adding_up(g, sets)  # type: ignore[arg-type]
+        return ok is not None and self._keep(g, ok)
+
+    def _adding_up(self, g: list[int], sets: list[list[tuple[int, ...]]]
+                   ) -> list[set[tuple[int, ...]]] | None:
+        size = 1
+        for s in sets:
+            size *= len(s)
+        if size > MAX_GROUP_COMBOS:
+            return _exact_sums(g, sets, self.vals, self.units)
+        return _best_sums(g, sets, self.vec, self.tols, self.n)
+
+    def _keep(self, g: list[int], ok: list[set[tuple[int, ...]]]) -> bool:
+        """Keeps the placements in ``ok``; whether a row lost any."""
+        changed = False
+        for m, i in enumerate(g):
+            new = [c for c in self.cands[i] if c in ok[m]]  # type: ignore[union-attr]
+            if len(new) < len(self.cands[i]):  # type: ignore[arg-type]
+                self.cands[i] = new
+                self.evidence[i] = True
+                changed = True
+        return changed
+
+    def column_frequency(self) -> list[int]:
+        """How many rows placed with evidence fill each column."""
+        freq = [0] * self.n
+        for i, cs in enumerate(self.cands):
+            if cs and self.evidence[i] and self.units[i].amounts:
+                for c in _agreed(cs, len(self.units[i].amounts)) or []:
+                    if c >= 0:
+                        freq[c] += 1
+        return freq
+
+    def narrow_by_frequency(self, level: list[int], lv: int, freq: list[int]) -> None:
+        """Rows of level ``lv`` keep the placements into the columns other rows fill most."""
+        for i, cs in enumerate(self.cands):
             if level[i] != lv or not cs or len(cs) < 2:
                 continue
             fs = [sum(freq[c] for c in cols) for cols in cs]
             top_f = max(fs)
             narrowed = [c for c, f in zip(cs, fs, strict=True) if f == top_f]
             if len(narrowed) == 1:
-                evidence[i] = True
-            cands[i] = narrowed
-        propagate()
-    for lv in range(4):
-        for i, cs in enumerate(cands):
-            if level[i] != lv or not cs or len(cs) < 2 or tiers is None or not evidence[i]:
+                self.evidence[i] = True
+            self.cands[i] = narrowed
+
+    def narrow_by_tiers(self, level: list[int], lv: int, tiers: list[int]) -> None:
+        """Rows of level ``lv`` placed with evidence keep the placements using the fewest
+        columns of tier 2, then of tier 1."""
+        for i, cs in enumerate(self.cands):
+            if level[i] != lv or not cs or len(cs) < 2 or not self.evidence[i]:
                 continue
             cost = [(sum(tiers[c] == 2 for c in cols), sum(tiers[c] == 1 for c in cols))
                     for cols in cs]
             least = min(cost)
-            cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == least]
-        propagate()
-    out: list[list[int] | None] = []
-    for i, (u, cs) in enumerate(zip(units, cands, strict=True)):
-        if not u.amounts:
-            out.append([])
-        elif not cs or not evidence[i]:
-            out.append(None)
-        else:
-            out.append(_agreed(cs, len(u.amounts)))
-    return out
+            self.cands[i] = [c for c, k in zip(cs, cost, strict=True) if k == least]
+
+    def placements(self) -> list[list[int] | None]:
+        out: list[list[int] | None] = []
+        for i, (u, cs) in enumerate(zip(self.units, self.cands, strict=True)):
+            if not u.amounts:
+                out.append([])
+            elif not cs or not self.evidence[i]:
+                out.append(None)
+            else:
+                out.append(_agreed(cs, len(u.amounts)))
+        return out
 
 
 # ------------------------------------------------------------------ the reader
@@ -1129,55 +1222,81 @@ def _first_value(u: _Unit) -> Decimal:
     return _dec(u.amounts[0]) if u.amounts else Decimal(0)
 
 
-def _carry_codes(units: list[_Unit]) -> None:
+def _carry_codes(units: list[_Unit], s: StreamSettings = SETTINGS) -> None:
     """Rows printing only their own 款 or 项 part (``08 进修及培训`` under ``205``) get the
     full code: a part after a 类 is a 款, after a 款 a 项; after a 项 it is another 项 of the
     same 款 until the 项 rows under that 款 add up to its amount, then a new 款 (when the 款
     shows no amount: a new 款 when its own amount is the sum of the part rows under it)."""
-    prev = ""
-    kuan: _Unit | None = None  # the 款 row the 项 rows now printed belong to
-    xiang_sum = Decimal(0)
+    st = _CodeRun()
     for i, u in enumerate(units):
         text = "".join(t.text for t in u.code)
         if not text:
             continue
         if len(u.code) > 1 or not _PART.match(text):
-            if _CODE.match(text):
-                prev = text
-                if len(text) == 5:
-                    kuan, xiang_sum = u, Decimal(0)
-                elif len(text) == 7 and kuan is not None:
-                    xiang_sum += _first_value(u)
-            u.code = [Token(text, u.code[0].x0, u.code[-1].x1, u.code[0].start, u.code[-1].end)] \
-                if len(u.code) > 1 else u.code
+            st.printed(u, text)
             continue
-        if len(prev) in (3, 5):
-            full = prev + text
-        elif len(prev) == 7:
-            full = prev[:5] + text
-            whole = _first_value(kuan) if kuan is not None and kuan.amounts else None
-            if whole is not None and whole != 0:
-                if abs(xiang_sum - whole) <= _tol(kuan.amounts) * 2:  # type: ignore[union-attr]
-                    full = prev[:3] + text
-            else:
-                below: list[Decimal] = []
-                for v in units[i + 1:]:
-                    vt = "".join(t.text for t in v.code)
-                    if not _PART.match(vt):
-                        break
-                    below.append(_first_value(v))
-                    if sum(below) == _first_value(u) and _first_value(u) != 0:
-                        full = prev[:3] + text
-                        break
-        else:
+        full = _full_code(units, i, text, st, s)
+        if full is None:
             continue
-        prev = full
+        st.prev = full
         if len(full) == 5:
-            kuan, xiang_sum = u, Decimal(0)
+            st.kuan, st.xiang_sum = u, Decimal(0)
         else:
-            xiang_sum += _first_value(u)
+            st.xiang_sum += _first_value(u)
         tk = u.code[0]
         u.code = [Token(full, tk.x0, tk.x1, tk.start, tk.end)]
+
+
+@dataclass
+class _CodeRun:
+    """The code of the row above, and the 款 row the 项 rows now printed belong to with
+    the sum of their amounts."""
+
+    prev: str = ""
+    kuan: _Unit | None = None
+    xiang_sum: Decimal = Decimal(0)
+
+    def printed(self, u: _Unit, text: str) -> None:
+        """A row printing its code whole (or split over tokens, joined into one)."""
+        if _CODE.match(text):
+            self.prev = text
+            if len(text) == 5:
+                self.kuan, self.xiang_sum = u, Decimal(0)
+            elif len(text) == 7 and self.kuan is not None:
+                self.xiang_sum += _first_value(u)
+        u.code = [Token(text, u.code[0].x0, u.code[-1].x1, u.code[0].start, u.code[-1].end)] \
+            if len(u.code) > 1 else u.code
+
+
+def _full_code(units: list[_Unit], i: int, part: str, st: _CodeRun,
+               s: StreamSettings) -> str | None:
+    """The full code of row ``i`` printing only ``part``; None after no code."""
+    prev = st.prev
+    if len(prev) in (3, 5):
+        return prev + part
+    if len(prev) != 7:
+        return None
+    kuan = st.kuan
+    whole = _first_value(kuan) if kuan is not None and kuan.amounts else None
+    if whole is not None and whole != 0:
+        if abs(st.xiang_sum - whole) <= _tol(kuan.amounts) * s.kuan_sum_tolerance:  # type: ignore[union-attr]
+            return prev[:3] + part
+    elif _parts_add_up(units, i):
+        return prev[:3] + part
+    return prev[:5] + part
+
+
+def _parts_add_up(units: list[_Unit], i: int) -> bool:
+    """Row ``i``'s amount (not zero) is the sum of a run of the part rows after it."""
+    below: list[Decimal] = []
+    for v in units[i + 1:]:
+        vt = "".join(t.text for t in v.code)
+        if not _PART.match(vt):
+            break
+        below.append(_first_value(v))
+        if sum(below) == _first_value(units[i]) and _first_value(units[i]) != 0:
+            return True
+    return False
 
 
 def _spread_merged(units: list[_Unit]) -> None:
@@ -1359,6 +1478,169 @@ def _join_spaced(ts: list[Token]) -> list[Token]:
     return out
 
 
+@dataclass
+class _PageRead:
+    """A page being read: its lines and tokens, the table open on it, what it gave."""
+
+    page: Page
+    lines: list[TextLine]
+    toks: list[list[Token]]
+    cur: _Table | None
+    blocks: list[Block] = field(default_factory=list)
+    used: set[int] = field(default_factory=set)
+    title_seen: bool = False
+
+
+def _first_amount_line(lines: list[TextLine], toks: list[list[Token]], i: int,
+                       s: StreamSettings = SETTINGS) -> int:
+    """The first line from ``i`` holding an amount, an end mark or a title."""
+    n = len(lines)
+    j = i
+    while j < n:
+        ts = toks[j]
+        text = lines[j].text.strip()
+        if ts and (any(_is_amount(x.text) for x in ts) or _END.search(text)
+                   or (classify_title(text) and len(ts) <= s.max_title_tokens)):
+            break
+        j += 1
+    return j
+
+
+def _name_lines_above(lines: list[TextLine], toks: list[list[Token]], i: int, j: int) -> int:
+    """The first of the code and name lines right above the first amount (line ``j``),
+    a few lines back at most (``j`` when none)."""
+    first = j
+    k = j - 1
+    back = 0
+    while k > i and back < MAX_NAME_BACKUP:
+        if not toks[k]:
+            k -= 1
+            continue
+        txt = lines[k].text.strip()
+        if _CODE.match(txt) or _PART.match(txt) or _CODED_NAME.match(txt):
+            first = k
+            k -= 1
+            back += 1
+            continue
+        if (first == j or (first < j and _CODE.match(lines[first].text.strip()))) and \
+                (first == j or back == 0):
+            first = k
+            # the name's code on the line above it (205 / 教育支出 / 452,738.18)
+            c = k - 1
+            while c > i and not toks[c]:
+                c -= 1
+            if c > i and _CODE.match(lines[c].text.strip()):
+                first = c
+        break
+    return first
+
+
+def _second_classification(unit: _Unit | None, tk: Token, j: int) -> bool:
+    """A token of the second classification (its code, then its name) of a row that has
+    a name and no amount yet, added to it; False for any other token."""
+    if unit is None or unit.amounts:
+        return False
+    if unit.name and ((_CODE.match(tk.text) and not unit.code2) or
+                      (_PART.match(tk.text) and unit.code2 and not unit.name2)):
+        unit.code2.append(tk)  # the second classification's code
+        unit.last_line = j
+        return True
+    if unit.code2 and not (_is_amount(tk.text) or _DASH.match(tk.text)):
+        unit.name2.append(tk)
+        unit.last_line = j
+        return True
+    return False
+
+
+def _amount_token(toks: list[list[Token]], j: int, ts: list[Token], tk: Token,
+                  unit: _Unit | None, code_after_name: bool) -> bool:
+    """An amount or dash; or an integer after a row's label (a code there starts a new
+    row)."""
+    if _is_amount(tk.text) or _DASH.match(tk.text) is not None:
+        return True
+    return bool(_INTEGER.match(tk.text) and unit is not None and
+                (unit.name or unit.amounts) and not code_after_name and not (
+                    (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
+                    and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)))
+
+
+def _code_token(t: _Table, toks: list[list[Token]], j: int, ts: list[Token], tk: Token,
+                unit: _Unit | None, line_code: bool, code_after_name: bool) -> bool:
+    """A classification code, or a part of one, that opens a row or belongs to the current
+    row (which has no name yet)."""
+    if not (unit is None or unit.amounts or not unit.name or code_after_name):
+        return False
+    return bool(_CODE.match(tk.text) or line_code or code_after_name or
+                _code_part(t, toks, j, ts, tk, unit))
+
+
+def _code_part(t: _Table, toks: list[list[Token]], j: int, ts: list[Token], tk: Token,
+               unit: _Unit | None) -> bool:
+    """A 款 or 项 part: after a row's code, or after a row's amounts and before a name;
+    or opening a page that continues a coded table."""
+    if not _PART.match(tk.text):
+        return False
+    if unit is not None:
+        return bool((unit.code and not unit.name) or (
+            unit.amounts and _next_is_text(toks, j, ts.index(tk))))
+    return bool(tk is ts[0] and t.pending and _next_is_text(toks, j, 0)
+                and any(v.code for _, us, _, _ in t.pending for v in us))
+
+
+def _two_sided_head(h: Header) -> list[Cell]:
+    """The header row of a two-sided table: each side's name column, then its amounts."""
+    a, b = h.side_names
+    nl = len(h.left)
+    head = [Cell(f"{a}/{h.name_label}", 0)]
+    head += [Cell(f"{a}/{lb}", 1 + j) for j, lb in enumerate(h.left)]
+    head += [Cell(f"{b}/{h.name_label}", 1 + nl)]
+    head += [Cell(f"{b}/{lb}", 2 + nl + j) for j, lb in enumerate(h.right)]
+    return head
+
+
+@dataclass
+class _Sides:
+    """Which half of a two-sided table (0: left, 1: right) each row is, read in order."""
+
+    names: tuple[str, str]  # the sides' names (收入, 支出)
+    nl: int  # amount columns of the left half
+    on_line: dict[int, int] = field(default_factory=dict)  # rows per printed line
+    prev_line: int = -1
+    prev_side: int = -1
+    last_no: list[int] = field(default_factory=lambda: [0, 0])  # each side's last ordinal
+
+    def side_of(self, u: _Unit) -> int:
+        name = _name_text(u.name)
+        no = _ordinal_no(name)
+        side = self._side(u, name, no)
+        self.prev_line, self.prev_side = u.line, side
+        if no:
+            self.last_no[side] = no
+        return side
+
+    def _side(self, u: _Unit, name: str, no: int) -> int:
+        a, b = self.names
+        last_no = self.last_no
+        if self.prev_line == u.line and self.prev_side == 0:
+            return 1  # the second unit on a printed line is the right half
+        if self.on_line[u.line] >= 2 and u.position == 0:
+            return 0  # the first of two on a printed line is the left half
+        if bool(_EXPENDITURE_WORDS.search(name)) != bool(_INCOME_WORDS.search(name)) \
+                and not _TOTAL.match(name):
+            return 1 if _EXPENDITURE_WORDS.search(name) else 0  # its words say which
+        if no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
+            return 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
+        if no and no == last_no[0] + 1:
+            return 0  # both sides go on with it: the left half is printed first
+        if len(u.amounts) > self.nl:
+            return 1
+        if _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
+            return 0 if _TOTAL.match(name) and a in name else 1
+        if _INCOME_WORDS.search(name) or (a in name):
+            return 0
+        return 1
+
+
 class _StreamReader:
     def __init__(self) -> None:
         self.one_per_line = False
@@ -1368,138 +1650,109 @@ class _StreamReader:
     def page(self, page: Page) -> list[Block]:
         lines = page.lines
         toks = [_join_spaced(line_tokens(ln)) for ln in lines]
-        amount_lines = [ts for ts in toks if any(_is_amount(t.text) for t in ts)]
-        if amount_lines:
-            single = sum(1 for ts in amount_lines if len(ts) == 1)
-            self.one_per_line = single >= 0.8 * len(amount_lines)
-        blocks: list[Block] = []
-        used: set[int] = set()
-        cur = self.open  # a table continued from the page before, if its body goes on
-        title_seen = False
+        self._measure_one_per_line(toks)
+        # cur: a table continued from the page before, if its body goes on
+        p = _PageRead(page, lines, toks, cur=self.open)
         i = 0
         n = len(lines)
         while i < n:
-            ts = toks[i]
-            text = lines[i].text.strip()
-            if not ts:
-                i += 1
-                continue
-            kind = classify_title(text) if len(ts) <= 4 else None
-            if (kind is not None or is_number_label(text)) and cur is not None and \
-                    cur.title and cur.header is not None and \
-                    self._same_title(cur, lines, toks, i, kind):
-                # the table's number label and title printed again (on its next page): the
-                # table goes on, its header printed again is skipped
-                cur.head_idx.append(i)
-                cur.repeat = True
-                i += 1
-                continue
-            if kind is None and (is_number_label(text) or _BRACKETED.fullmatch(text)) and \
-                    cur is not None and cur.header is None and not cur.units and not cur.pending:
-                # the number label printed under its title, or the title's last part in
-                # brackets on a line of its own (（按支出功能分类科目－不含上年结转）)
-                cur.head_idx.append(i)
-                i += 1
-                continue
-            if kind is not None or is_number_label(text):
-                if cur is not None:
-                    self._emit(cur, page, lines, blocks, used)
-                    cur = None
-                if kind is not None and "绩效" not in text:  # indicators are read apart
-                    cur = _Table(kind=kind, top=i, title=re.sub(r"\s+", "", text))
-                    title_seen = True
-                i += 1
-                continue
-            if _page_no(lines, i) or (_meta_line(lines, i) or (detect_unit(text) and len(text) < 40)):
-                i += 1
-                continue
-            if cur is None:
-                i += 1
-                continue
-            if _END.search(text) and not any(_is_amount(t.text) for t in ts):
-                self._emit(cur, page, lines, blocks, used)
-                cur = None
-                i += 1
-                continue
-            if cur.header is None and not (cur is self.open and not title_seen):
-                i = self._read_header(cur, lines, toks, i)
-                continue
-            if cur.repeat or (cur is self.open and not title_seen and not cur.units):
-                cur.repeat = False
-                k = self._repeated_header(cur, lines, toks, i)
-                if k > i:
-                    i = k
-                    continue
-            nxt = self._read_body(cur, lines, toks, i)
-            if nxt == i:  # running text ends the table
-                self._emit(cur, page, lines, blocks, used)
-                cur = None
-                nxt = i + 1
-            i = nxt
-        if cur is not None:
-            self._emit(cur, page, lines, blocks, used, keep_open=True)
+            i = self._page_line(p, i)
+        if p.cur is not None:
+            self._emit(p.cur, page, lines, p.blocks, p.used, keep_open=True)
         else:
             self.open = None
-        blocks.extend(unused_lines(lines, used, page.number))
+        blocks = p.blocks
+        blocks.extend(unused_lines(lines, p.used, page.number))
         blocks.sort(key=lambda b: b.top)
         return blocks
+
+    def _measure_one_per_line(self, toks: list[list[Token]], s: StreamSettings = SETTINGS
+                              ) -> None:
+        """Text printing one cell per line: most lines holding an amount hold nothing else."""
+        amount_lines = [ts for ts in toks if any(_is_amount(t.text) for t in ts)]
+        if amount_lines:
+            single = sum(1 for ts in amount_lines if len(ts) == 1)
+            self.one_per_line = single >= s.one_per_line_share * len(amount_lines)
+
+    def _page_line(self, p: _PageRead, i: int, s: StreamSettings = SETTINGS) -> int:
+        """Reads from line ``i`` of the page; returns the next line to read."""
+        ts = p.toks[i]
+        text = p.lines[i].text.strip()
+        if not ts:
+            return i + 1
+        kind = classify_title(text) if len(ts) <= s.max_title_tokens else None
+        if self._title_line(p, i, text, kind):
+            return i + 1
+        if _page_no(p.lines, i) or (_meta_line(p.lines, i) or (
+                detect_unit(text) and len(text) < s.max_unit_line_chars)):
+            return i + 1
+        if p.cur is None:
+            return i + 1
+        if _END.search(text) and not any(_is_amount(t.text) for t in ts):
+            self._end_table(p)
+            return i + 1
+        return self._table_line(p, p.cur, i)
+
+    def _title_line(self, p: _PageRead, i: int, text: str, kind: TableKind | None) -> bool:
+        """A title or number label line: the open table's own printed again, a part of its
+        title, or a new table's (which ends the open one); False for any other line."""
+        cur = p.cur
+        number = is_number_label(text)
+        if (kind is not None or number) and cur is not None and \
+                cur.title and cur.header is not None and \
+                self._same_title(cur, p.lines, p.toks, i, kind):
+            # the table's number label and title printed again (on its next page): the
+            # table goes on, its header printed again is skipped
+            cur.head_idx.append(i)
+            cur.repeat = True
+            return True
+        if kind is None and (number or _BRACKETED.fullmatch(text)) and \
+                cur is not None and cur.header is None and not cur.units and not cur.pending:
+            # the number label printed under its title, or the title's last part in
+            # brackets on a line of its own (（按支出功能分类科目－不含上年结转）)
+            cur.head_idx.append(i)
+            return True
+        if kind is not None or number:
+            if cur is not None:
+                self._end_table(p)
+            if kind is not None and "绩效" not in text:  # indicators are read apart
+                p.cur = _Table(kind=kind, top=i, title=re.sub(r"\s+", "", text))
+                p.title_seen = True
+            return True
+        return False
+
+    def _end_table(self, p: _PageRead) -> None:
+        assert p.cur is not None
+        self._emit(p.cur, p.page, p.lines, p.blocks, p.used)
+        p.cur = None
+
+    def _table_line(self, p: _PageRead, cur: _Table, i: int) -> int:
+        """Line ``i`` inside the open table: its header, its header printed again, or its
+        body; returns the next line to read."""
+        if cur.header is None and not (cur is self.open and not p.title_seen):
+            return self._read_header(cur, p.lines, p.toks, i)
+        if cur.repeat or (cur is self.open and not p.title_seen and not cur.units):
+            cur.repeat = False
+            k = self._repeated_header(cur, p.lines, p.toks, i)
+            if k > i:
+                return k
+        nxt = self._read_body(cur, p.lines, p.toks, i)
+        if nxt == i:  # running text ends the table
+            self._end_table(p)
+            nxt = i + 1
+        return nxt
 
     # --- header
     def _read_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
                      i: int) -> int:
         """Header lines from ``i`` up to the first row; returns the first row's line."""
-        n = len(lines)
-        j = i
-        while j < n:
-            ts = toks[j]
-            text = lines[j].text.strip()
-            if ts and (any(_is_amount(x.text) for x in ts) or _END.search(text)
-                       or (classify_title(text) and len(ts) <= 4)):
-                break
-            j += 1
-        if j >= n or not any(_is_amount(x.text) for x in toks[j]):
+        j = _first_amount_line(lines, toks, i)
+        if j >= len(lines) or not any(_is_amount(x.text) for x in toks[j]):
             # no amount follows: not a table (or an empty one); leave the lines as text
             t.header = Header()
             t.head_idx = []
             return j
-        # the first row's code and name lines sit above its first amount
-        first = j
-        above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
-        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
-            _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
-        above_toks = next((toks[k] for k in range(j - 1, i - 1, -1) if toks[k]), [])
-        if self._label_completes_header(t, lines, toks, i, j) or \
-                _column_labels_line(above_toks, t.kind):
-            pass  # the label(s) above the amounts head columns: no row's name
-        elif self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
-                                   and label_above) or \
-                not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j]):
-            k = j - 1
-            back = 0
-            while k > i and back < MAX_NAME_BACKUP:
-                if not toks[k]:
-                    k -= 1
-                    continue
-                txt = lines[k].text.strip()
-                if _CODE.match(txt) or _PART.match(txt) or _CODED_NAME.match(txt):
-                    first = k
-                    k -= 1
-                    back += 1
-                    continue
-                if first == j or (first < j and _CODE.match(lines[first].text.strip())):
-                    if first == j or back == 0:
-                        first = k
-                        # the name's code on the line above it (205 / 教育支出 / 452,738.18)
-                        c = k - 1
-                        while c > i and not toks[c]:
-                            c -= 1
-                        if c > i and _CODE.match(lines[c].text.strip()):
-                            first = c
-                    break
-                break
-            # a label line right above the amounts: it belongs to the first row
-            if first == j and j - 1 >= i and toks[j - 1]:
-                first = j - 1
+        first = self._first_row_line(t, lines, toks, i, j)
         head = [k for k in range(i, first) if toks[k] and not _page_no(lines, k)
                 and not _meta_line(lines, k)]
         moved = self._total_label_in_header(t, lines, toks, head, first, j)
@@ -1511,6 +1764,27 @@ class _StreamReader:
         t.header = parse_header(frags, t.kind, None)
         if t.header.serial and head and _INTEGER.match(lines[head[-1]].text.strip()):
             t.serial = int(lines[head[-1]].text.strip())  # the first row's 序号, above its label
+        return first
+
+    def _first_row_line(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
+                        i: int, j: int) -> int:
+        """The first row's code and name lines sit above its first amount (line ``j``):
+        the first of them."""
+        above = next((lines[k].text.strip() for k in range(j - 1, i - 1, -1) if toks[k]), "")
+        label_above = bool(above) and not _LABEL_COL.fullmatch(above) and (
+            _key(above, t.kind) is False or _ORDINAL.match(above) is not None)
+        above_toks = next((toks[k] for k in range(j - 1, i - 1, -1) if toks[k]), [])
+        if self._label_completes_header(t, lines, toks, i, j) or \
+                _column_labels_line(above_toks, t.kind):
+            return j  # the label(s) above the amounts head columns: no row's name
+        if not (self.one_per_line or (len(toks[j]) > 1 and _is_amount(toks[j][0].text)
+                                      and label_above) or
+                not any(not _is_amount(x.text) and not _DASH.match(x.text) for x in toks[j])):
+            return j
+        first = _name_lines_above(lines, toks, i, j)
+        # a label line right above the amounts: it belongs to the first row
+        if first == j and j - 1 >= i and toks[j - 1]:
+            first = j - 1
         return first
 
     def _total_label_in_header(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
@@ -1612,7 +1886,7 @@ class _StreamReader:
 
     # --- body
     def _read_body(self, t: _Table, lines: list[TextLine], toks: list[list[Token]],
-                   i: int) -> int:
+                   i: int, s: StreamSettings = SETTINGS) -> int:
         """Rows from line ``i`` to the end of the table's body; returns the next line."""
         n = len(lines)
         j = i
@@ -1623,95 +1897,109 @@ class _StreamReader:
             if not ts:
                 j += 1
                 continue
-            if (classify_title(text) and len(ts) <= 4) or is_number_label(text) or \
-                    (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or \
-                    (_page_no(lines, j) and not self._serial_line(t, ts, toks, j)) or \
-                    _META.search(text):
+            if self._body_ends(t, lines, toks, j, text):
                 break  # (a number alone on its line is the next row's 序号, not a page's)
             if self._header_again(t, ts):
                 t.head_idx.append(j)  # its header printed again (a page break not marked)
                 j += 1
                 continue
-            if len(text) > 40 and not any(_is_amount(x.text) for x in ts):
+            if len(text) > s.max_row_chars and not any(_is_amount(x.text) for x in ts):
                 break  # running text
-            pos = 0
-            second = t.header is not None and t.header.second is not None
-            if self._serial_opens(t, ts) or self._blank_item_line_number(t, ts) or \
-                    self._serial_line(t, ts, toks, j):
-                if t.header is not None and t.header.serial:
-                    t.serial += 1  # the row's number in a 序号 column: not an amount
-                ts = ts[1:]
+            rest = self._without_serial(t, ts, toks, j)
+            if rest is not None:
+                ts = rest
                 unit = None
                 if not ts:
                     j += 1
                     continue
-            if unit is not None and unit.amounts and unit.last_line < j and \
-                    _is_grand_total(ts, t) and not unit.total:
-                unit = _Unit(line=j, total=True)  # the total row, its label printed elsewhere
-                t.units.append(unit)
-            for tk in ts:
-                if second and unit is not None and unit.name and not unit.amounts and (
-                        (_CODE.match(tk.text) and not unit.code2) or
-                        (_PART.match(tk.text) and unit.code2 and not unit.name2)):
-                    unit.code2.append(tk)  # the second classification's code
-                    unit.last_line = j
-                    continue
-                if second and unit is not None and unit.code2 and not unit.amounts and \
-                        not (_is_amount(tk.text) or _DASH.match(tk.text)):
-                    unit.name2.append(tk)
-                    unit.last_line = j
-                    continue
-                is_amt = _is_amount(tk.text) or _DASH.match(tk.text) is not None
-                # a code after a row's name that printed no amount (blank cells vanished)
-                # starts the next row, in a table of coded rows
-                code_after_name = bool(
-                    _CODE.match(tk.text) and unit is not None and unit.name and
-                    not unit.amounts and (unit.code or (t.header and t.header.code_label))
-                    and _next_is_text(toks, j, ts.index(tk)))
-                # a unit's code opening a row of its own (113001 无锡市信访局（本级） …)
-                line_code = bool(tk is ts[0] and len(ts) > 1 and not self.one_per_line
-                                 and _UNIT_CODE.match(tk.text) and not _is_amount(ts[1].text)
-                                 and not _INTEGER.match(ts[1].text))
-                code_after_name = code_after_name or line_code
-                if not is_amt and _INTEGER.match(tk.text) and unit is not None and \
-                        (unit.name or unit.amounts) and not code_after_name and not (
-                            (_CODE.match(tk.text) or _PART.match(tk.text)) and unit.amounts
-                            and _next_is_text(toks, j, ts.index(tk) if tk in ts else 0)):
-                    is_amt = True  # an integer after a label is an amount, a code a new row
-                if is_amt:
-                    if unit is None:
-                        unit = _Unit(line=j, position=pos)
-                        t.units.append(unit)
-                    unit.amounts.append(tk)
-                    unit.last_line = j
-                elif (_CODE.match(tk.text) or line_code or (_PART.match(tk.text) and unit is not None
-                                              and ((unit.code and not unit.name) or (
-                                                  unit.amounts and _next_is_text(
-                                                      toks, j, ts.index(tk))))) or code_after_name or (
-                        # a part opening a page that continues a coded table
-                        _PART.match(tk.text) and unit is None and tk is ts[0]
-                        and t.pending and _next_is_text(toks, j, 0)
-                        and any(v.code for _, us, _, _ in t.pending for v in us))) and \
-                        (unit is None or unit.amounts or not unit.name or code_after_name):
-                    if unit is None or unit.amounts or unit.name:
-                        unit = _Unit(line=j, position=pos)
-                        t.units.append(unit)
-                        pos += 1
-                    unit.code.append(tk)
-                    unit.last_line = j
-                else:
-                    if unit is None or unit.amounts or (unit.name and self._new_label(t, unit, tk, j)):
-                        if unit is not None and unit.amounts and not self.one_per_line and \
-                                self._tail_of(unit, toks, j, ts):
-                            unit.name.append(tk)
-                            continue
-                        unit = _Unit(line=j, position=pos)
-                        t.units.append(unit)
-                        pos += 1
-                    unit.name.append(tk)
-                    unit.last_line = j
+            unit = self._body_line(t, toks, j, ts, unit)
             j += 1
         return j
+
+    def _body_ends(self, t: _Table, lines: list[TextLine], toks: list[list[Token]], j: int,
+                   text: str, s: StreamSettings = SETTINGS) -> bool:
+        """Line ``j`` ends the body: a title, number label, end mark, page number or
+        metadata line."""
+        ts = toks[j]
+        return bool((classify_title(text) and len(ts) <= s.max_title_tokens) or
+                    is_number_label(text) or
+                    (_END.search(text) and not any(_is_amount(x.text) for x in ts)) or
+                    (_page_no(lines, j) and not self._serial_line(t, ts, toks, j)) or
+                    _META.search(text))
+
+    def _without_serial(self, t: _Table, ts: list[Token], toks: list[list[Token]], j: int
+                        ) -> list[Token] | None:
+        """The line without the row's number in a 序号 column (not an amount) when it
+        opens with one; None when it does not."""
+        if not (self._serial_opens(t, ts) or self._blank_item_line_number(t, ts) or
+                self._serial_line(t, ts, toks, j)):
+            return None
+        if t.header is not None and t.header.serial:
+            t.serial += 1
+        return ts[1:]
+
+    def _body_line(self, t: _Table, toks: list[list[Token]], j: int, ts: list[Token],
+                   unit: _Unit | None) -> _Unit | None:
+        """The tokens of body line ``j`` into rows (units); returns the row read last."""
+        pos = 0
+        second = t.header is not None and t.header.second is not None
+        if unit is not None and unit.amounts and unit.last_line < j and \
+                _is_grand_total(ts, t) and not unit.total:
+            unit = _Unit(line=j, total=True)  # the total row, its label printed elsewhere
+            t.units.append(unit)
+        for tk in ts:
+            if second and _second_classification(unit, tk, j):
+                continue
+            unit, pos = self._body_token(t, toks, j, ts, tk, unit, pos)
+        return unit
+
+    def _body_token(self, t: _Table, toks: list[list[Token]], j: int, ts: list[Token],
+                    tk: Token, unit: _Unit | None, pos: int) -> tuple[_Unit | None, int]:
+        """Token ``tk`` of line ``j`` as an amount, a code or a name, of the current row or
+        of a new one; returns the current row and the next row's position on the line."""
+        code_after_name, line_code = self._code_opens_row(t, toks, j, ts, tk, unit)
+        if _amount_token(toks, j, ts, tk, unit, code_after_name):
+            if unit is None:
+                unit = _Unit(line=j, position=pos)
+                t.units.append(unit)
+            unit.amounts.append(tk)
+            unit.last_line = j
+            return unit, pos
+        if _code_token(t, toks, j, ts, tk, unit, line_code, code_after_name):
+            if unit is None or unit.amounts or unit.name:
+                unit = _Unit(line=j, position=pos)
+                t.units.append(unit)
+                pos += 1
+            unit.code.append(tk)
+            unit.last_line = j
+            return unit, pos
+        if unit is None or unit.amounts or (unit.name and self._new_label(t, unit, tk, j)):
+            if unit is not None and unit.amounts and not self.one_per_line and \
+                    self._tail_of(unit, toks, j, ts):
+                unit.name.append(tk)
+                return unit, pos
+            unit = _Unit(line=j, position=pos)
+            t.units.append(unit)
+            pos += 1
+        unit.name.append(tk)
+        unit.last_line = j
+        return unit, pos
+
+    def _code_opens_row(self, t: _Table, toks: list[list[Token]], j: int, ts: list[Token],
+                        tk: Token, unit: _Unit | None) -> tuple[bool, bool]:
+        """Whether ``tk`` is a code that starts the next row (after a row's name that
+        printed no amount, or a unit's code opening a line), and whether it is the latter."""
+        # a code after a row's name that printed no amount (blank cells vanished)
+        # starts the next row, in a table of coded rows
+        code_after_name = bool(
+            _CODE.match(tk.text) and unit is not None and unit.name and
+            not unit.amounts and (unit.code or (t.header and t.header.code_label))
+            and _next_is_text(toks, j, ts.index(tk)))
+        # a unit's code opening a row of its own (113001 无锡市信访局（本级） …)
+        line_code = bool(tk is ts[0] and len(ts) > 1 and not self.one_per_line
+                         and _UNIT_CODE.match(tk.text) and not _is_amount(ts[1].text)
+                         and not _INTEGER.match(ts[1].text))
+        return code_after_name or line_code, line_code
 
     def _serial_opens(self, t: _Table, ts: list[Token]) -> bool:
         """The line opens with the next number of the table's 序号 column (1, 2, 3 …), in
@@ -1922,49 +2210,19 @@ class _StreamReader:
         grid = Grid(page=page.number, top=float(t.top), ncols=ncols, ruled=False)
         a, b = h.side_names
         if not t.emitted:
-            head = [Cell(f"{a}/{h.name_label}", 0)]
-            head += [Cell(f"{a}/{lb}", 1 + j) for j, lb in enumerate(h.left)]
-            head += [Cell(f"{b}/{h.name_label}", 1 + nl)]
-            head += [Cell(f"{b}/{lb}", 2 + nl + j) for j, lb in enumerate(h.right)]
-            grid.rows.append(GridRow(head, page.number))
+            grid.rows.append(GridRow(_two_sided_head(h), page.number))
         lkeys = [_key(f"{a}/{lb}", t.kind) for lb in h.left]
         rkeys = [_key(f"{b}/{lb}", t.kind) for lb in h.right]
         lids, rids = _identities(lkeys, t.kind), _identities(rkeys, t.kind)
-        prev_line, prev_side = -1, -1
-        on_line: dict[int, int] = {}
+        sides = _Sides(h.side_names, nl)
         for u in units:
-            on_line[u.line] = on_line.get(u.line, 0) + 1
-        last_no = [0, 0]  # the ordinal (一、二、…) each side printed last
+            sides.on_line[u.line] = sides.on_line.get(u.line, 0) + 1
         for u in units:
-            name = _name_text(u.name)
-            k = len(u.amounts)
-            no = _ordinal_no(name)
-            if prev_line == u.line and prev_side == 0:
-                side = 1  # the second unit on a printed line is the right half
-            elif on_line[u.line] >= 2 and u.position == 0:
-                side = 0  # the first of two on a printed line is the left half
-            elif bool(_EXPENDITURE_WORDS.search(name)) != bool(_INCOME_WORDS.search(name)) \
-                    and not _TOTAL.match(name):
-                side = 1 if _EXPENDITURE_WORDS.search(name) else 0  # its words say which
-            elif no and (no == last_no[0] + 1) != (no == last_no[1] + 1):
-                side = 0 if no == last_no[0] + 1 else 1  # the side whose numbering it goes on
-            elif no and no == last_no[0] + 1:
-                side = 0  # both sides go on with it: the left half is printed first
-            elif k > nl:
-                side = 1
-            elif _EXPENDITURE_WORDS.search(name) or (b in name and a not in name):
-                side = 0 if _TOTAL.match(name) and a in name else 1
-            elif _INCOME_WORDS.search(name) or (a in name):
-                side = 0
-            else:
-                side = 1
-            prev_line, prev_side = u.line, side
-            if no:
-                last_no[side] = no
+            side = sides.side_of(u)
             n, ids, base = (nl, lids, 1) if side == 0 else (nr, rids, 2 + nl)
             cols = place(u.amounts, n, ids) if u.amounts else []
             if cols is None:
-                cols = list(range(k)) if k <= n and n == 1 else None
+                cols = list(range(len(u.amounts))) if len(u.amounts) <= n and n == 1 else None
             cells = [self._cell(u.name, base - 1)]
             if cols is None:
                 continue  # an ambiguous half-row is left out rather than put in a wrong column
