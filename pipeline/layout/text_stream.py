@@ -77,7 +77,8 @@ def _page_no(lines: list[TextLine], i: int) -> bool:
         # number label, or a row opening with a full 款/项 code (a code's own line is
         # followed by its name, never by another code)
         first = after.split()[0]
-        return bool(is_number_label(after) or (len(after.split()) <= 4 and classify_title(after))
+        return bool(is_number_label(after) or (
+            len(after.split()) <= SETTINGS.max_title_tokens and classify_title(after))
                     or (re.fullmatch(r"\d{5}(\d{2})?", first) and len(after.split()) > 1))
     return True
 
@@ -127,6 +128,7 @@ class StreamSettings:
     one_per_line_share: float = 0.8  # of a page's amount lines holding one token: cell per line
     max_title_tokens: int = 4  # tokens of a line that may be a table's title
     max_unit_line_chars: int = 40  # characters of a line naming the unit (单位：万元) at most
+    max_meta_value_chars: int = 40  # characters of a key's value on its own line (部门名称)
     max_row_chars: int = 40  # characters of a body line without amounts: longer, running text
     kuan_sum_tolerance: int = 2  # rounding units of a 款's amount its 项 rows' sum may miss
 
@@ -146,7 +148,8 @@ def _meta_line(lines: list[TextLine], k: int) -> bool:
     while j >= 0 and not lines[j].text.strip():
         j -= 1
     return j >= 0 and _META_KEY.match(re.sub(r"\s+", "", lines[j].text)) is not None \
-        and not _is_amount(lines[k].text.strip()) and len(lines[k].text.strip()) <= 40
+        and not _is_amount(lines[k].text.strip()) and \
+        len(lines[k].text.strip()) <= SETTINGS.max_meta_value_chars
 
 
 def _is_amount(text: str) -> bool:
@@ -235,7 +238,8 @@ def without_running_lines(pages: list[Page], s: StreamSettings = SETTINGS) -> li
 def _title_at(lines: list[TextLine]) -> tuple[int, bool, bool]:
     """The page's first table title line, whether amounts come before it, and after it."""
     first = next((i for i, ln in enumerate(lines)
-                  if len(ln.text.split()) <= 4 and classify_title(ln.text) is not None), -1)
+                  if len(ln.text.split()) <= SETTINGS.max_title_tokens
+                  and classify_title(ln.text) is not None), -1)
     if first < 0:
         return -1, False, False
     def has_amount(ls: list[TextLine]) -> bool:
