@@ -114,14 +114,22 @@ CJK_WIDTHS = (2, 1)  # display widths of a CJK character tried for a table, edit
 
 def line_tokens(line: TextLine, wide: int = 2) -> list[Token]:
     """The tokens of a line, with display columns and offsets in the file's text."""
-    out: list[Token] = []
+    return [Token(text, x0, x1, line.start + a, line.start + b)
+            for text, x0, x1, a, b in _runs(line.text, wide)]
+
+
+@lru_cache(maxsize=16384)
+def _runs(text: str, wide: int) -> tuple[tuple[str, int, int, int, int], ...]:
+    """The whitespace-delimited runs of a line's text: (text, x0, x1, start, end) with
+    display columns and offsets in the line (cached: every reader and width asks again)."""
+    out: list[tuple[str, int, int, int, int]] = []
     col = 0
     cur: list[str] = []
     x0 = start = 0
-    for i, ch in enumerate(line.text):
+    for i, ch in enumerate(text):
         if ch.isspace():
             if cur:
-                out.append(Token("".join(cur), x0, col, line.start + start, line.start + i))
+                out.append(("".join(cur), x0, col, start, i))
                 cur = []
             col += 8 - col % 8 if ch == "\t" else 1
             continue
@@ -130,8 +138,8 @@ def line_tokens(line: TextLine, wide: int = 2) -> list[Token]:
         cur.append(ch)
         col += char_width(ch, wide)
     if cur:
-        out.append(Token("".join(cur), x0, col, line.start + start, line.start + len(line.text)))
-    return out
+        out.append(("".join(cur), x0, col, start, len(text)))
+    return tuple(out)
 
 
 # ------------------------------------------------------------------ line kinds

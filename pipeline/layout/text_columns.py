@@ -193,10 +193,23 @@ def _reordered(lines: list[TextLine], b: _Block, s: ColumnOrderSettings) -> list
     return out
 
 
+def _has_code_run(lines: list[TextLine], idx: list[int], n: int) -> bool:
+    """Whether ``n`` codes stand on consecutive non-blank lines (cheap: most pages have
+    none, and only such a run opens a block)."""
+    run = 0
+    for i in idx:
+        run = run + 1 if _CODE.match(lines[i].text.strip()) else 0
+        if run >= n:
+            return True
+    return False
+
+
 def rows_from_columns(page: Page, s: ColumnOrderSettings = SETTINGS) -> Page:
     """The page with each block printed column by column put back in row order."""
     lines = page.lines
     idx = [i for i, ln in enumerate(lines) if ln.text.strip()]
+    if not _has_code_run(lines, idx, s.min_codes):
+        return page
     kinds = [_kind(lines[i].text.strip(), s) for i in idx]
     out: list[TextLine] = []
     done = 0  # lines before this one are in ``out``

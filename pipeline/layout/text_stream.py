@@ -294,6 +294,7 @@ _KEY_RULES: list[tuple[re.Pattern[str], ColumnKey | None]] = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def _key(label: str, kind: TableKind) -> ColumnKey | bool | None:
     """The canonical key a header label names (its last part; 小计 defers to its group),
     None for 行次, False when none."""
@@ -341,11 +342,13 @@ def _column_labels_line(ts: list[Token], kind: TableKind) -> bool:
     return len(set(keys)) >= 2 and 2 * len(keys) >= len(ts)
 
 
+@lru_cache(maxsize=8192)
 def is_number_label(text: str) -> bool:
     t = re.sub(r"\s+", "", text)
     return "表" in t and _NUMBER_LABEL.match(t) is not None
 
 
+@lru_cache(maxsize=8192)
 def classify_title(text: str) -> TableKind | None:
     """The kind of table a title line names, as far as the layout needs it (two-sided
     summaries, 三公); other titles are ``other``; None for a line that is no title."""
