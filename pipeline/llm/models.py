@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from pipeline.numbers import parse_amount
+from schemas.indicators import Operator
 
 
 class LLMRow(BaseModel):
@@ -161,7 +162,7 @@ class LLMIndicator(BaseModel):
     level1: str | None = Field(default=None, description="一级指标.")
     level2: str | None = Field(default=None, description="二级指标.")
     name: str = Field(description="三级指标 text.")
-    operator: Literal["≥", "≤", "=", ">", "<", "定性"] | None = Field(
+    operator: Operator | None = Field(
         default=None, description="计算符号 / 指标性质.")
     value: str | None = Field(default=None, description="指标值 as printed.")
     measure_unit: str | None = Field(default=None, description="计量单位.")
