@@ -94,7 +94,7 @@ COLUMN_DESCRIPTIONS: dict[ColumnKey, str] = {
 
 class KindSpec(BaseModel):
     """What a table kind may carry (its canonical columns) and whether every disclosure
-    publishes it. The words that name a kind in a title are in pipeline.segment.classify."""
+    publishes it. The words that name a kind in a title are pipeline.vocabulary.TITLE_RULES."""
 
     kind: TableKind
     columns: list[ColumnKey] = Field(description="Canonical columns this kind may carry.")
