@@ -41,6 +41,12 @@ def without_spaces(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def without_markup(text: str) -> str:
+    """The text without spaces and markdown emphasis or heading marks (# *): how titles and
+    cover lines are compared whatever the converter made of them."""
+    return re.sub(r"[#*\s]+", "", text)
+
+
 def is_blank(raw: str | None) -> bool:
     """True for an empty cell or a placeholder dash."""
     return raw is None or normalise_text(raw) in BLANK_MARKS

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from pipeline.layout.blocks import Block, Grid, Line
-from pipeline.numbers import normalise_text
+from pipeline.numbers import normalise_text, without_markup
 from pipeline.segment.tables import majority_unit
 from schemas.document import DocumentKind, Metadata
 from schemas.provenance import Provenance
@@ -35,8 +35,7 @@ def _lines(pages: list[list[Block]], n_pages: int) -> list[Line]:
     return out
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"[#*\s]+", "", text)
+_clean = without_markup
 
 
 def _dept(text: str) -> str:

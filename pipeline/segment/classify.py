@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.numbers import without_markup
 from pipeline.vocabulary import TITLE_RULES
 from schemas.tables import TableKind
 
@@ -17,7 +18,7 @@ _NOT_TITLE = re.compile(r"(情况说明|说明$|^注|^备注|主要用于|万元
 
 
 def normalise_title(text: str) -> str:
-    t = re.sub(r"[#*\s]+", "", text)
+    t = without_markup(text)
     return t.replace("“", '"').replace("”", '"').replace("（", "(").replace("）", ")")
 
 
