@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_va
 
 from pipeline.numbers import parse_amount
 from schemas.indicators import Operator
+from schemas.narrative import FigureKind
 
 
 class LLMRow(BaseModel):
@@ -174,7 +175,7 @@ class LLMIndicators(BaseModel):
 
 
 class LLMFigure(BaseModel):
-    kind: Literal["amount", "share", "change_amount", "change_percent"]
+    kind: FigureKind
     raw: str = Field(description="The number and its unit as printed: '27776.75万元', '40.81%'.")
     subject: str = Field(description="What the figure refers to.")
     direction: Literal["increase", "decrease", "flat"] | None = None
