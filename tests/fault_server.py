@@ -90,3 +90,10 @@ class FaultServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+# Scripted answers for SMALL_BUDGET (tests.small_docs): one narrative chunk and one table
+# chunk. The narrative's answer names no figure; the table's is its 合计 and 201 rows.
+NO_FIGURES = '{"figures": []}'
+SMALL_BUDGET_TABLE = ('{"rows": [{"code": null, "name": "合计", "values": {"合计": "30.00"}},'
+                      ' {"code": "201", "name": "一般公共服务支出", "values": {"合计": "30.00"}}]}')

@@ -13,12 +13,10 @@ from pipeline.llm.config import LLMConfig, resolve
 from pipeline.llm.models import LLMFigures, LLMTable
 from pipeline.llm.prompts import not_applicable
 from pipeline.run import extract_document
-from tests.fault_server import FaultServer
+from tests.fault_server import NO_FIGURES, SMALL_BUDGET_TABLE, FaultServer
 from tests.small_docs import SMALL_BUDGET
 
-FIGS = '{"figures": []}'
-GOOD = ('{"rows": [{"code": null, "name": "合计", "values": {"合计": "30.00"}},'
-        ' {"code": "201", "name": "一般公共服务支出", "values": {"合计": "30.00"}}]}')
+FIGS, GOOD = NO_FIGURES, SMALL_BUDGET_TABLE
 
 
 @pytest.fixture()

@@ -8,19 +8,16 @@ import pytest
 from pipeline.llm.config import LLMConfig
 from pipeline.run import extract_document
 from schemas.flags import CheckId
-from tests.fault_server import FaultServer
+from tests.fault_server import NO_FIGURES, SMALL_BUDGET_TABLE, FaultServer
 from tests.small_docs import SMALL_BUDGET
 
-DOC = SMALL_BUDGET  # a narrative chunk and a table chunk: the table is scripted
-FIGS = '{"figures": []}'  # the narrative chunk's answer
-GOOD = ('{"rows": [{"code": null, "name": "合计", "values": {"合计": "30.00"}},'
-        ' {"code": "201", "name": "一般公共服务支出", "values": {"合计": "30.00"}}]}')
+FIGS, GOOD = NO_FIGURES, SMALL_BUDGET_TABLE
 
 
 @pytest.fixture()
 def doc(tmp_path):
     p = tmp_path / "budget.txt"
-    p.write_text(DOC, encoding="utf-8")
+    p.write_text(SMALL_BUDGET, encoding="utf-8")
     return p
 
 

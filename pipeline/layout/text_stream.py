@@ -319,6 +319,13 @@ _NUMBER_LABEL = re.compile(
     r"(?:[-—－]\d+)?表?(?:[(（](?:续|续表)[)）])?$")
 
 
+def _open_row(t: _Table, j: int, pos: int) -> _Unit:
+    """A new row of table ``t`` opening on line ``j``, the ``pos``-th on that line."""
+    unit = _Unit(line=j, position=pos)
+    t.units.append(unit)
+    return unit
+
+
 def _amount_run(toks: list[list[Token]], j: int) -> int:
     """Lines of one amount each from line ``j`` on (blank lines skipped): in cell-per-line
     text, the amounts of the first row."""
@@ -1967,16 +1974,13 @@ class _StreamReader:
         code_after_name, line_code = self._code_opens_row(t, toks, j, ts, tk, unit)
         if _amount_token(toks, j, ts, tk, unit, code_after_name):
             if unit is None:
-                unit = _Unit(line=j, position=pos)
-                t.units.append(unit)
+                unit = _open_row(t, j, pos)
             unit.amounts.append(tk)
             unit.last_line = j
             return unit, pos
         if _code_token(t, toks, j, ts, tk, unit, line_code, code_after_name):
             if unit is None or unit.amounts or unit.name:
-                unit = _Unit(line=j, position=pos)
-                t.units.append(unit)
-                pos += 1
+                unit, pos = _open_row(t, j, pos), pos + 1
             unit.code.append(tk)
             unit.last_line = j
             return unit, pos
@@ -1985,9 +1989,7 @@ class _StreamReader:
                     self._tail_of(unit, toks, j, ts):
                 unit.name.append(tk)
                 return unit, pos
-            unit = _Unit(line=j, position=pos)
-            t.units.append(unit)
-            pos += 1
+            unit, pos = _open_row(t, j, pos), pos + 1
         unit.name.append(tk)
         unit.last_line = j
         return unit, pos
